@@ -1,0 +1,26 @@
+"""Use cases. Services take plain ids, run one transaction each, and never import discord."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.services.settings import SettingsService
+from bot.storage.database import Database
+
+
+@dataclass
+class Services:
+    """Every service the cogs may call, built once in ``bot.__main__`` (or a test)."""
+
+    db: Database
+    clock: Clock
+    settings: SettingsService
+
+    @classmethod
+    def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
+        return cls(
+            db=db,
+            clock=clock,
+            settings=SettingsService(db, clock, default_timezone=default_timezone),
+        )

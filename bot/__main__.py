@@ -1,0 +1,142 @@
+"""Operator interface: ``python -m bot [run|sync|migrate|backup PATH|check|sandbox]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.logging import configure_logging
+from bot.storage.database import Database, DatabaseError
+from config.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_SETTINGS = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    cli = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Community bot for SIG and chapter servers: interest tags, consented "
+        "introductions, mentorship threads and icebreaker prompts.",
+        epilog="Settings come from the environment or a .env file; see README.md.",
+    )
+    commands = cli.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="connect to Discord with DISCORD_TOKEN and serve (default)")
+    sync = commands.add_parser("sync", help="publish the slash commands to Discord")
+    sync.add_argument("--guild", type=int, metavar="ID", help="only to this server (instant)")
+    commands.add_parser("migrate", help="upgrade the database schema to the newest version")
+    backup = commands.add_parser("backup", help="online, consistent copy of the SQLite database")
+    backup.add_argument("path", type=Path, help="where to write the copy")
+    commands.add_parser("check", help="check settings, database integrity and schema version")
+    sandbox = commands.add_parser(
+        "sandbox", help="run the real bot against a local Discord-compatible server (no token)"
+    )
+    sandbox.add_argument("--db", type=Path, help="database file (default: a temporary one)")
+    sandbox.add_argument("--script", type=Path, help="run driver commands from FILE and exit")
+    return cli
+
+
+async def run(settings: Settings) -> int:
+    from bot.app import build_bot
+
+    token = settings.token()
+    bot = await build_bot(settings)
+    async with bot:
+        await bot.start(token)
+    return EXIT_OK
+
+
+async def sync(settings: Settings, guild_id: int | None) -> int:
+    from bot.app import build_bot
+
+    token = settings.token()
+    bot = await build_bot(settings)
+    async with bot:
+        await bot.login(token)  # runs setup_hook: migrations and extensions, no gateway
+        count = await bot.sync_commands(guild_id)
+    where = f"server {guild_id}" if guild_id else "all servers (may take up to an hour to show)"
+    print(f"Published {count} commands to {where}.")
+    return EXIT_OK
+
+
+async def migrate(settings: Settings) -> int:
+    db = await Database.open(settings.database_url)
+    try:
+        version = await db.migrate()
+    finally:
+        await db.close()
+    print(f"Database schema at version {version}.")
+    return EXIT_OK
+
+
+async def backup(settings: Settings, path: Path) -> int:
+    db = await Database.open(settings.database_url, writer=False)
+    try:
+        written = await db.backup(path)
+    finally:
+        await db.close()
+    print(f"Backup written to {written} (integrity ok).")
+    return EXIT_OK
+
+
+async def check(settings: Settings) -> int:
+    """Read-only, so it can run beside the bot (the Docker health check does)."""
+    db = await Database.open(settings.database_url, writer=False)
+    try:
+        report = await db.health()
+    finally:
+        await db.close()
+    token = "set" if settings.discord_token else "not set"
+    print(f"settings ok (DISCORD_TOKEN {token})")
+    print(f"schema version {report.schema_version or 'none'} (newest {report.head_version})")
+    print(f"integrity {report.integrity}")
+    if report.schema_version != report.head_version:
+        print("the schema is not the newest: run `python -m bot migrate`")
+    return EXIT_OK if report.ok else EXIT_FAILURE
+
+
+async def sandbox(settings: Settings, db: Path | None, script: Path | None) -> int:
+    from sandbox.cli import run_sandbox
+
+    return await run_sandbox(settings, db_path=db, script=script)
+
+
+async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command or "run"
+    if command == "run":
+        return await run(settings)
+    if command == "sync":
+        return await sync(settings, args.guild)
+    if command == "migrate":
+        return await migrate(settings)
+    if command == "backup":
+        return await backup(settings, args.path)
+    if command == "check":
+        return await check(settings)
+    return await sandbox(settings, args.db, args.script)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        secret = settings.discord_token.get_secret_value() if settings.discord_token else ""
+        configure_logging(settings.log_level, secrets=[secret])
+        return asyncio.run(dispatch(args, settings))
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_SETTINGS
+    except DatabaseError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

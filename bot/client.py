@@ -1,0 +1,85 @@
+"""The Bot subclass: start-up in ``setup_hook``, clean shutdown, minimal intents."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot.scheduling import Scheduler
+from bot.services import Services
+from bot.tree import AppCommandTree
+
+log = logging.getLogger(__name__)
+
+# Loaded in this order; each module's ``setup`` adds its cog.
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.help",
+    "cogs.setup",
+)
+
+
+def configure_endpoints(api_base_url: str, gateway_url: str) -> None:
+    """Point discord.py at Discord, the sandbox server or a proxy (ARCHITECTURE rule 12)."""
+    discord.http.Route.BASE = api_base_url.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def minimal_intents() -> discord.Intents:
+    """No privileged intents: the bot learns about members from interactions."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class SigBot(commands.Bot):
+    def __init__(
+        self,
+        *,
+        services: Services,
+        scheduler: Scheduler,
+        dev_guild_id: int | None = None,
+        extensions: Sequence[str] = EXTENSIONS,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=minimal_intents(),
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=AppCommandTree,
+            max_messages=None,
+        )
+        self.services = services
+        self.scheduler = scheduler
+        self.dev_guild_id = dev_guild_id
+        self.extension_names = tuple(extensions)
+        self.setup_runs = 0  # tests check start-up work never repeats on reconnect
+
+    async def setup_hook(self) -> None:
+        self.setup_runs += 1
+        await self.services.db.migrate()
+        for name in self.extension_names:
+            await self.load_extension(name)
+        await self.scheduler.start()
+        if self.dev_guild_id is not None:
+            await self.sync_commands(self.dev_guild_id)
+
+    async def sync_commands(self, guild_id: int | None = None) -> int:
+        """Publish slash commands globally, or to one server (instant, for development)."""
+        guild = discord.Object(id=guild_id) if guild_id is not None else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        synced = await self.tree.sync(guild=guild)
+        log.info("Published %d commands %s", len(synced), f"to {guild_id}" if guild else "globally")
+        return len(synced)
+
+    async def close(self) -> None:
+        """Scheduler first (no new work), then Discord, then the database."""
+        self.scheduler.shutdown()
+        try:
+            await super().close()
+        finally:
+            await self.services.db.close()

@@ -1,0 +1,261 @@
+"""The database: engine, SQLite pragmas, unit of work, single-writer guard, migrations, backup.
+
+Writes are serialised in this process (one asyncio lock, ``BEGIN IMMEDIATE`` on SQLite) and a
+lock file refuses a second writer process on the same SQLite file. Reads run concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, event
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseError(Exception):
+    """A storage problem explained in one line for the operator."""
+
+
+class DatabaseInUse(DatabaseError):
+    """Another process already writes to this SQLite file."""
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    schema_version: str | None
+    head_version: str
+    integrity: str
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity == "ok" and self.schema_version == self.head_version
+
+
+class WriterLock:
+    """An exclusive ``flock`` on ``<database>.lock``; released when the process dies."""
+
+    def __init__(self, database_file: Path) -> None:
+        self.path = database_file.with_name(database_file.name + ".lock")
+        self._file: TextIO | None = None
+
+    def acquire(self) -> None:
+        handle = self.path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise DatabaseInUse(
+                f"{self.path.with_suffix('')} is already in use by {holder}: "
+                "run one bot per database file"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        self._file = handle
+
+    def release(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+def sqlite_file(url: str) -> Path | None:
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    return None if path in ("", ":memory:") else Path(path)
+
+
+def _configure_sqlite(engine: AsyncEngine, synchronous: str) -> None:
+    """Pragmas on every new connection, and explicit BEGIN so DDL and reads are transactional.
+
+    pysqlite's legacy transaction handling would otherwise autocommit DDL and start
+    transactions lazily; see SQLAlchemy's "Serializable isolation / Savepoints" notes.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One per process. Build with :meth:`open`; close with :meth:`close`."""
+
+    def __init__(self, url: str, engine: AsyncEngine, writer_lock: WriterLock | None) -> None:
+        self.url = url
+        self.engine = engine
+        self.is_sqlite = url.startswith("sqlite")
+        self._writer_lock = writer_lock
+        self._write_serialiser = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, url: str, *, writer: bool = True, synchronous: str = "FULL") -> Database:
+        """Connect. A writer takes the single-writer lock and runs a quick integrity check."""
+        path = sqlite_file(url)
+        lock = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if writer:
+                lock = WriterLock(path)
+                lock.acquire()
+        engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+        if url.startswith("sqlite"):
+            _configure_sqlite(engine, synchronous)
+        database = cls(url, engine, lock)
+        if writer and path is not None:
+            integrity = await database.integrity_check(quick=True)
+            if integrity != "ok":
+                await database.close()
+                raise DatabaseError(f"{path} failed its integrity check: {integrity}")
+        return database
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+        if self._writer_lock is not None:
+            self._writer_lock.release()
+            self._writer_lock = None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A write unit of work: commits on success, rolls back on any error."""
+        async with self._write_serialiser, self.engine.connect() as conn:
+            if self.is_sqlite:
+                await conn.execution_options(sqlite_begin="IMMEDIATE")
+            async with conn.begin():
+                yield conn
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only snapshot; concurrent with writes."""
+        async with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    # -- migrations -------------------------------------------------------------------------
+
+    @staticmethod
+    def alembic_config(connection: Connection | None = None) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.attributes["connection"] = connection
+        return config
+
+    @classmethod
+    def head_version(cls) -> str:
+        head = ScriptDirectory.from_config(cls.alembic_config()).get_current_head()
+        assert head is not None, "no migrations found"
+        return head
+
+    async def migrate(self, revision: str = "head") -> str | None:
+        """Upgrade to ``revision`` (default: the newest); returns the version now in force."""
+        async with self._write_serialiser, self.engine.connect() as conn:
+            if self.is_sqlite:
+                # Batch migrations recreate tables, so foreign keys are off meanwhile and
+                # checked after. The pragma is a no-op inside a transaction: run it outside.
+                await conn.run_sync(_outside_transaction, "PRAGMA foreign_keys=OFF")
+            await conn.run_sync(lambda sync: command.upgrade(self.alembic_config(sync), revision))
+            await conn.commit()
+            if self.is_sqlite:
+                await conn.run_sync(_outside_transaction, "PRAGMA foreign_keys=ON")
+                problems = await conn.run_sync(_outside_transaction, "PRAGMA foreign_key_check")
+                if problems:
+                    raise DatabaseError(f"foreign key violations after migration: {problems[:3]}")
+        version = await self.schema_version()
+        log.info("Database schema at version %s", version)
+        return version
+
+    async def schema_version(self) -> str | None:
+        async with self.engine.connect() as conn:
+            return await conn.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+
+    # -- health and backup ---------------------------------------------------------------------
+
+    async def integrity_check(self, *, quick: bool = False) -> str:
+        if not self.is_sqlite:
+            async with self.engine.connect() as conn:
+                await conn.exec_driver_sql("SELECT 1")
+            return "ok"
+        pragma = "quick_check" if quick else "integrity_check"
+        async with self.engine.connect() as conn:
+            rows = (await conn.exec_driver_sql(f"PRAGMA {pragma}")).scalars().all()
+        return "ok" if rows == ["ok"] else "; ".join(str(r) for r in rows[:5])
+
+    async def health(self) -> HealthReport:
+        return HealthReport(
+            schema_version=await self.schema_version(),
+            head_version=self.head_version(),
+            integrity=await self.integrity_check(quick=True),
+        )
+
+    async def backup(self, destination: Path) -> Path:
+        """An online, consistent copy via SQLite's backup API; writers carry on meanwhile."""
+        source = sqlite_file(self.url)
+        if source is None:
+            raise DatabaseError("backup works on SQLite files; use pg_dump for PostgreSQL")
+        if not source.exists():
+            raise DatabaseError(f"{source} does not exist: nothing to back up")
+        return await asyncio.to_thread(_copy_sqlite, source, destination)
+
+
+def _outside_transaction(sync_conn: Connection, sql: str) -> list[Any]:
+    """Run ``sql`` on the raw DBAPI connection, bypassing SQLAlchemy's autobegin."""
+    cursor = sync_conn.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _copy_sqlite(source: Path, destination: Path) -> Path:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+    dst = sqlite3.connect(partial)
+    try:
+        src.backup(dst)  # one step: a single consistent snapshot
+        dst.execute("PRAGMA journal_mode=DELETE")  # a self-contained single file
+        result = dst.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        dst.close()
+        src.close()
+    if result != "ok":
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(f"the backup failed its integrity check: {result}")
+    partial.replace(destination)
+    return destination

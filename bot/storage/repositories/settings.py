@@ -1,0 +1,66 @@
+"""Per-server settings and channels by purpose."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.settings import ChannelPurpose, GuildDefaults, GuildSettings
+from bot.storage.tables import guild_channels, guild_settings
+from bot.storage.upsert import upsert
+
+_DEFAULT_FIELDS = [f.name for f in fields(GuildDefaults)]
+
+
+class GuildSettingsRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def get(self, guild_id: int, fallback: GuildDefaults) -> GuildSettings:
+        """The stored settings, or ``fallback`` for a server that never changed any."""
+        row = (
+            (
+                await self.conn.execute(
+                    select(guild_settings).where(guild_settings.c.guild_id == guild_id)
+                )
+            )
+            .mappings()
+            .first()
+        )
+        defaults = GuildDefaults(**{k: row[k] for k in _DEFAULT_FIELDS}) if row else fallback
+        channel_rows = await self.conn.execute(
+            select(guild_channels.c.purpose, guild_channels.c.channel_id).where(
+                guild_channels.c.guild_id == guild_id
+            )
+        )
+        channels = {ChannelPurpose(purpose): cid for purpose, cid in channel_rows}
+        return GuildSettings(guild_id=guild_id, defaults=defaults, channels=channels)
+
+    async def save_defaults(
+        self, guild_id: int, defaults: GuildDefaults, *, at: datetime, by: int | None
+    ) -> None:
+        values = {"guild_id": guild_id, **asdict(defaults), "updated_at": at, "updated_by": by}
+        await upsert(self.conn, guild_settings, values, keys=["guild_id"])
+
+    async def set_channel(
+        self, guild_id: int, purpose: ChannelPurpose, channel_id: int, *, at: datetime, by: int
+    ) -> None:
+        values = {
+            "guild_id": guild_id,
+            "purpose": purpose.value,
+            "channel_id": channel_id,
+            "updated_at": at,
+            "updated_by": by,
+        }
+        await upsert(self.conn, guild_channels, values, keys=["guild_id", "purpose"])
+
+    async def clear_channel(self, guild_id: int, purpose: ChannelPurpose) -> bool:
+        result = await self.conn.execute(
+            guild_channels.delete().where(
+                guild_channels.c.guild_id == guild_id, guild_channels.c.purpose == purpose.value
+            )
+        )
+        return bool(result.rowcount)

@@ -1,0 +1,63 @@
+"""/help: what the bot does and the commands a member can use, built from the command tree."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+if TYPE_CHECKING:
+    from bot.client import SigBot
+
+INTRO = (
+    "I help this community connect: tag your interests, find people who share them and get "
+    "introduced with both sides' consent, find a mentor, and talk about the icebreaker prompts. "
+    "Nothing about you is shown to others unless you choose to be discoverable."
+)
+
+
+def member_commands(tree: app_commands.CommandTree[SigBot]) -> list[tuple[str, str]]:
+    """(``/name sub``, description) for every command without moderator-only permissions."""
+    lines: list[tuple[str, str]] = []
+    for command in tree.get_commands(type=discord.AppCommandType.chat_input):
+        if command.default_permissions is not None:
+            continue
+        if isinstance(command, app_commands.Group):
+            lines.extend(
+                (f"/{c.qualified_name}", c.description)
+                for c in command.walk_commands()
+                if isinstance(c, app_commands.Command)
+            )
+        else:
+            lines.append((f"/{command.qualified_name}", command.description))
+    return sorted(lines)
+
+
+def help_embed(commands_: list[tuple[str, str]], is_moderator: bool) -> discord.Embed:
+    embed = discord.Embed(title="How I can help", description=INTRO)
+    listing = "\n".join(f"`{name}`: {description}" for name, description in commands_)
+    embed.add_field(name="Your commands", value=listing[:1024] or "None yet.", inline=False)
+    if is_moderator:
+        embed.add_field(
+            name="For moderators",
+            value="`/setup show` shows every setting and checks my permissions in each channel.",
+            inline=False,
+        )
+    return embed
+
+
+class HelpCog(commands.Cog):
+    def __init__(self, bot: SigBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="What this bot does and how to use it")
+    async def help(self, interaction: discord.Interaction[SigBot]) -> None:
+        is_moderator = bool(interaction.guild and interaction.permissions.manage_guild)
+        embed = help_embed(member_commands(self.bot.tree), is_moderator)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def setup(bot: SigBot) -> None:
+    await bot.add_cog(HelpCog(bot))

@@ -1,0 +1,112 @@
+"""House rules that code review alone would miss."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.client import EXTENSIONS, SigBot
+from bot.scheduling import Scheduler
+from bot.services import Services
+
+ROOT = Path(__file__).resolve().parents[2]
+NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+def imported_modules(path: Path) -> Iterator[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+@pytest.mark.parametrize("layer", ["bot/domain", "bot/services"])
+def test_domain_and_services_never_import_discord(layer: str) -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted((ROOT / layer).rglob("*.py"))
+        for module in imported_modules(path)
+        if module == "discord" or module.startswith("discord.")
+    ]
+    assert offenders == []
+
+
+def test_domain_is_pure() -> None:
+    forbidden = ("discord", "sqlalchemy", "aiosqlite", "bot.storage", "bot.services", "aiohttp")
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted((ROOT / "bot/domain").rglob("*.py"))
+        for module in imported_modules(path)
+        if module.startswith(forbidden)
+    ]
+    assert offenders == []
+
+
+def test_cogs_hold_no_sql() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted((ROOT / "cogs").rglob("*.py"))
+        for module in imported_modules(path)
+        if module.startswith(("sqlalchemy", "bot.storage"))
+    ]
+    assert offenders == []
+
+
+@pytest.fixture
+async def loaded_bot(services: Services) -> AsyncIterator[SigBot]:
+    bot = SigBot(services=services, scheduler=Scheduler())
+    for name in EXTENSIONS:
+        await bot.load_extension(name)
+    yield bot
+    for name in EXTENSIONS:
+        await bot.unload_extension(name)
+
+
+async def test_every_extension_loads(loaded_bot: SigBot) -> None:
+    assert set(loaded_bot.extensions) == set(EXTENSIONS)
+    assert loaded_bot.tree.get_commands()
+
+
+def walk_parameters(
+    tree: app_commands.CommandTree[SigBot],
+) -> Iterator[tuple[str, app_commands.Parameter]]:
+    for command in tree.walk_commands():
+        if isinstance(command, app_commands.Command):
+            for parameter in command.parameters:
+                yield command.qualified_name, parameter
+
+
+async def test_command_names_are_unique_and_within_discord_limits(loaded_bot: SigBot) -> None:
+    tree = loaded_bot.tree
+    top_level = [
+        (c.name, getattr(c, "type", discord.AppCommandType.chat_input)) for c in tree.get_commands()
+    ]
+    assert len(top_level) == len(set(top_level)), "duplicate top-level command"
+    assert len([c for c in tree.get_commands(type=discord.AppCommandType.chat_input)]) <= 100
+    for command in tree.walk_commands():
+        assert NAME.match(command.name) and command.name == command.name.lower(), command.name
+        assert 1 <= len(command.description) <= 100, command.qualified_name
+        if isinstance(command, app_commands.Group):
+            names = [c.name for c in command.commands]
+            assert len(names) == len(set(names)), command.qualified_name
+            assert len(names) <= 25, command.qualified_name
+        else:
+            assert len(command.parameters) <= 25, command.qualified_name
+
+
+async def test_options_are_within_discord_limits(loaded_bot: SigBot) -> None:
+    for command, parameter in walk_parameters(loaded_bot.tree):
+        where = f"/{command} {parameter.name}"
+        assert NAME.match(parameter.name), where
+        assert 1 <= len(parameter.description) <= 100, where
+        assert len(parameter.choices) <= 25, where
+        if parameter.type is discord.AppCommandOptionType.string and not parameter.choices:
+            assert parameter.max_value is not None, f"{where} must declare max_length"

@@ -1,0 +1,66 @@
+"""Domain rules for server settings."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.domain.errors import InvalidInput
+from bot.domain.settings import (
+    ChannelPurpose,
+    GuildDefaults,
+    missing_permissions,
+    suggest_timezones,
+    validate_timezone,
+)
+
+
+def test_defaults_are_private_by_default() -> None:
+    assert GuildDefaults().discoverable_by_default is False
+
+
+def test_change_validates_every_limit() -> None:
+    defaults = GuildDefaults()
+    assert defaults.changed(intro_expiry_days=14).intro_expiry_days == 14
+    with pytest.raises(InvalidInput, match="between 1 and 30"):
+        defaults.changed(intro_expiry_days=0)
+    with pytest.raises(InvalidInput, match="no setting called"):
+        defaults.changed(colour="blue")
+
+
+def test_none_means_unchanged() -> None:
+    defaults = GuildDefaults(timezone="Europe/London")
+    assert defaults.changed(timezone=None, intro_expiry_days=None) == defaults
+
+
+@given(st.integers(min_value=-1000, max_value=1000))
+def test_limits_accept_exactly_their_range(value: int) -> None:
+    for name, limit in GuildDefaults.limits().items():
+        if limit.low <= value <= limit.high:
+            assert getattr(GuildDefaults().changed(**{name: value}), name) == value
+        else:
+            with pytest.raises(InvalidInput):
+                GuildDefaults().changed(**{name: value})
+
+
+def test_timezone_validation_suggests() -> None:
+    assert validate_timezone(" America/Chicago ") == "America/Chicago"
+    with pytest.raises(InvalidInput) as caught:
+        validate_timezone("america/chicago")
+    assert "America/Chicago" in str(caught.value)
+    with pytest.raises(InvalidInput):
+        validate_timezone("")
+
+
+def test_timezone_suggestions_prefer_prefix() -> None:
+    found = suggest_timezones("america/new")
+    assert found[0] == "America/New_York"
+    assert len(suggest_timezones("")) == 25
+
+
+def test_missing_permissions_in_stable_order() -> None:
+    granted = {"view_channel", "send_messages"}
+    missing = missing_permissions(ChannelPurpose.MENTORSHIP, granted)
+    assert missing == ["create_private_threads", "send_messages_in_threads", "manage_threads"]
+    assert missing_permissions(ChannelPurpose.MODERATION_LOG, granted | {"embed_links"}) == []
