@@ -90,9 +90,10 @@ async def test_command_names_are_unique_and_within_discord_limits(loaded_bot: Si
         (c.name, getattr(c, "type", discord.AppCommandType.chat_input)) for c in tree.get_commands()
     ]
     assert len(top_level) == len(set(top_level)), "duplicate top-level command"
-    assert len([c for c in tree.get_commands(type=discord.AppCommandType.chat_input)]) <= 100
+    assert len(tree.get_commands(type=discord.AppCommandType.chat_input)) <= 100
     for command in tree.walk_commands():
-        assert NAME.match(command.name) and command.name == command.name.lower(), command.name
+        assert NAME.match(command.name), command.name
+        assert command.name == command.name.lower(), command.name
         assert 1 <= len(command.description) <= 100, command.qualified_name
         if isinstance(command, app_commands.Group):
             names = [c.name for c in command.commands]

@@ -11,7 +11,7 @@ from bot.clock import FakeClock
 from bot.domain.errors import InvalidInput
 from bot.domain.settings import ChannelPurpose
 from bot.services import Services
-from bot.storage.tables import guild_channels, guild_settings
+from bot.storage.schema.settings import guild_channels, guild_settings
 
 GUILD = 1001
 OTHER_GUILD = 2002

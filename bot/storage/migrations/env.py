@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from bot.storage.tables import metadata
+from bot.storage.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

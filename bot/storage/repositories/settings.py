@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.settings import ChannelPurpose, GuildDefaults, GuildSettings
-from bot.storage.tables import guild_channels, guild_settings
+from bot.storage.schema.settings import guild_channels, guild_settings
 from bot.storage.upsert import upsert
 
 _DEFAULT_FIELDS = [f.name for f in fields(GuildDefaults)]

@@ -1,4 +1,4 @@
-"""The schema as SQLAlchemy Core metadata. Migrations must keep the database equal to this."""
+"""Per-server settings and channels by purpose."""
 
 from __future__ import annotations
 
@@ -8,22 +8,12 @@ from sqlalchemy import (
     Column,
     DateTime,
     Integer,
-    MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
 )
 
-# Stable constraint names so Alembic batch migrations on SQLite can find them.
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+from bot.storage.schema.base import metadata
 
 guild_settings = Table(
     "guild_settings",

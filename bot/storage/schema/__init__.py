@@ -1,0 +1,10 @@
+"""The schema as SQLAlchemy Core tables, one module per feature.
+
+Migrations must keep the database equal to ``metadata``; a test compares them. Importing this
+package registers every table.
+"""
+
+from bot.storage.schema import outbox, settings
+from bot.storage.schema.base import metadata
+
+__all__ = ["metadata", "outbox", "settings"]
