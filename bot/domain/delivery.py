@@ -1,0 +1,118 @@
+"""What features ask the delivery layer to do, as plain data (ARCHITECTURE rule 9).
+
+A feature builds a :class:`Delivery` and enqueues it in the same transaction as its own state
+change. Messages are Discord's JSON message shape (``content``, ``embeds``, ``components``);
+the sender always forces ``allowed_mentions`` so nothing can ping.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+Message = dict[str, Any]
+
+
+class DeliveryKind(enum.StrEnum):
+    SEND_DM = "send_dm"  # target: a user id
+    POST_MESSAGE = "post_message"  # target: a channel or thread id
+    CREATE_THREAD = "create_thread"  # target: the parent channel id
+    EDIT_MESSAGE = "edit_message"  # target: a channel id, with message_id
+    UPDATE_THREAD = "update_thread"  # target: a thread id (archive, lock)
+
+
+class DeliveryState(enum.StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class FailureReason(enum.StrEnum):
+    DMS_CLOSED = "dms_closed"  # 50007, or still inside the cool-off after one
+    QUARANTINED = "quarantined"  # the app may not DM anyone at the moment
+    FORBIDDEN = "forbidden"  # 50013/50001: the bot lacks a permission
+    NOT_FOUND = "not_found"  # the channel, thread or message is gone
+    REJECTED = "rejected"  # Discord refused the payload (a bug on our side)
+    GAVE_UP = "gave_up"  # too many transient failures
+    CANCELLED = "cancelled"  # the feature withdrew it (consent changed)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    key: str
+    kind: DeliveryKind
+    target_id: int
+    payload: dict[str, Any]
+    guild_id: int | None = None
+    subject_user_id: int | None = None
+    outcome_handler: str | None = None
+
+    @property
+    def recipient(self) -> str:
+        """The ordering lane: items for one user or one channel leave one at a time."""
+        prefix = "user" if self.kind is DeliveryKind.SEND_DM else "channel"
+        return f"{prefix}:{self.target_id}"
+
+    @classmethod
+    def dm(cls, key: str, user_id: int, message: Message, **extra: Any) -> Delivery:
+        return cls(key, DeliveryKind.SEND_DM, user_id, {"message": message}, **extra)
+
+    @classmethod
+    def post(cls, key: str, channel_id: int, message: Message, **extra: Any) -> Delivery:
+        return cls(key, DeliveryKind.POST_MESSAGE, channel_id, {"message": message}, **extra)
+
+    @classmethod
+    def thread(
+        cls,
+        key: str,
+        parent_id: int,
+        *,
+        name: str,
+        private: bool,
+        member_ids: tuple[int, ...] = (),
+        message: Message | None = None,
+        **extra: Any,
+    ) -> Delivery:
+        payload = {
+            "name": name[:100],
+            "private": private,
+            "member_ids": list(member_ids),
+            "message": message,
+        }
+        return cls(key, DeliveryKind.CREATE_THREAD, parent_id, payload, **extra)
+
+    @classmethod
+    def edit(
+        cls, key: str, channel_id: int, message_id: int, message: Message, **extra: Any
+    ) -> Delivery:
+        payload = {"message_id": message_id, "message": message}
+        return cls(key, DeliveryKind.EDIT_MESSAGE, channel_id, payload, **extra)
+
+    @classmethod
+    def update_thread(
+        cls, key: str, thread_id: int, *, archived: bool, locked: bool, **extra: Any
+    ) -> Delivery:
+        payload = {"archived": archived, "locked": locked}
+        return cls(key, DeliveryKind.UPDATE_THREAD, thread_id, payload, **extra)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to a delivery, told to the feature that enqueued it."""
+
+    item_id: int
+    key: str
+    kind: DeliveryKind
+    target_id: int
+    guild_id: int | None
+    sent: bool
+    failure: FailureReason | None = None
+    result: dict[str, Any] = field(default_factory=dict)  # e.g. message_id, thread_id
+
+
+def nonce_for(key: str, step: str = "") -> str:
+    """Discord's ``nonce`` (≤ 25 chars) for a message, stable across retries and restarts."""
+    return hashlib.blake2b(f"{key}|{step}".encode(), digest_size=12).hexdigest()[:25]
