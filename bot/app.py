@@ -29,4 +29,6 @@ async def build_bot(
         scheduler=Scheduler(),
         dev_guild_id=settings.dev_guild_id,
         extensions=extensions,
+        delivery_rate=settings.delivery_rate_per_second,
+        dm_open_rate=settings.dm_open_rate_per_second,
     )

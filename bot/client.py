@@ -9,6 +9,9 @@ import discord
 import yarl
 from discord.ext import commands
 
+from bot.delivery.bucket import TokenBucket
+from bot.delivery.sender import OutboxSender, SenderConfig
+from bot.delivery.transport import DiscordTransport
 from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.tree import AppCommandTree
@@ -43,6 +46,9 @@ class SigBot(commands.Bot):
         scheduler: Scheduler,
         dev_guild_id: int | None = None,
         extensions: Sequence[str] = EXTENSIONS,
+        delivery_rate: float = 20.0,
+        dm_open_rate: float = 2.0,
+        sender_config: SenderConfig | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -57,6 +63,10 @@ class SigBot(commands.Bot):
         self.dev_guild_id = dev_guild_id
         self.extension_names = tuple(extensions)
         self.setup_runs = 0  # tests check start-up work never repeats on reconnect
+        self.delivery_rate = delivery_rate
+        self.dm_open_rate = dm_open_rate
+        self.sender_config = sender_config
+        self.sender: OutboxSender | None = None
 
     async def setup_hook(self) -> None:
         self.setup_runs += 1
@@ -64,8 +74,27 @@ class SigBot(commands.Bot):
         for name in self.extension_names:
             await self.load_extension(name)
         await self.scheduler.start()
+        await self.start_delivery()
         if self.dev_guild_id is not None:
             await self.sync_commands(self.dev_guild_id)
+
+    async def start_delivery(self) -> None:
+        """The outbox sender, with its own rate-aware transport (same token and endpoint)."""
+        assert self.http.token is not None, "setup_hook runs after login"
+        transport = DiscordTransport(
+            api_base_url=discord.http.Route.BASE,
+            token=self.http.token,
+            bucket=TokenBucket(self.delivery_rate),
+            dm_open_bucket=TokenBucket(self.dm_open_rate),
+        )
+        self.sender = OutboxSender(
+            self.services.db,
+            self.services.clock,
+            transport,
+            self.services.outcomes,
+            self.sender_config,
+        )
+        await self.sender.start()
 
     async def sync_commands(self, guild_id: int | None = None) -> int:
         """Publish slash commands globally, or to one server (instant, for development)."""
@@ -77,8 +106,10 @@ class SigBot(commands.Bot):
         return len(synced)
 
     async def close(self) -> None:
-        """Scheduler first (no new work), then Discord, then the database."""
+        """Scheduler first (no new work), the sender (≤ 10 s), then Discord, then the database."""
         self.scheduler.shutdown()
+        if self.sender is not None:
+            await self.sender.stop()
         try:
             await super().close()
         finally:

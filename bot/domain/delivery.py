@@ -116,3 +116,44 @@ class Outcome:
 def nonce_for(key: str, step: str = "") -> str:
     """Discord's ``nonce`` (≤ 25 chars) for a message, stable across retries and restarts."""
     return hashlib.blake2b(f"{key}|{step}".encode(), digest_size=12).hexdigest()[:25]
+
+
+# -- what to do when Discord says no ------------------------------------------------------------
+
+QUARANTINE_CODE = 20026  # "the bot is quarantined" (dis.gd/app-quarantine)
+DMS_CLOSED_CODE = 50007  # "Cannot send messages to this user"
+DM_OPENS_TOO_FAST_CODE = 40003
+MAX_ACTIVE_THREADS_CODE = 160006
+MAX_ATTEMPTS = 8
+
+
+class Reaction(enum.Enum):
+    RETRY = "retry"  # transient: rate limit, 5xx, connection
+    DMS_CLOSED = "dms_closed"
+    PAUSE_DM_OPENS = "pause_dm_opens"
+    STOP_DMS = "stop_dms"
+    FAIL = "fail"
+
+
+def react_to(status: int, code: int) -> tuple[Reaction, FailureReason | None]:
+    """How the sender answers an error from Discord: ``(reaction, failure if final)``."""
+    if status == 0 or status == 429 or status >= 500:
+        return Reaction.RETRY, None
+    if code == QUARANTINE_CODE:
+        return Reaction.STOP_DMS, None
+    if code == DMS_CLOSED_CODE:
+        return Reaction.DMS_CLOSED, FailureReason.DMS_CLOSED
+    if code == DM_OPENS_TOO_FAST_CODE:
+        return Reaction.PAUSE_DM_OPENS, None
+    if code == MAX_ACTIVE_THREADS_CODE:
+        return Reaction.RETRY, None
+    if status in (401, 403):
+        return Reaction.FAIL, FailureReason.FORBIDDEN
+    if status == 404:
+        return Reaction.FAIL, FailureReason.NOT_FOUND
+    return Reaction.FAIL, FailureReason.REJECTED
+
+
+def backoff_seconds(attempts: int, *, base: float = 2.0, cap: float = 600.0) -> float:
+    """Exponential backoff for transient failures: 2, 4, 8 … seconds, at most ``cap``."""
+    return min(cap, base * 2 ** max(0, attempts - 1))

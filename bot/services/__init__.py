@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.services.delivery import OutcomeRouter
 from bot.services.settings import SettingsService
 from bot.storage.database import Database
 
@@ -15,6 +16,7 @@ class Services:
 
     db: Database
     clock: Clock
+    outcomes: OutcomeRouter
     settings: SettingsService
 
     @classmethod
@@ -22,5 +24,6 @@ class Services:
         return cls(
             db=db,
             clock=clock,
+            outcomes=OutcomeRouter(),
             settings=SettingsService(db, clock, default_timezone=default_timezone),
         )

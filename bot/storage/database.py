@@ -11,7 +11,7 @@ import fcntl
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +120,8 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self._writer_lock = writer_lock
         self._write_serialiser = asyncio.Lock()
+        # Called after every committed write (e.g. to wake the outbox sender at once).
+        self.commit_listeners: list[Callable[[], None]] = []
 
     @classmethod
     async def open(cls, url: str, *, writer: bool = True, synchronous: str = "FULL") -> Database:
@@ -156,6 +158,8 @@ class Database:
                 await conn.execution_options(sqlite_begin="IMMEDIATE")
             async with conn.begin():
                 yield conn
+        for listener in self.commit_listeners:
+            listener()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:

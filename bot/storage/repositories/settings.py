@@ -57,6 +57,15 @@ class GuildSettingsRepository:
         }
         await upsert(self.conn, guild_channels, values, keys=["guild_id", "purpose"])
 
+    async def channels_for(self, purpose: ChannelPurpose) -> list[tuple[int, int]]:
+        """(guild_id, channel_id) of every server that chose a channel for ``purpose``."""
+        rows = await self.conn.execute(
+            select(guild_channels.c.guild_id, guild_channels.c.channel_id).where(
+                guild_channels.c.purpose == purpose.value
+            )
+        )
+        return [(int(g), int(c)) for g, c in rows.tuples()]
+
     async def clear_channel(self, guild_id: int, purpose: ChannelPurpose) -> bool:
         result = await self.conn.execute(
             guild_channels.delete().where(

@@ -1,0 +1,44 @@
+"""A token bucket that spaces requests evenly, so no one-second window exceeds the budget."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+
+class TokenBucket:
+    def __init__(
+        self,
+        rate_per_second: float,
+        *,
+        burst: int = 1,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if rate_per_second <= 0:
+            raise ValueError("rate must be positive")
+        self.rate = rate_per_second
+        self.burst = burst
+        self._monotonic = monotonic
+        self._tokens = float(burst)
+        self._updated = monotonic()
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()
+
+    def pause(self, seconds: float) -> None:
+        """Hold every caller for ``seconds`` (Discord said retry_after)."""
+        self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+
+    async def acquire(self) -> None:
+        async with self._lock:  # first come, first served
+            while True:
+                now = self._monotonic()
+                if now < self._paused_until:
+                    await asyncio.sleep(self._paused_until - now)
+                    continue
+                self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
+                self._updated = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                await asyncio.sleep((1 - self._tokens) / self.rate)

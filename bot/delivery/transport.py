@@ -1,0 +1,127 @@
+"""The few Discord REST calls delivery needs, each one through the token buckets.
+
+The sender owns rate limiting, so this transport does not retry by itself: a 429 or 5xx
+comes back as :class:`DiscordError` and the sender decides (unlike discord.py's HTTP client,
+whose hidden retries would escape the budget).
+"""
+
+from __future__ import annotations
+
+import json as _json
+import logging
+from typing import Any
+
+import aiohttp
+
+from bot.delivery.bucket import TokenBucket
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS: dict[str, list[str]] = {"parse": []}
+PRIVATE_THREAD, PUBLIC_THREAD = 12, 11
+USER_AGENT = "DiscordBot (https://github.com/sigbot/sigbot, 0.1) sigbot-delivery"
+
+
+class DiscordError(Exception):
+    """A non-2xx answer, or no answer at all (status 0)."""
+
+    def __init__(
+        self,
+        status: int,
+        code: int = 0,
+        message: str = "",
+        *,
+        retry_after: float | None = None,
+        is_global: bool = False,
+    ) -> None:
+        super().__init__(f"{status} (code {code}): {message}")
+        self.status = status
+        self.code = code
+        self.retry_after = retry_after
+        self.is_global = is_global
+
+
+class DiscordTransport:
+    def __init__(
+        self,
+        *,
+        api_base_url: str,
+        token: str,
+        bucket: TokenBucket,
+        dm_open_bucket: TokenBucket,
+        timeout_seconds: float = 15.0,
+    ) -> None:
+        self.base = api_base_url.rstrip("/")
+        self._headers = {"Authorization": f"Bot {token}", "User-Agent": USER_AGENT}
+        self.bucket = bucket
+        self.dm_open_bucket = dm_open_bucket
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._session: aiohttp.ClientSession | None = None
+        self.requests_made = 0
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def _request(self, method: str, path: str, json: Any = None) -> Any:
+        await self.bucket.acquire()
+        if self._session is None:
+            self._session = aiohttp.ClientSession(headers=self._headers, timeout=self._timeout)
+        self.requests_made += 1
+        try:
+            async with self._session.request(method, self.base + path, json=json) as response:
+                text = await response.text()
+                body = _json.loads(text) if text else None
+                if response.status < 300:
+                    return body
+                raise _error_from(response, body if isinstance(body, dict) else {})
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise DiscordError(0, message=f"{type(exc).__name__}: {exc}") from exc
+
+    async def open_dm(self, user_id: int) -> int:
+        await self.dm_open_bucket.acquire()
+        channel = await self._request("POST", "/users/@me/channels", {"recipient_id": str(user_id)})
+        return int(channel["id"])
+
+    async def create_message(self, channel_id: int, message: dict[str, Any], nonce: str) -> int:
+        body = {**message, "allowed_mentions": NO_MENTIONS, "nonce": nonce, "enforce_nonce": True}
+        created = await self._request("POST", f"/channels/{channel_id}/messages", body)
+        return int(created["id"])
+
+    async def edit_message(self, channel_id: int, message_id: int, message: dict[str, Any]) -> None:
+        body = {**message, "allowed_mentions": NO_MENTIONS}
+        await self._request("PATCH", f"/channels/{channel_id}/messages/{message_id}", body)
+
+    async def create_thread(self, parent_id: int, name: str, *, private: bool) -> int:
+        body: dict[str, Any] = {
+            "name": name,
+            "type": PRIVATE_THREAD if private else PUBLIC_THREAD,
+            "auto_archive_duration": 10080,
+        }
+        if private:
+            body["invitable"] = False
+        thread = await self._request("POST", f"/channels/{parent_id}/threads", body)
+        return int(thread["id"])
+
+    async def add_thread_member(self, thread_id: int, user_id: int) -> None:
+        await self._request("PUT", f"/channels/{thread_id}/thread-members/{user_id}")
+
+    async def update_thread(self, thread_id: int, *, archived: bool, locked: bool) -> None:
+        await self._request(
+            "PATCH", f"/channels/{thread_id}", {"archived": archived, "locked": locked}
+        )
+
+
+def _error_from(response: aiohttp.ClientResponse, body: dict[str, Any]) -> DiscordError:
+    retry_after = None
+    if response.status == 429:
+        retry_after = float(body.get("retry_after") or response.headers.get("Retry-After") or 1)
+    is_global = bool(body.get("global")) or response.headers.get("X-RateLimit-Global") == "true"
+    return DiscordError(
+        response.status,
+        int(body.get("code", 0) or 0),
+        str(body.get("message", "")),
+        retry_after=retry_after,
+        is_global=is_global,
+    )

@@ -1,0 +1,41 @@
+"""Outcomes of deliveries, routed back to the feature that enqueued them.
+
+A feature registers a handler under a name and passes that name as ``outcome_handler`` when it
+enqueues. The sender calls the handler inside the transaction that settles the item, so a
+fallback ("DMs closed → open a private thread instead") is enqueued atomically with it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.delivery import Outcome
+
+log = logging.getLogger(__name__)
+
+OutcomeHandler = Callable[[AsyncConnection, Outcome, datetime], Awaitable[None]]
+
+
+class OutcomeRouter:
+    def __init__(self) -> None:
+        self._handlers: dict[str, OutcomeHandler] = {}
+
+    def register(self, name: str, handler: OutcomeHandler) -> None:
+        if name in self._handlers:
+            raise ValueError(f"outcome handler {name!r} is registered twice")
+        self._handlers[name] = handler
+
+    async def dispatch(
+        self, conn: AsyncConnection, name: str | None, outcome: Outcome, now: datetime
+    ) -> None:
+        if name is None:
+            return
+        handler = self._handlers.get(name)
+        if handler is None:
+            log.error("No outcome handler %r for delivery %s", name, outcome.key)
+            return
+        await handler(conn, outcome, now)
