@@ -196,7 +196,7 @@ class OutboxRepository:
         rows = await self.conn.execute(
             select(outbox.c.state, func.count()).group_by(outbox.c.state)
         )
-        return {str(state): int(count) for state, count in rows.tuples()}
+        return {str(state): int(count) for state, count in rows.all()}
 
     # -- DM status and switches -----------------------------------------------------------------
 

@@ -64,7 +64,7 @@ class GuildSettingsRepository:
                 guild_channels.c.purpose == purpose.value
             )
         )
-        return [(int(g), int(c)) for g, c in rows.tuples()]
+        return [(int(g), int(c)) for g, c in rows.all()]
 
     async def clear_channel(self, guild_id: int, purpose: ChannelPurpose) -> bool:
         result = await self.conn.execute(
