@@ -1,0 +1,191 @@
+"""``SandboxServer``: a local Discord-compatible server (REST + gateway) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import secrets
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any, Literal, Protocol
+
+from aiohttp import web
+
+from sandbox.faults import Faults
+from sandbox.gateway import Gateway
+from sandbox.rest import RequestRecord, RestApi
+from sandbox.state import Channel, Guild, Member, Message, SandboxState, User
+
+log = logging.getLogger(__name__)
+
+
+class ConformanceChecker(Protocol):
+    """What ``sandbox.conformance.Conformance`` provides; each method returns error strings."""
+
+    def check_request(
+        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
+    ) -> list[str]: ...
+
+    def check_response(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> list[str]: ...
+
+    def check_gateway(
+        self, direction: Literal["to_client", "from_client"], payload: dict[str, Any]
+    ) -> list[str]: ...
+
+
+class SandboxServer:
+    """A Discord stand-in the real discord.py client talks to over HTTP and WebSocket.
+
+    ``async with SandboxServer() as server:`` then point discord.py at ``server.api_base_url``
+    and ``server.gateway_url`` and log in with ``server.token``.
+    """
+
+    def __init__(
+        self,
+        conformance: ConformanceChecker | None = None,
+        *,
+        seed: int = 0,
+        bot_name: str = "SandboxBot",
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.conformance = conformance
+        self.host = host
+        self.state = SandboxState(bot_name)
+        self.state.server = self
+        self.faults = Faults(seed)
+        self.requests: list[RequestRecord] = []
+        self.unknown_routes: list[str] = []
+        self.violations: list[str] = []
+        self.interactions_by_token: dict[str, Any] = {}
+        self.interaction_ack_timeout = 3.0  # Discord: acknowledge within 3 s
+        self.interaction_token_ttl = 15 * 60.0  # Discord: tokens valid 15 minutes
+        bot_id = self.state.bot_user.id
+        prefix = base64.b64encode(str(bot_id).encode()).decode().rstrip("=")
+        self.token = f"{prefix}.Sandbx.{secrets.token_urlsafe(27)}"
+        self.gateway = Gateway(self)
+        self.rest = RestApi(self)
+        self.state.dispatch = self.gateway.dispatch
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> SandboxServer:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self._entry)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        return self
+
+    async def stop(self) -> None:
+        await self.gateway.close_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> SandboxServer:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def _entry(self, request: web.Request) -> web.StreamResponse:
+        if request.path == "/" and request.headers.get("Upgrade", "").lower() == "websocket":
+            return await self.gateway.handle(request)
+        return await self.rest.handle(request)
+
+    # --- addresses and identity ------------------------------------------------------------
+    @property
+    def api_base_url(self) -> str:
+        return f"http://{self.host}:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://{self.host}:{self.port}/"
+
+    @property
+    def bot_user(self) -> User:
+        return self.state.bot_user
+
+    @property
+    def application_id(self) -> int:
+        return self.state.application_id
+
+    # --- building the world ----------------------------------------------------------------
+    def create_guild(self, name: str, *, owner: User | None = None) -> Guild:
+        return self.state.create_guild(name, owner=owner)
+
+    def create_user(self, username: str, display_name: str | None = None) -> User:
+        return self.state.create_user(username, display_name)
+
+    # --- reading ---------------------------------------------------------------------------
+    def dm_channel(self, who: Member | User) -> Channel | None:
+        return self.state.dm_channels.get(who.id)
+
+    def dm_messages(self, who: Member | User) -> list[Message]:
+        """Messages the bot sent (and kept) in its DM with this user, oldest first."""
+        channel = self.state.dm_channels.get(who.id)
+        return channel.messages if channel else []
+
+    def commands(self, guild: Guild | None = None) -> list[dict[str, Any]]:
+        """Registered application commands (global, or one guild's)."""
+        return list(self.state.commands.get(guild.id if guild else None, {}).values())
+
+    def requests_for(self, route: str) -> list[RequestRecord]:
+        """Requests for one route template, e.g. ``"POST /channels/{channel_id}/messages"``."""
+        return [r for r in self.requests if r.route == route]
+
+    @property
+    def identify_count(self) -> int:
+        return self.gateway.identify_count
+
+    @property
+    def resume_count(self) -> int:
+        return self.gateway.resume_count
+
+    async def wait_for(
+        self, predicate: Callable[[], Any], *, timeout: float = 5.0, what: str = "condition"
+    ) -> Any:
+        """Wait until ``predicate()`` is truthy; re-checked on every state change, no polling."""
+        return await self.state.wait_for(predicate, timeout=timeout, what=what)
+
+    async def wait_ready(self, timeout: float = 5.0) -> None:
+        """Wait until a bot is connected and its session is READY or RESUMED."""
+        await self.state.wait_for(
+            lambda: self.gateway.ready,
+            timeout=timeout,
+            what=(
+                f"the bot to be connected and ready (identifies={self.identify_count}, "
+                f"resumes={self.resume_count})"
+            ),
+        )
+
+    # --- gateway test hooks ----------------------------------------------------------------
+    async def gateway_reconnect(self) -> None:
+        """Send op 7 RECONNECT; the bot should reconnect and RESUME."""
+        await self.gateway.reconnect()
+
+    async def gateway_invalid_session(self, resumable: bool) -> None:
+        """Send op 9 INVALID_SESSION; the bot should RESUME (True) or IDENTIFY again (False)."""
+        await self.gateway.invalid_session(resumable)
+
+    async def gateway_disconnect(self, code: int = 4000) -> None:
+        """Drop the bot's socket; it should reconnect and RESUME."""
+        await self.gateway.disconnect(code)

@@ -1,0 +1,3 @@
+from sandbox.testing import sandbox_server
+
+__all__ = ["sandbox_server"]
