@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -31,14 +32,14 @@ _PURPOSE_DESCRIPTIONS = {
 }
 
 # What the bot needs in each channel, named as discord.Permissions attributes so the
-# adapter can compare without the domain knowing about discord.py.
+# adapter can check them without the domain knowing about discord.py. Locking a finished
+# mentorship thread needs Manage Threads.
 REQUIRED_PERMISSIONS: dict[ChannelPurpose, tuple[str, ...]] = {
     ChannelPurpose.INTRODUCTIONS: (
         "view_channel",
         "send_messages",
         "create_private_threads",
         "send_messages_in_threads",
-        "manage_threads",
     ),
     ChannelPurpose.MENTORSHIP: (
         "view_channel",
@@ -59,9 +60,9 @@ REQUIRED_PERMISSIONS: dict[ChannelPurpose, tuple[str, ...]] = {
 }
 
 
-def missing_permissions(purpose: ChannelPurpose, granted: set[str]) -> list[str]:
+def missing_permissions(purpose: ChannelPurpose, has: Callable[[str], bool]) -> list[str]:
     """The permissions the bot lacks for ``purpose``, in a stable, readable order."""
-    return [name for name in REQUIRED_PERMISSIONS[purpose] if name not in granted]
+    return [name for name in REQUIRED_PERMISSIONS[purpose] if not has(name)]
 
 
 def permission_label(name: str) -> str:

@@ -40,9 +40,8 @@ def channel_health(purpose: ChannelPurpose, channel: discord.abc.GuildChannel | 
     """One line: the channel and either ✅ or the permissions the bot lacks there."""
     if channel is None:
         return f"**{purpose.value}**: ⚠️ the channel was deleted or I cannot see it; set it again."
-    me = channel.guild.me
-    granted = {name for name, allowed in channel.permissions_for(me) if allowed}
-    missing = missing_permissions(purpose, granted)
+    granted = channel.permissions_for(channel.guild.me)
+    missing = missing_permissions(purpose, lambda name: bool(getattr(granted, name)))
     if not missing:
         return f"**{purpose.value}**: {channel.mention} ✅"
     names = ", ".join(permission_label(m) for m in missing)

@@ -1,0 +1,97 @@
+"""The demo community: the Orthopedics SIG of a state chapter, as a sandbox guild."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sandbox.server import SandboxServer
+from sandbox.state import Guild, Member
+
+CHANNELS = (
+    "welcome",
+    "general",
+    "introductions",
+    "mentorship",
+    "mentor-requests",
+    "icebreakers",
+)
+
+# username, display name, Discord roles (career stage / role in the profession)
+MEMBERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("maria", "Maria Lopez, DPT", ("Clinician",)),
+    ("james", "James Okafor, SPT", ("Student",)),
+    ("priya", "Priya Raman, PT, OCS", ("Clinician",)),
+    ("tom", "Tom Becker, PTA", ("Clinician",)),
+    ("aisha", "Dr. Aisha Karim, PhD", ("Faculty",)),
+    ("lena", "Lena Novak, SPT", ("Student",)),
+    ("diego", "Diego Alvarez, DPT", ("Clinician",)),
+    ("grace", "Grace Chen, PT, SCS", ("Clinician",)),
+    ("sam", "Sam Whitaker, SPT", ("Student",)),
+    ("ruth", "Ruth Feld, PT (retired)", ("Clinician",)),
+    ("kofi", "Kofi Mensah, DPT, PhD", ("Faculty",)),
+    ("nina", "Nina Petrova, new grad DPT", ("Clinician",)),
+    ("omar", "Omar Haddad, PTA student", ("Student",)),
+    ("beth", "Beth Sullivan, PT, residency faculty", ("Faculty",)),
+)
+MODERATOR = ("dana", "Dana Whitfield (SIG chair)")
+
+
+@dataclass
+class DemoCommunity:
+    server: SandboxServer
+    guild: Guild
+    moderator: Member
+    members: dict[str, Member]
+
+    def server_commands(self) -> list[dict[str, Any]]:
+        """The command definitions the bot published to this guild, as Discord stores them."""
+        return self.server.commands(self.guild)
+
+    def actor(self, name: str) -> Member:
+        name = name.lower().lstrip("@")
+        if name == self.moderator.user.username:
+            return self.moderator
+        try:
+            return self.members[name]
+        except KeyError:
+            names = ", ".join([self.moderator.user.username, *self.members])
+            raise KeyError(f"no member called {name!r}; try one of: {names}") from None
+
+
+# What README.md asks operators to grant when inviting the bot.
+BOT_PERMISSIONS = [
+    "view_channel",
+    "send_messages",
+    "send_messages_in_threads",
+    "embed_links",
+    "attach_files",
+    "read_message_history",
+    "create_public_threads",
+    "create_private_threads",
+    "manage_threads",
+]
+
+
+def build_demo_community(server: SandboxServer) -> DemoCommunity:
+    guild = server.create_guild("Ortho SIG · Lakeshore Chapter")
+    guild.set_bot_permissions(allow=BOT_PERMISSIONS)
+    roles = {name: guild.add_role(name) for name in ("Student", "Clinician", "Faculty")}
+    for name in CHANNELS:
+        guild.add_text_channel(name)
+    moderator = guild.add_moderator(MODERATOR[0], display_name=MODERATOR[1])
+    guild.add_text_channel(
+        "mod-log",
+        overwrites={
+            guild.everyone: (None, ["view_channel"]),
+            guild.role("Moderator"): (["view_channel"], None),
+            guild.bot_member: (["view_channel", "send_messages", "embed_links"], None),
+        },
+    )
+    members = {
+        username: guild.add_member(
+            username, display_name=display, roles=[roles[r] for r in role_names]
+        )
+        for username, display, role_names in MEMBERS
+    }
+    return DemoCommunity(server=server, guild=guild, moderator=moderator, members=members)

@@ -1,0 +1,92 @@
+"""End to end: the real bot (built as ``python -m bot`` builds it) against the sandbox server.
+
+Every REST request and gateway payload is validated against Discord's references in
+``../shared`` when they are present; a test that caused a violation fails, naming it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_bot
+from bot.client import SigBot
+from config.settings import load_settings
+from sandbox.demo import DemoCommunity, build_demo_community
+from sandbox.server import SandboxServer
+from sandbox.testing import conformance_violations, load_conformance, run_client
+
+CONFORMANCE = load_conformance()
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[SandboxServer]:
+    sandbox = SandboxServer(CONFORMANCE)
+    await sandbox.start()
+    try:
+        yield sandbox
+    finally:
+        await sandbox.stop()
+    assert not sandbox.unknown_routes, (
+        f"the bot called routes the sandbox lacks: {sandbox.unknown_routes}"
+    )
+    if CONFORMANCE is not None:
+        assert conformance_violations(sandbox) == []
+
+
+@pytest.fixture
+def community(server: SandboxServer) -> DemoCommunity:
+    return build_demo_community(server)
+
+
+class BotRunner:
+    """Starts, stops and restarts the real bot on one database file."""
+
+    def __init__(self, server: SandboxServer, guild_id: int, database: Path) -> None:
+        self.server = server
+        self.guild_id = guild_id
+        self.database = database
+        self.bot: SigBot | None = None
+        self._stack: contextlib.AsyncExitStack | None = None
+
+    async def start(self, **settings: object) -> SigBot:
+        config = load_settings(
+            database_url=f"sqlite+aiosqlite:///{self.database}",
+            discord_api_base_url=self.server.api_base_url,
+            discord_gateway_url=self.server.gateway_url,
+            dev_guild_id=self.guild_id,
+            **settings,
+        )
+        bot = await build_bot(config)
+        self._stack = contextlib.AsyncExitStack()
+        self.bot = await self._stack.enter_async_context(run_client(self.server, bot))
+        return bot
+
+    async def stop(self) -> None:
+        if self._stack is not None:
+            await self._stack.aclose()
+            self._stack = None
+            self.bot = None
+
+    async def restart(self) -> SigBot:
+        await self.stop()
+        return await self.start()
+
+
+@pytest.fixture
+async def runner(
+    server: SandboxServer, community: DemoCommunity, tmp_path: Path
+) -> AsyncIterator[BotRunner]:
+    bot_runner = BotRunner(server, community.guild.id, tmp_path / "bot.sqlite3")
+    try:
+        yield bot_runner
+    finally:
+        await bot_runner.stop()
+
+
+@pytest.fixture
+async def bot(runner: BotRunner) -> SigBot:
+    return await runner.start()
