@@ -50,6 +50,8 @@ class SigBot(commands.Bot):
         dm_open_rate: float = 2.0,
         sender_config: SenderConfig | None = None,
     ) -> None:
+        # The bot never joins voice: skip discord.py's warnings about voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=minimal_intents(),

@@ -414,6 +414,8 @@ def _convert_option(
         if d.get("max_value") is not None and value > d["max_value"]:
             raise SandboxUsageError(f"option {name}: above max_value {d['max_value']}")
     elif t == 5:
+        if isinstance(value, str):  # typed by a person: yes/no, true/false, on/off, 1/0
+            value = value.strip().lower() in ("yes", "true", "on", "1", "y")
         value = bool(value)
     elif t == 6:
         if not isinstance(value, Member | User):

@@ -6,9 +6,10 @@ people); the control API's integer indexes are 0-based, so ``[1]`` is ``member.c
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from sandbox.state import Message
+from sandbox.state import Message, SandboxState
 
 _STYLE = {1: "primary", 2: "secondary", 3: "success", 4: "danger", 5: "link", 6: "premium"}
 
@@ -23,7 +24,9 @@ def render_embed(embed: dict[str, Any]) -> list[str]:
     if embed.get("description"):
         lines.extend(f"| {line}" for line in str(embed["description"]).splitlines())
     for f in embed.get("fields") or []:
-        lines.append(f"| {f.get('name')}: {f.get('value')}")
+        value_lines = str(f.get("value")).splitlines() or [""]
+        lines.append(f"| {f.get('name')}: {value_lines[0]}")
+        lines.extend(f"|   {line}" for line in value_lines[1:])
     footer = (embed.get("footer") or {}).get("text")
     if footer:
         lines.append(f"| -- {footer}")
@@ -55,8 +58,29 @@ def render_components(message: Message) -> list[str]:
     return lines
 
 
+_MENTION = re.compile(r"<(#|@!?|@&)(\d+)>")
+
+
+def humanize_mentions(text: str, state: SandboxState) -> str:
+    """``<#id>`` → ``#name`` and ``<@id>`` → ``@name``, as a Discord client shows them."""
+
+    def name(match: re.Match[str]) -> str:
+        kind, ident = match.group(1), int(match.group(2))
+        if kind == "#" and ident in state.channels:
+            return f"#{state.channels[ident].name}"
+        if kind.startswith("@") and kind != "@&" and ident in state.users:
+            return f"@{state.users[ident].display_name}"
+        return match.group(0)
+
+    return _MENTION.sub(name, text)
+
+
 def render_message(message: Message, *, show_author: bool = True) -> str:
     """A message as the member would read it: content, embeds, numbered components."""
+    return humanize_mentions(_render(message, show_author), message.channel.state)
+
+
+def _render(message: Message, show_author: bool) -> str:
     head: list[str] = []
     if show_author:
         head.append(message.author.display_name)

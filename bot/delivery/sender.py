@@ -85,6 +85,10 @@ class OutboxSender:
 
     # -- lifecycle ----------------------------------------------------------------------------
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     async def start(self) -> None:
         if self._task is not None:
             return

@@ -1,0 +1,124 @@
+"""``python -m bot sandbox``: the real bot against a local Discord-compatible server.
+
+Starts the sandbox server with the demo community, starts the bot exactly as ``run`` would
+(its REST and gateway URLs pointed at the sandbox), seeds the moderator settings a new server
+would make, then hands the terminal to the driver (or runs a script of driver lines).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bot.app import build_bot
+from bot.client import SigBot
+from bot.domain.settings import ChannelPurpose
+from config.settings import Settings
+from sandbox.demo import DemoCommunity, build_demo_community
+from sandbox.driver import Driver, DriverError
+from sandbox.server import SandboxServer
+from sandbox.testing import run_client
+
+DEMO_SCRIPT = Path(__file__).with_name("demo_script.txt")
+CHANNEL_FOR_PURPOSE = {
+    ChannelPurpose.INTRODUCTIONS: "introductions",
+    ChannelPurpose.MENTORSHIP: "mentorship",
+    ChannelPurpose.MENTOR_REQUESTS: "mentor-requests",
+    ChannelPurpose.MODERATION_LOG: "mod-log",
+    ChannelPurpose.ICEBREAKERS: "icebreakers",
+}
+
+
+async def seed_settings(bot: SigBot, community: DemoCommunity) -> None:
+    """What the demo's moderator did on day one: channels chosen, members discoverable."""
+    guild, moderator = community.guild, community.moderator
+    settings = bot.services.settings
+    for purpose, name in CHANNEL_FOR_PURPOSE.items():
+        await settings.set_channel(guild.id, purpose, guild.channel(name).id, actor_id=moderator.id)
+    await settings.set_defaults(
+        guild.id, actor_id=moderator.id, discoverable_by_default=True, timezone="America/Chicago"
+    )
+
+
+async def run_sandbox(settings: Settings, *, db_path: Path | None, script: Path | None) -> int:
+    quiet_logs(settings.log_level)
+    with tempfile.TemporaryDirectory(prefix="sigbot-sandbox-") as scratch:
+        database = db_path or Path(scratch) / "sandbox.sqlite3"
+        async with SandboxServer() as server:
+            community = build_demo_community(server)
+            started = time.perf_counter()
+            bot = await build_bot(
+                settings.model_copy(
+                    update={
+                        "database_url": f"sqlite+aiosqlite:///{database}",
+                        "discord_api_base_url": server.api_base_url,
+                        "discord_gateway_url": server.gateway_url,
+                        "dev_guild_id": community.guild.id,
+                    }
+                )
+            )
+            async with run_client(server, bot, timeout=30):
+                await seed_settings(bot, community)
+                ready = time.perf_counter() - started
+                driver = Driver(community, settle=lambda: settle(bot))
+                if script is not None:
+                    return await run_script(driver, script)
+                return await interactive(driver, community, ready)
+    return 0
+
+
+async def settle(bot: SigBot) -> None:
+    """Give the bot a moment to send what it queued, so the member sees the result."""
+    if bot.sender is not None:
+        await bot.sender.drain(timeout=30)
+
+
+async def run_script(driver: Driver, script: Path) -> int:
+    lines = (await asyncio.to_thread(script.read_text)).splitlines()
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        print(f"{driver.prompt}{line}")
+        try:
+            output = await driver.run(line)
+        except DriverError as exc:
+            print(f"✗ {script.name}:{number}: {exc}", file=sys.stderr)
+            return 1
+        if output:
+            print(output)
+    print(f"✓ {script.name}: every step passed")
+    return 0
+
+
+async def interactive(driver: Driver, community: DemoCommunity, ready_seconds: float) -> int:
+    print(
+        f"Sandbox ready in {ready_seconds:.1f} s: {community.guild.name}, "
+        f"{len(community.members) + 1} members. You are {driver.actor.display_name} "
+        "(moderator). Type help for commands, quit to leave."
+    )
+    while True:
+        try:
+            line = await asyncio.to_thread(input, driver.prompt)
+        except EOFError:
+            print()
+            return 0
+        if line.strip() in ("quit", "exit"):
+            return 0
+        try:
+            output = await driver.run(line)
+        except DriverError as exc:
+            print(f"✗ {exc}")
+            continue
+        if output:
+            print(output)
+
+
+def quiet_logs(level: str) -> None:
+    """The terminal is for the conversation; only warnings unless LOG_LEVEL=DEBUG."""
+    if level != "DEBUG":
+        for name in ("discord", "bot", "sandbox", "alembic", "cogs"):
+            logging.getLogger(name).setLevel(logging.WARNING)
