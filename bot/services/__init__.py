@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.services.delivery import OutcomeRouter
+from bot.services.profiles import ProfileService
 from bot.services.settings import SettingsService
+from bot.services.tags import TagService
 from bot.storage.database import Database
 
 
@@ -18,6 +20,8 @@ class Services:
     clock: Clock
     outcomes: OutcomeRouter
     settings: SettingsService
+    tags: TagService
+    profiles: ProfileService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
@@ -26,4 +30,6 @@ class Services:
             clock=clock,
             outcomes=OutcomeRouter(),
             settings=SettingsService(db, clock, default_timezone=default_timezone),
+            tags=TagService(db, clock),
+            profiles=ProfileService(db, clock),
         )

@@ -4,7 +4,7 @@ Migrations must keep the database equal to ``metadata``; a test compares them. I
 package registers every table.
 """
 
-from bot.storage.schema import outbox, settings
+from bot.storage.schema import members, outbox, settings, tags
 from bot.storage.schema.base import metadata
 
-__all__ = ["metadata", "outbox", "settings"]
+__all__ = ["members", "metadata", "outbox", "settings", "tags"]

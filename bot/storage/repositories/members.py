@@ -1,0 +1,112 @@
+"""Members as the bot knows them in each server: the per-server consent record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.storage.schema.members import members
+from bot.storage.types import as_utc
+
+
+async def insert_ignore(
+    conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], keys: list[str]
+) -> int:
+    """Insert ``rows``, skipping any that clash on ``keys``; the number actually inserted."""
+    if not rows:
+        return 0
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=keys)
+    return int((await conn.execute(statement)).rowcount)
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    guild_id: int
+    user_id: int
+    discoverable: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class MembersRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def get(self, guild_id: int, user_id: int) -> MemberRecord | None:
+        row = (
+            await self.conn.execute(
+                select(members).where(members.c.guild_id == guild_id, members.c.user_id == user_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        return MemberRecord(
+            guild_id=row.guild_id,
+            user_id=row.user_id,
+            discoverable=bool(row.discoverable),
+            created_at=as_utc(row.created_at),
+            updated_at=as_utc(row.updated_at),
+        )
+
+    async def ensure(
+        self, guild_id: int, user_id: int, *, discoverable: bool, now: datetime
+    ) -> MemberRecord:
+        """The member's record, created with ``discoverable`` the first time we meet them."""
+        values = {
+            "guild_id": guild_id,
+            "user_id": user_id,
+            "discoverable": discoverable,
+            "created_at": now,
+            "updated_at": now,
+        }
+        await insert_ignore(self.conn, members, [values], ["guild_id", "user_id"])
+        record = await self.get(guild_id, user_id)
+        assert record is not None
+        return record
+
+    async def set_discoverable(
+        self, guild_id: int, user_id: int, discoverable: bool, *, now: datetime
+    ) -> bool:
+        result = await self.conn.execute(
+            update(members)
+            .where(members.c.guild_id == guild_id, members.c.user_id == user_id)
+            .values(discoverable=discoverable, updated_at=now)
+        )
+        return bool(result.rowcount)
+
+    async def discoverable_among(self, guild_id: int, user_ids: list[int]) -> set[int]:
+        rows = await self.conn.execute(
+            select(members.c.user_id).where(
+                members.c.guild_id == guild_id,
+                members.c.user_id.in_(user_ids),
+                members.c.discoverable.is_(True),
+            )
+        )
+        return {int(user_id) for user_id in rows.scalars()}
+
+    # -- privacy --------------------------------------------------------------------------------
+
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        record = await self.get(guild_id, user_id)
+        if record is None:
+            return {}
+        return {
+            "member": {
+                "discoverable": record.discoverable,
+                "first_seen_at": record.created_at.isoformat(),
+                "updated_at": record.updated_at.isoformat(),
+            }
+        }
+
+    async def delete_member(self, guild_id: int, user_id: int) -> int:
+        """Deletes the record; member_tags and member_profiles rows go with it (cascade)."""
+        result = await self.conn.execute(
+            members.delete().where(members.c.guild_id == guild_id, members.c.user_id == user_id)
+        )
+        return int(result.rowcount)

@@ -1,0 +1,429 @@
+"""The tag vocabulary, members' tags and the suggestion queue. Names arrive already cleaned."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.tags import Alias, Category, Suggestion, SuggestionState, Tag
+from bot.storage.repositories.members import insert_ignore
+from bot.storage.schema.tags import (
+    member_tags,
+    tag_aliases,
+    tag_categories,
+    tag_suggestions,
+    tags,
+)
+from bot.storage.types import as_utc
+
+_TAG_COLUMNS = (tags.c.id, tags.c.name, tags.c.category_id, tag_categories.c.name.label("category"))
+
+
+def _tag(row: Any) -> Tag:
+    return Tag(id=row.id, name=row.name, category_id=row.category_id, category=row.category)
+
+
+class TagVocabularyRepository:
+    """Categories, tags and aliases of one server."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    # -- categories -----------------------------------------------------------------------------
+
+    async def categories(self, guild_id: int) -> list[Category]:
+        rows = await self.conn.execute(
+            select(tag_categories.c.id, tag_categories.c.name, tag_categories.c.position)
+            .where(tag_categories.c.guild_id == guild_id)
+            .order_by(tag_categories.c.position, tag_categories.c.id)
+        )
+        return [Category(id=r.id, name=r.name, position=r.position) for r in rows]
+
+    async def add_category(self, guild_id: int, name: str, key: str, *, now: datetime) -> int:
+        position = (
+            await self.conn.execute(
+                select(func.coalesce(func.max(tag_categories.c.position), -1) + 1).where(
+                    tag_categories.c.guild_id == guild_id
+                )
+            )
+        ).scalar_one()
+        result = await self.conn.execute(
+            insert(tag_categories).values(
+                guild_id=guild_id, name=name, key=key, position=position, created_at=now
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    # -- tags -----------------------------------------------------------------------------------
+
+    def _tag_query(self, guild_id: int) -> Any:
+        return (
+            select(*_TAG_COLUMNS)
+            .join(tag_categories, tag_categories.c.id == tags.c.category_id)
+            .where(tags.c.guild_id == guild_id)
+        )
+
+    async def tags(self, guild_id: int) -> list[Tag]:
+        rows = await self.conn.execute(self._tag_query(guild_id).order_by(tags.c.key))
+        return [_tag(r) for r in rows]
+
+    async def get_tag(self, guild_id: int, tag_id: int) -> Tag | None:
+        row = (
+            await self.conn.execute(self._tag_query(guild_id).where(tags.c.id == tag_id))
+        ).first()
+        return _tag(row) if row else None
+
+    async def tags_by_ids(self, guild_id: int, tag_ids: set[int]) -> list[Tag]:
+        if not tag_ids:
+            return []
+        rows = await self.conn.execute(self._tag_query(guild_id).where(tags.c.id.in_(tag_ids)))
+        return [_tag(r) for r in rows]
+
+    async def count_tags(self, guild_id: int) -> int:
+        return int(
+            (
+                await self.conn.execute(
+                    select(func.count()).select_from(tags).where(tags.c.guild_id == guild_id)
+                )
+            ).scalar_one()
+        )
+
+    async def add_tag(
+        self, guild_id: int, category_id: int, name: str, key: str, *, now: datetime, by: int | None
+    ) -> int:
+        result = await self.conn.execute(
+            insert(tags).values(
+                guild_id=guild_id,
+                category_id=category_id,
+                name=name,
+                key=key,
+                created_at=now,
+                created_by=by,
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    async def rename_tag(self, tag_id: int, name: str, key: str) -> None:
+        await self.conn.execute(update(tags).where(tags.c.id == tag_id).values(name=name, key=key))
+
+    async def delete_tag(self, tag_id: int) -> int:
+        """Deletes the tag; its aliases and members' rows go with it (cascade)."""
+        return int((await self.conn.execute(delete(tags).where(tags.c.id == tag_id))).rowcount)
+
+    async def key_owner(self, guild_id: int, key: str) -> tuple[str, int] | None:
+        """("tag", tag_id) or ("alias", tag_id) when ``key`` is taken in this server."""
+        tag_id = (
+            await self.conn.execute(
+                select(tags.c.id).where(tags.c.guild_id == guild_id, tags.c.key == key)
+            )
+        ).scalar()
+        if tag_id is not None:
+            return "tag", int(tag_id)
+        alias_tag = (
+            await self.conn.execute(
+                select(tag_aliases.c.tag_id).where(
+                    tag_aliases.c.guild_id == guild_id, tag_aliases.c.key == key
+                )
+            )
+        ).scalar()
+        return ("alias", int(alias_tag)) if alias_tag is not None else None
+
+    # -- aliases --------------------------------------------------------------------------------
+
+    async def aliases(self, guild_id: int) -> list[Alias]:
+        rows = await self.conn.execute(
+            select(tag_aliases.c.id, tag_aliases.c.tag_id, tag_aliases.c.name)
+            .where(tag_aliases.c.guild_id == guild_id)
+            .order_by(tag_aliases.c.key)
+        )
+        return [Alias(id=r.id, tag_id=r.tag_id, name=r.name) for r in rows]
+
+    async def aliases_of(self, tag_id: int) -> list[str]:
+        rows = await self.conn.execute(
+            select(tag_aliases.c.name).where(tag_aliases.c.tag_id == tag_id).order_by("key")
+        )
+        return [str(name) for name in rows.scalars()]
+
+    async def add_alias(
+        self, guild_id: int, tag_id: int, name: str, key: str, *, now: datetime
+    ) -> bool:
+        row = {"guild_id": guild_id, "tag_id": tag_id, "name": name, "key": key, "created_at": now}
+        return bool(await insert_ignore(self.conn, tag_aliases, [row], ["guild_id", "key"]))
+
+    async def delete_alias(self, guild_id: int, key: str) -> bool:
+        result = await self.conn.execute(
+            delete(tag_aliases).where(tag_aliases.c.guild_id == guild_id, tag_aliases.c.key == key)
+        )
+        return bool(result.rowcount)
+
+    async def move_aliases(self, source_id: int, target_id: int) -> int:
+        result = await self.conn.execute(
+            update(tag_aliases).where(tag_aliases.c.tag_id == source_id).values(tag_id=target_id)
+        )
+        return int(result.rowcount)
+
+    async def count_aliases(self, tag_id: int) -> int:
+        return int(
+            (
+                await self.conn.execute(
+                    select(func.count())
+                    .select_from(tag_aliases)
+                    .where(tag_aliases.c.tag_id == tag_id)
+                )
+            ).scalar_one()
+        )
+
+    # -- usage ------------------------------------------------------------------------------------
+
+    async def holders(self, tag_id: int) -> int:
+        return int(
+            (
+                await self.conn.execute(
+                    select(func.count())
+                    .select_from(member_tags)
+                    .where(member_tags.c.tag_id == tag_id)
+                )
+            ).scalar_one()
+        )
+
+    async def member_counts(self, guild_id: int) -> dict[int, int]:
+        rows = await self.conn.execute(
+            select(member_tags.c.tag_id, func.count())
+            .where(member_tags.c.guild_id == guild_id)
+            .group_by(member_tags.c.tag_id)
+        )
+        return {int(tag_id): int(count) for tag_id, count in rows}
+
+
+class MemberTagsRepository:
+    """Which tags each member holds in each server."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def tag_ids(self, guild_id: int, user_id: int) -> set[int]:
+        rows = await self.conn.execute(
+            select(member_tags.c.tag_id).where(
+                member_tags.c.guild_id == guild_id, member_tags.c.user_id == user_id
+            )
+        )
+        return {int(tag_id) for tag_id in rows.scalars()}
+
+    async def add(self, guild_id: int, user_id: int, tag_ids: set[int], *, now: datetime) -> int:
+        rows = [
+            {"guild_id": guild_id, "user_id": user_id, "tag_id": tag_id, "added_at": now}
+            for tag_id in sorted(tag_ids)
+        ]
+        return await insert_ignore(self.conn, member_tags, rows, ["guild_id", "user_id", "tag_id"])
+
+    async def remove(self, guild_id: int, user_id: int, tag_ids: set[int]) -> int:
+        if not tag_ids:
+            return 0
+        result = await self.conn.execute(
+            delete(member_tags).where(
+                member_tags.c.guild_id == guild_id,
+                member_tags.c.user_id == user_id,
+                member_tags.c.tag_id.in_(tag_ids),
+            )
+        )
+        return int(result.rowcount)
+
+    async def merge(self, source_id: int, target_id: int) -> int:
+        """Give ``target`` to every holder of ``source`` who lacks it, then drop ``source``.
+
+        Returns how many members gained ``target``; nobody ends up with a duplicate.
+        """
+        target = member_tags.alias("target")
+        lacking = select(
+            member_tags.c.guild_id, member_tags.c.user_id, member_tags.c.added_at
+        ).where(
+            member_tags.c.tag_id == source_id,
+            ~select(target.c.user_id)
+            .where(
+                and_(
+                    target.c.tag_id == target_id,
+                    target.c.guild_id == member_tags.c.guild_id,
+                    target.c.user_id == member_tags.c.user_id,
+                )
+            )
+            .exists(),
+        )
+        rows = [dict(r._mapping) for r in await self.conn.execute(lacking)]
+        if rows:
+            await self.conn.execute(
+                insert(member_tags), [{**row, "tag_id": target_id} for row in rows]
+            )
+        await self.conn.execute(delete(member_tags).where(member_tags.c.tag_id == source_id))
+        return len(rows)
+
+    # -- privacy --------------------------------------------------------------------------------
+
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        rows = await self.conn.execute(
+            select(tags.c.name, tag_categories.c.name.label("category"), member_tags.c.added_at)
+            .join(tags, tags.c.id == member_tags.c.tag_id)
+            .join(tag_categories, tag_categories.c.id == tags.c.category_id)
+            .where(member_tags.c.guild_id == guild_id, member_tags.c.user_id == user_id)
+            .order_by(tag_categories.c.position, tags.c.key)
+        )
+        found = [
+            {"tag": r.name, "category": r.category, "added_at": as_utc(r.added_at).isoformat()}
+            for r in rows
+        ]
+        return {"tags": found} if found else {}
+
+    async def delete_member(self, guild_id: int, user_id: int) -> int:
+        result = await self.conn.execute(
+            delete(member_tags).where(
+                member_tags.c.guild_id == guild_id, member_tags.c.user_id == user_id
+            )
+        )
+        return int(result.rowcount)
+
+
+class TagSuggestionsRepository:
+    """Members' proposed tags and the moderators' decisions."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    def _query(self) -> Any:
+        return select(tag_suggestions, tag_categories.c.name.label("category")).outerjoin(
+            tag_categories, tag_categories.c.id == tag_suggestions.c.category_id
+        )
+
+    @staticmethod
+    def _suggestion(row: Any) -> Suggestion:
+        return Suggestion(
+            id=row.id,
+            guild_id=row.guild_id,
+            user_id=row.user_id,
+            name=row.name,
+            category_id=row.category_id,
+            category=row.category,
+            state=SuggestionState(row.state),
+            created_at=as_utc(row.created_at),
+            tag_id=row.tag_id,
+        )
+
+    async def add(
+        self,
+        guild_id: int,
+        user_id: int,
+        name: str,
+        key: str,
+        category_id: int | None,
+        *,
+        now: datetime,
+    ) -> int:
+        result = await self.conn.execute(
+            insert(tag_suggestions).values(
+                guild_id=guild_id,
+                user_id=user_id,
+                name=name,
+                key=key,
+                category_id=category_id,
+                state=SuggestionState.PENDING.value,
+                created_at=now,
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    async def get(self, guild_id: int, suggestion_id: int) -> Suggestion | None:
+        row = (
+            await self.conn.execute(
+                self._query().where(
+                    tag_suggestions.c.guild_id == guild_id, tag_suggestions.c.id == suggestion_id
+                )
+            )
+        ).first()
+        return self._suggestion(row) if row else None
+
+    async def pending(self, guild_id: int, *, limit: int) -> list[Suggestion]:
+        rows = await self.conn.execute(
+            self._query()
+            .where(
+                tag_suggestions.c.guild_id == guild_id,
+                tag_suggestions.c.state == SuggestionState.PENDING.value,
+            )
+            .order_by(tag_suggestions.c.id)
+            .limit(limit)
+        )
+        return [self._suggestion(r) for r in rows]
+
+    async def pending_with_key(self, guild_id: int, key: str) -> Suggestion | None:
+        row = (
+            await self.conn.execute(
+                self._query().where(
+                    tag_suggestions.c.guild_id == guild_id,
+                    tag_suggestions.c.key == key,
+                    tag_suggestions.c.state == SuggestionState.PENDING.value,
+                )
+            )
+        ).first()
+        return self._suggestion(row) if row else None
+
+    async def pending_count_by(self, guild_id: int, user_id: int) -> int:
+        return int(
+            (
+                await self.conn.execute(
+                    select(func.count())
+                    .select_from(tag_suggestions)
+                    .where(
+                        tag_suggestions.c.guild_id == guild_id,
+                        tag_suggestions.c.user_id == user_id,
+                        tag_suggestions.c.state == SuggestionState.PENDING.value,
+                    )
+                )
+            ).scalar_one()
+        )
+
+    async def decide(
+        self,
+        suggestion_id: int,
+        state: SuggestionState,
+        *,
+        by: int,
+        now: datetime,
+        tag_id: int | None,
+    ) -> bool:
+        """pending → approved/rejected, atomically; False if someone decided first."""
+        result = await self.conn.execute(
+            update(tag_suggestions)
+            .where(
+                tag_suggestions.c.id == suggestion_id,
+                tag_suggestions.c.state == SuggestionState.PENDING.value,
+            )
+            .values(state=state.value, decided_by=by, decided_at=now, tag_id=tag_id)
+        )
+        return bool(result.rowcount)
+
+    # -- privacy --------------------------------------------------------------------------------
+
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        rows = await self.conn.execute(
+            select(tag_suggestions)
+            .where(tag_suggestions.c.guild_id == guild_id, tag_suggestions.c.user_id == user_id)
+            .order_by(tag_suggestions.c.id)
+        )
+        found = [
+            {
+                "name": r.name,
+                "state": r.state,
+                "suggested_at": as_utc(r.created_at).isoformat(),
+                "decided_at": as_utc(r.decided_at).isoformat() if r.decided_at else None,
+            }
+            for r in rows
+        ]
+        return {"tag_suggestions": found} if found else {}
+
+    async def delete_member(self, guild_id: int, user_id: int) -> int:
+        result = await self.conn.execute(
+            delete(tag_suggestions).where(
+                tag_suggestions.c.guild_id == guild_id, tag_suggestions.c.user_id == user_id
+            )
+        )
+        return int(result.rowcount)

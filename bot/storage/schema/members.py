@@ -1,0 +1,49 @@
+"""Members of a server as the bot knows them (from interactions), and their profile text.
+
+``members`` is the per-server consent record: ``discoverable`` starts from the server's
+``discoverable_by_default`` when the bot first meets the member and is theirs to change.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+)
+
+from bot.storage.schema.base import metadata
+
+members = Table(
+    "members",
+    metadata,
+    Column("guild_id", BigInteger, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("discoverable", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("guild_id", "user_id"),
+    Index("ix_members_discoverable", "guild_id", "discoverable"),
+)
+
+member_profiles = Table(
+    "member_profiles",
+    metadata,
+    Column("guild_id", BigInteger, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("about", Text, nullable=True),
+    Column("looking_for", Text, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("guild_id", "user_id"),
+    ForeignKeyConstraint(
+        ["guild_id", "user_id"],
+        ["members.guild_id", "members.user_id"],
+        ondelete="CASCADE",
+    ),
+)
