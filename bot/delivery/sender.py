@@ -81,6 +81,7 @@ class OutboxSender:
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._opening: set[int] = set()  # in-flight items that must open a DM channel first
         self.delivered = 0
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -144,13 +145,39 @@ class OutboxSender:
         async with self.db.transaction() as conn:
             repo = OutboxRepository(conn)
             exclude_dms = await self._dms_held(repo, now)
-            items = await repo.due(now=now, limit=free, exclude_dms=exclude_dms)
-            claimed = [item for item in items if await repo.mark_sending(item.id, now=now)]
+            # A wide window, so messages to open DM channels are found behind items that
+            # still wait for the (much slower) DM-open budget.
+            candidates = await repo.due(now=now, limit=free * 50, exclude_dms=exclude_dms)
+            chosen = self._choose(candidates, free)
+            claimed = [item for item in chosen if await repo.mark_sending(item.id, now=now)]
         for item in claimed:
+            if self._needs_dm_open(item):
+                self._opening.add(item.id)
             task = asyncio.create_task(self._deliver(item))
             self._in_flight.add(task)
             task.add_done_callback(self._finished)
         return len(claimed)
+
+    def _choose(self, candidates: list[OutboxItem], free: int) -> list[OutboxItem]:
+        """Oldest first, but at most one item waiting to open a DM channel at a time.
+
+        DM opens have a much smaller budget; items that need one would otherwise fill every
+        slot while messages to already-open channels wait.
+        """
+        chosen: list[OutboxItem] = []
+        opening = len(self._opening)
+        for item in candidates:
+            if len(chosen) == free:
+                break
+            if self._needs_dm_open(item):
+                if opening >= 1:
+                    continue
+                opening += 1
+            chosen.append(item)
+        return chosen
+
+    def _needs_dm_open(self, item: OutboxItem) -> bool:
+        return item.kind is DeliveryKind.SEND_DM and item.target_id not in self._dm_channels
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
@@ -188,6 +215,8 @@ class OutboxSender:
             await self._on_error(item, error)
         else:
             await self._settle(item, result=result)
+        finally:
+            self._opening.discard(item.id)
 
     async def _perform(self, item: OutboxItem) -> dict[str, Any]:
         payload = item.payload

@@ -8,6 +8,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.settings import ChannelPurpose, GuildDefaults, GuildSettings
+from bot.services.moderation_log import log_moderator_action
 from bot.storage.database import Database
 from bot.storage.repositories.settings import GuildSettingsRepository
 
@@ -48,9 +49,17 @@ class SettingsService:
             raise InvalidInput(
                 f"{purpose} is not a channel purpose. Choose one of: {names}."
             ) from None
+        now = self.clock.now()
         async with self.db.transaction() as conn:
             await GuildSettingsRepository(conn).set_channel(
-                guild_id, chosen, channel_id, at=self.clock.now(), by=actor_id
+                guild_id, chosen, channel_id, at=now, by=actor_id
+            )
+            await log_moderator_action(
+                conn,
+                guild_id,
+                actor_id,
+                f"set the {chosen.value} channel to <#{channel_id}>.",
+                now=now,
             )
         return chosen
 
@@ -64,6 +73,14 @@ class SettingsService:
             repo = GuildSettingsRepository(conn)
             before = (await repo.get(guild_id, self.fallback)).defaults
             after = before.changed(**changes)
-            if after != before:
-                await repo.save_defaults(guild_id, after, at=self.clock.now(), by=actor_id)
-        return DefaultsChange(before, after)
+            change = DefaultsChange(before, after)
+            if change.changed:
+                now = self.clock.now()
+                await repo.save_defaults(guild_id, after, at=now, by=actor_id)
+                summary = ", ".join(
+                    f"{k}: {old} → {new}" for k, (old, new) in change.changed.items()
+                )
+                await log_moderator_action(
+                    conn, guild_id, actor_id, f"changed defaults ({summary}).", now=now
+                )
+        return change

@@ -106,6 +106,16 @@ async def start_sender(
         await sender.stop()
 
 
+async def wait_for_state(services: Services, key: str, state: DeliveryState) -> None:
+    async with asyncio.timeout(5):
+        while True:
+            async with services.db.read() as conn:
+                found = await OutboxRepository(conn).state_of(key)
+            if found is not None and found[0] is state:
+                return
+            await asyncio.sleep(0.01)
+
+
 def peak_per_second(times: list[float]) -> int:
     """The most requests that arrived in any one-second window (half-open)."""
     times = sorted(times)
@@ -316,7 +326,8 @@ async def test_shutdown_returns_in_flight_items_to_the_queue(
     server.faults.slow(CREATE_MESSAGE, delay=3)  # Discord hangs
     delivering: Delivering = await start_sender(shutdown_seconds=0.3)  # type: ignore[misc]
     await delivering.enqueue(Delivery.post("stuck", channel.id, {"content": "hello"}))
-    await server.wait_for(lambda: server.requests_for(CREATE_MESSAGE), what="the request")
+    await wait_for_state(services, "stuck", DeliveryState.SENDING)
+    await asyncio.sleep(0.1)  # the request is now hanging inside the sandbox
     loop = asyncio.get_running_loop()
     started = loop.time()
     await delivering.sender.stop()

@@ -11,6 +11,7 @@ from bot.clock import FakeClock
 from bot.domain.errors import InvalidInput
 from bot.domain.settings import ChannelPurpose
 from bot.services import Services
+from bot.storage.schema.outbox import outbox
 from bot.storage.schema.settings import guild_channels, guild_settings
 
 GUILD = 1001
@@ -79,3 +80,15 @@ async def test_settings_are_per_server(services: Services) -> None:
     other = await services.settings.show(OTHER_GUILD)
     assert other.channels == {}
     assert other.defaults.intro_expiry_days == 7
+
+
+async def test_moderator_actions_go_to_the_moderation_log(services: Services) -> None:
+    await services.settings.set_channel(GUILD, "introductions", 10, actor_id=MOD)  # no log yet
+    await services.settings.set_channel(GUILD, "moderation-log", 99, actor_id=MOD)
+    await services.settings.set_defaults(GUILD, actor_id=MOD, intro_expiry_days=12)
+    await services.settings.set_defaults(GUILD, actor_id=MOD, intro_expiry_days=12)  # no change
+    async with services.db.read() as conn:
+        rows = (await conn.execute(select(outbox).order_by(outbox.c.id))).all()
+    assert [row.recipient for row in rows] == ["channel:99", "channel:99"]
+    assert "set the moderation-log channel" in rows[0].payload
+    assert "intro_expiry_days: 7 → 12" in rows[1].payload

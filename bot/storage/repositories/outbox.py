@@ -60,7 +60,7 @@ class OutboxRepository:
                 guild_id=delivery.guild_id,
                 kind=delivery.kind.value,
                 recipient=delivery.recipient,
-                payload=json.dumps(delivery.payload, separators=(",", ":")),
+                payload=json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False),
                 state=DeliveryState.QUEUED.value,
                 attempts=0,
                 not_before=now,

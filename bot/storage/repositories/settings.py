@@ -57,6 +57,17 @@ class GuildSettingsRepository:
         }
         await upsert(self.conn, guild_channels, values, keys=["guild_id", "purpose"])
 
+    async def channel_for(self, guild_id: int, purpose: ChannelPurpose) -> int | None:
+        value = (
+            await self.conn.execute(
+                select(guild_channels.c.channel_id).where(
+                    guild_channels.c.guild_id == guild_id,
+                    guild_channels.c.purpose == purpose.value,
+                )
+            )
+        ).scalar()
+        return int(value) if value is not None else None
+
     async def channels_for(self, purpose: ChannelPurpose) -> list[tuple[int, int]]:
         """(guild_id, channel_id) of every server that chose a channel for ``purpose``."""
         rows = await self.conn.execute(

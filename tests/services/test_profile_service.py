@@ -1,0 +1,70 @@
+"""ProfileService: editing my text, and the consent rule for viewing someone else's."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.errors import InvalidInput
+from bot.domain.profiles import ProfileUnavailable
+from bot.services import Services
+from bot.storage.repositories.members import MembersRepository
+
+GUILD, OTHER = 1001, 2002
+MOD, ALICE, BOB, STRANGER = 7, 100, 200, 999
+
+
+async def make_discoverable(services: Services, guild: int, user: int, value: bool) -> None:
+    async with services.db.transaction() as conn:
+        await MembersRepository(conn).set_discoverable(guild, user, value, now=services.clock.now())
+
+
+async def test_edit_cleans_and_prefills(services: Services) -> None:
+    saved = await services.profiles.edit(
+        GUILD, ALICE, about="PT in Ohio @everyone <@123>\u200b", looking_for="  a mentor  "
+    )
+    assert saved.about == "PT in Ohio ＠everyone <＠123>"
+    assert saved.looking_for == "a mentor"
+    assert await services.profiles.own(GUILD, ALICE) == saved
+    assert (await services.profiles.own(OTHER, ALICE)).is_empty  # per server
+    cleared = await services.profiles.edit(GUILD, ALICE, about="", looking_for=None)
+    assert cleared.is_empty
+
+
+async def test_too_long_changes_nothing(services: Services) -> None:
+    await services.profiles.edit(GUILD, ALICE, about="short", looking_for=None)
+    with pytest.raises(InvalidInput, match="What I'm looking for can be at most 200"):
+        await services.profiles.edit(GUILD, ALICE, about="new", looking_for="x" * 201)
+    assert (await services.profiles.own(GUILD, ALICE)).about == "short"
+
+
+async def test_consent_rule_for_viewing(services: Services) -> None:
+    await services.tags.apply_preset(GUILD, "pt", actor_id=MOD)
+    await services.tags.add_member_tag(GUILD, ALICE, "neuro")
+    await services.profiles.edit(GUILD, ALICE, about="Hello", looking_for=None)
+
+    mine = await services.profiles.view(GUILD, ALICE, ALICE)  # not discoverable, but it's me
+    assert mine.is_self
+    assert not mine.discoverable
+    assert [t.name for g in mine.tags for t in g.tags] == ["Neurology"]
+
+    with pytest.raises(ProfileUnavailable) as hidden:
+        await services.profiles.view(GUILD, BOB, ALICE)
+    with pytest.raises(ProfileUnavailable) as unknown:
+        await services.profiles.view(GUILD, BOB, STRANGER)
+    assert hidden.value.message == unknown.value.message  # one neutral answer
+
+    await make_discoverable(services, GUILD, ALICE, True)
+    seen = await services.profiles.view(GUILD, BOB, ALICE)
+    assert seen.profile.about == "Hello"
+    assert not seen.is_self
+    with pytest.raises(ProfileUnavailable):
+        await services.profiles.view(OTHER, BOB, ALICE)  # discoverable here, unknown there
+
+
+async def test_server_default_applies_to_new_members(services: Services) -> None:
+    await services.settings.set_defaults(GUILD, actor_id=MOD, discoverable_by_default=True)
+    await services.profiles.edit(GUILD, ALICE, about="Hi", looking_for=None)
+    assert (await services.profiles.view(GUILD, BOB, ALICE)).discoverable
+    await make_discoverable(services, GUILD, ALICE, False)
+    with pytest.raises(ProfileUnavailable):
+        await services.profiles.view(GUILD, BOB, ALICE)
