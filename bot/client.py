@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 EXTENSIONS: tuple[str, ...] = (
     "cogs.help",
     "cogs.setup",
+    "cogs.tags",
+    "cogs.profile",
 )
 
 

@@ -210,7 +210,8 @@ class TagIndex:
     aliases: list[Alias]
     _by_key: dict[str, Tag] = field(init=False, repr=False)
     _by_id: dict[int, Tag] = field(init=False, repr=False)
-    _entries: list[tuple[str, str, Tag, bool]] = field(init=False, repr=False)
+    # (key, shown name, tag, is_alias, " word1 word2…" for word-prefix matches)
+    _entries: list[tuple[str, str, Tag, bool, str]] = field(init=False, repr=False)
     _fuzzy_keys: list[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -220,14 +221,14 @@ class TagIndex:
         )
         self._by_id = {t.id: t for t in self.tags}
         self._by_key = {tag_key(t.name): t for t in self.tags}
-        entries = [(tag_key(t.name), t.name, t, False) for t in self.tags]
+        entries = [(tag_key(t.name), t.name, t, False, _words(t.name)) for t in self.tags]
         for alias in sorted(self.aliases, key=lambda a: tag_key(a.name)):
             tag = self._by_id.get(alias.tag_id)
             if tag is not None:
                 self._by_key.setdefault(tag_key(alias.name), tag)
-                entries.append((tag_key(alias.name), alias.name, tag, True))
+                entries.append((tag_key(alias.name), alias.name, tag, True, _words(alias.name)))
         self._entries = entries
-        self._fuzzy_keys = [key for key, _, _, _ in entries]
+        self._fuzzy_keys = [entry[0] for entry in entries]
 
     def __len__(self) -> int:
         return len(self.tags)
@@ -250,9 +251,12 @@ class TagIndex:
             return tags[0][0]
         return None
 
-    def resolve(self, text: str) -> Tag:
-        """Name, alias or near miss; otherwise :class:`UnknownTag` with "did you mean"."""
-        tag = self.exact(text) or self.near_miss(text)
+    def resolve(self, text: str, *, near_misses: bool = True) -> Tag:
+        """Name, alias or (if allowed) near miss; else :class:`UnknownTag` with "did you mean".
+
+        Moderators' destructive actions pass ``near_misses=False``: a typo must not pick a tag.
+        """
+        tag = self.exact(text) or (self.near_miss(text) if near_misses else None)
         if tag is None:
             raise UnknownTag(text, self.suggest(text))
         return tag
@@ -279,16 +283,25 @@ class TagIndex:
                 Completion(t.name, t.name) for t in self.tags if allowed is None or t.id in allowed
             ][:limit]
         ranked: list[tuple[int, int, Tag, str | None]] = []
-        for order, (entry_key, entry_name, tag, is_alias) in enumerate(self._entries):
-            if allowed is not None and tag.id not in allowed:
-                continue
-            tier = _tier(key, entry_key)
-            if tier is not None:
-                ranked.append((tier * 2 + is_alias, order, tag, entry_name if is_alias else None))
+        word_start = " " + key
+        for order, (entry_key, entry_name, tag, is_alias, words) in enumerate(self._entries):
+            if key not in entry_key or (allowed is not None and tag.id not in allowed):
+                continue  # every tier below is a substring match: most entries stop here
+            if entry_key == key:
+                tier = 0
+            elif entry_key.startswith(key):
+                tier = 1
+            elif word_start in words:
+                tier = 2
+            else:
+                tier = 3
+            ranked.append((tier * 2 + is_alias, order, tag, entry_name if is_alias else None))
         ranked.sort(key=lambda r: (r[0], r[1]))
         results: list[Completion] = []
         seen: set[int] = set()
         for _, _, tag, alias in ranked:
+            if len(results) == limit:
+                break
             if tag.id not in seen:
                 seen.add(tag.id)
                 results.append(_completion(tag, alias))
@@ -313,16 +326,9 @@ class TagIndex:
         return [t for t in self.tags if t.category_id == category_id]
 
 
-def _tier(key: str, entry_key: str) -> int | None:
-    if entry_key == key:
-        return 0
-    if entry_key.startswith(key):
-        return 1
-    if any(word.startswith(key) for word in re.split(r"[ &/+\-.']+", entry_key)):
-        return 2
-    if key in entry_key:
-        return 3
-    return None
+def _words(name: str) -> str:
+    """`` word1 word2`` of a name's key, so ``" " + prefix in _words(…)`` finds word starts."""
+    return " " + " ".join(w for w in re.split(r"[ &/+\-.']+", tag_key(name)) if w)
 
 
 def _completion(tag: Tag, alias: str | None) -> Completion:

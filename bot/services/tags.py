@@ -42,6 +42,7 @@ from bot.domain.tags import (
     suppressed,
     tag_key,
 )
+from bot.services.moderation_log import log_moderator_action
 from bot.storage.database import Database
 from bot.storage.repositories.members import MembersRepository
 from bot.storage.repositories.outbox import OutboxRepository
@@ -227,6 +228,10 @@ class TagService:
     def preset_names(self) -> list[str]:
         return self._preset_names()
 
+    async def _log(self, conn: AsyncConnection, guild_id: int, actor_id: int, text: str) -> None:
+        """Moderator actions go to the moderation log (if set) in the same transaction."""
+        await log_moderator_action(conn, guild_id, actor_id, text, now=self.clock.now())
+
     # -- vocabulary (moderators) -----------------------------------------------------------------
 
     async def add_tag(
@@ -242,13 +247,14 @@ class TagService:
             tag_id = await vocabulary.add_tag(
                 guild_id, chosen.id, clean, tag_key(clean), now=self.clock.now(), by=actor_id
             )
+            await self._log(conn, guild_id, actor_id, f"added the tag **{clean}** ({chosen.name}).")
         self.invalidate(guild_id)
         log.info("Guild %s: tag %s added by %s", guild_id, tag_id, actor_id)
         return NewTag(Tag(tag_id, clean, chosen.id, chosen.name), created)
 
     async def tag_usage(self, guild_id: int, text: str) -> TagUsage:
         """The tag named by ``text`` and how many members hold it (ask before removing)."""
-        tag = (await self.index(guild_id)).resolve(text)
+        tag = (await self.index(guild_id)).resolve(text, near_misses=False)
         async with self.db.read() as conn:
             vocabulary = TagVocabularyRepository(conn)
             current = await vocabulary.get_tag(guild_id, tag.id)
@@ -274,6 +280,7 @@ class TagService:
                     "Confirm to remove it from everyone."
                 )
             await vocabulary.delete_tag(tag_id)
+            await self._log(conn, guild_id, actor_id, f"removed the tag **{tag.name}**.")
         self.invalidate(guild_id)
         log.info("Guild %s: tag %s removed by %s", guild_id, tag_id, actor_id)
         return usage
@@ -291,7 +298,7 @@ class TagService:
         clean = clean_name(new_name)
         async with self.db.transaction() as conn:
             vocabulary = TagVocabularyRepository(conn)
-            tag = (await _load_index(conn, guild_id)).resolve(text)
+            tag = (await _load_index(conn, guild_id)).resolve(text, near_misses=False)
             new_key, old_key = tag_key(clean), tag_key(tag.name)
             owner = await vocabulary.key_owner(guild_id, new_key)
             if owner is not None and owner != ("tag", tag.id):
@@ -304,6 +311,7 @@ class TagService:
                 kept = await vocabulary.add_alias(
                     guild_id, tag.id, tag.name, old_key, now=self.clock.now()
                 )
+            await self._log(conn, guild_id, actor_id, f"renamed **{tag.name}** to **{clean}**.")
         self.invalidate(guild_id)
         log.info("Guild %s: tag %s renamed by %s", guild_id, tag.id, actor_id)
         return Renamed(Tag(tag.id, clean, tag.category_id, tag.category), tag.name, kept)
@@ -313,37 +321,46 @@ class TagService:
         clean = clean_name(alias, label="Aliases")
         async with self.db.transaction() as conn:
             vocabulary = TagVocabularyRepository(conn)
-            tag = (await _load_index(conn, guild_id)).resolve(text)
+            tag = (await _load_index(conn, guild_id)).resolve(text, near_misses=False)
             await _claim_key(vocabulary, guild_id, clean)
             if await vocabulary.count_aliases(tag.id) >= MAX_ALIASES_PER_TAG:
                 raise Conflict(f"{tag.name} already has {MAX_ALIASES_PER_TAG} aliases.")
             await vocabulary.add_alias(
                 guild_id, tag.id, clean, tag_key(clean), now=self.clock.now()
             )
+            await self._log(conn, guild_id, actor_id, f"made “{clean}” find **{tag.name}**.")
         self.invalidate(guild_id)
         log.info("Guild %s: alias added to tag %s by %s", guild_id, tag.id, actor_id)
         return tag
 
-    async def remove_alias(self, guild_id: int, alias: str, *, actor_id: int) -> Tag:
+    async def remove_alias(
+        self, guild_id: int, alias: str, *, actor_id: int, tag: str | None = None
+    ) -> Tag:
+        """Remove an alias (of ``tag``, when given, as a check that it is the intended one)."""
         async with self.db.transaction() as conn:
             vocabulary = TagVocabularyRepository(conn)
             key = lookup_key(alias)
             owner = await vocabulary.key_owner(guild_id, key)
             if owner is None or owner[0] != "alias":
                 raise NotFound(f"There is no alias called “{safe_echo(alias)}”.")
-            tag = await vocabulary.get_tag(guild_id, owner[1])
+            found = await vocabulary.get_tag(guild_id, owner[1])
+            if tag is not None and found is not None and lookup_key(tag) != tag_key(found.name):
+                raise NotFound(f"“{safe_echo(alias)}” is an alias of {found.name}, not that tag.")
             await vocabulary.delete_alias(guild_id, key)
-        assert tag is not None
+            assert found is not None
+            await self._log(conn, guild_id, actor_id, f"removed an alias of **{found.name}**.")
+        assert found is not None
         self.invalidate(guild_id)
-        log.info("Guild %s: alias removed from tag %s by %s", guild_id, tag.id, actor_id)
-        return tag
+        log.info("Guild %s: alias removed from tag %s by %s", guild_id, found.id, actor_id)
+        return found
 
     async def merge_tags(self, guild_id: int, source: str, target: str, *, actor_id: int) -> Merged:
         """Fold ``source`` into ``target``: members, name and aliases move; no duplicates."""
         async with self.db.transaction() as conn:
             vocabulary = TagVocabularyRepository(conn)
             index = await _load_index(conn, guild_id)
-            from_tag, into = index.resolve(source), index.resolve(target)
+            from_tag = index.resolve(source, near_misses=False)
+            into = index.resolve(target, near_misses=False)
             if from_tag.id == into.id:
                 raise InvalidInput(f"{from_tag.name} and {into.name} are the same tag.")
             moved = await MemberTagsRepository(conn).merge(from_tag.id, into.id)
@@ -351,6 +368,9 @@ class TagService:
             await vocabulary.delete_tag(from_tag.id)
             await vocabulary.add_alias(
                 guild_id, into.id, from_tag.name, tag_key(from_tag.name), now=self.clock.now()
+            )
+            await self._log(
+                conn, guild_id, actor_id, f"merged **{from_tag.name}** into **{into.name}**."
             )
         self.invalidate(guild_id)
         log.info("Guild %s: tag %s merged into %s by %s", guild_id, from_tag.id, into.id, actor_id)
@@ -369,6 +389,8 @@ class TagService:
             result = await _apply_preset(
                 TagVocabularyRepository(conn), guild_id, preset, self.clock
             )
+            if result.changed:
+                await self._log(conn, guild_id, actor_id, f"applied the **{name}** tag preset.")
         if result.changed:
             self.invalidate(guild_id)
         log.info("Guild %s: preset %s applied by %s: %s", guild_id, name, actor_id, result)
@@ -546,7 +568,7 @@ class TagService:
             suggestion = await _pending(conn, guild_id, suggestion_id)
             vocabulary = TagVocabularyRepository(conn)
             if alias_of:
-                tag = (await _load_index(conn, guild_id)).resolve(alias_of)
+                tag = (await _load_index(conn, guild_id)).resolve(alias_of, near_misses=False)
                 if await vocabulary.key_owner(guild_id, tag_key(suggestion.name)) is None:
                     await vocabulary.add_alias(
                         guild_id,
@@ -734,6 +756,14 @@ async def _decide(
     )
     if not decided:
         raise Conflict(f"Another moderator already decided on “{suggestion.name}”.")
+    verdict = "approved" if decision.approved else "rejected"
+    await log_moderator_action(
+        conn,
+        suggestion.guild_id,
+        actor_id,
+        f"{verdict} the tag suggestion “{suggestion.name}”.",
+        now=clock.now(),
+    )
     text = suggestion_outcome_text(
         suggestion.name,
         approved=decision.approved,

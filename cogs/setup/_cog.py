@@ -15,6 +15,7 @@ from cogs.setup._render import (
     defaults_text,
     settings_embed,
 )
+from cogs.tags._admin import TagsAdmin
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -55,6 +56,8 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Moderat
         self.bot = bot
         self.settings = bot.services.settings
         super().__init__()
+        assert self.app_command is not None  # a GroupCog always has its group
+        self.app_command.add_command(TagsAdmin(bot))  # /setup tags …
 
     @app_commands.command(
         name="show", description="Every setting, and what I can do in each channel"

@@ -197,6 +197,26 @@ class TagVocabularyRepository:
         )
         return {int(tag_id): int(count) for tag_id, count in rows}
 
+    # -- privacy: moderators who created tags ------------------------------------------------
+
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        rows = await self.conn.execute(
+            select(tags.c.name)
+            .where(tags.c.guild_id == guild_id, tags.c.created_by == user_id)
+            .order_by(tags.c.key)
+        )
+        created = [str(name) for name in rows.scalars()]
+        return {"tags_created": created} if created else {}
+
+    async def delete_member(self, guild_id: int, user_id: int) -> int:
+        """Tags stay (the community uses them); who created them is forgotten."""
+        result = await self.conn.execute(
+            update(tags)
+            .where(tags.c.guild_id == guild_id, tags.c.created_by == user_id)
+            .values(created_by=None)
+        )
+        return int(result.rowcount)
+
 
 class MemberTagsRepository:
     """Which tags each member holds in each server."""
@@ -421,9 +441,15 @@ class TagSuggestionsRepository:
         return {"tag_suggestions": found} if found else {}
 
     async def delete_member(self, guild_id: int, user_id: int) -> int:
+        """Deletes the member's suggestions and forgets which ones they decided as a moderator."""
         result = await self.conn.execute(
             delete(tag_suggestions).where(
                 tag_suggestions.c.guild_id == guild_id, tag_suggestions.c.user_id == user_id
             )
+        )
+        await self.conn.execute(
+            update(tag_suggestions)
+            .where(tag_suggestions.c.guild_id == guild_id, tag_suggestions.c.decided_by == user_id)
+            .values(decided_by=None)
         )
         return int(result.rowcount)

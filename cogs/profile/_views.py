@@ -1,0 +1,56 @@
+"""The profile edit modal, pre-filled with what is stored."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import ui
+
+from bot.domain.profiles import ABOUT_LIMIT, LOOKING_FOR_LIMIT, Profile
+from cogs.profile import _render
+from cogs.tags._views import friendly_errors, services
+
+if TYPE_CHECKING:
+    from cogs.tags._views import Interaction
+
+
+class ProfileModal(ui.Modal, title="Your profile"):
+    about: ui.TextInput[ProfileModal] = ui.TextInput(
+        label="About me",
+        style=discord.TextStyle.paragraph,
+        max_length=ABOUT_LIMIT,
+        required=False,
+        placeholder="e.g. Outpatient ortho PT in Ohio, 5 years in; love running injuries.",
+    )
+    looking_for: ui.TextInput[ProfileModal] = ui.TextInput(
+        label="What I'm looking for",
+        style=discord.TextStyle.paragraph,
+        max_length=LOOKING_FOR_LIMIT,
+        required=False,
+        placeholder="e.g. a mentor for my first year, or people to talk research with.",
+    )
+
+    def __init__(self, current: Profile) -> None:
+        super().__init__(timeout=900)
+        self.about.default = current.about
+        self.looking_for.default = current.looking_for
+
+    async def on_submit(self, interaction: Interaction, /) -> None:
+        async with friendly_errors(interaction):
+            assert interaction.guild_id is not None
+            profiles = services(interaction).profiles
+            await profiles.edit(
+                interaction.guild_id,
+                interaction.user.id,
+                about=self.about.value,
+                looking_for=self.looking_for.value,
+            )
+            view = await profiles.view(
+                interaction.guild_id, interaction.user.id, interaction.user.id
+            )
+            await interaction.response.send_message(
+                _render.saved_text(),
+                embed=_render.profile_embed(view, interaction.user),
+                ephemeral=True,
+            )

@@ -1,0 +1,14 @@
+"""/tags: members tag themselves from the vocabulary; /setup tags (in ``_admin``) curates it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cogs.tags._cog import TagsCog
+
+if TYPE_CHECKING:
+    from bot.client import SigBot
+
+
+async def setup(bot: SigBot) -> None:
+    await bot.add_cog(TagsCog(bot))

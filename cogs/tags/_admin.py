@@ -1,0 +1,161 @@
+"""/setup tags …: the moderators' side of tags, attached under /setup by SetupCog.
+
+Manage Server is the /setup group's default permission and is re-checked at run time by the
+tree (commands) and by each component's ``interaction_check`` (buttons).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.domain.tags import safe_echo
+from cogs.tags import _render
+from cogs.tags._cog import NameText, TagText, choices
+from cogs.tags._views import ConfirmRemoveView, picker_views, review_view
+
+if TYPE_CHECKING:
+    from bot.client import SigBot
+
+PresetName = app_commands.Range[str, 1, 32]
+
+
+def _guild_id(interaction: discord.Interaction[SigBot]) -> int:
+    assert interaction.guild_id is not None  # /setup is guild-only
+    return interaction.guild_id
+
+
+class TagsAdmin(app_commands.Group):
+    def __init__(self, bot: SigBot) -> None:
+        super().__init__(name="tags", description="Curate the tag vocabulary")
+        self.bot = bot
+        self.tags = bot.services.tags
+
+    @app_commands.command(name="add", description="Add a tag to the vocabulary")
+    @app_commands.describe(name="The tag's name", category="Its category (new ones are created)")
+    async def add(
+        self,
+        interaction: discord.Interaction[SigBot],
+        name: NameText,
+        category: NameText | None = None,
+    ) -> None:
+        new = await self.tags.add_tag(
+            _guild_id(interaction), name, category=category, actor_id=interaction.user.id
+        )
+        await interaction.response.send_message(_render.new_tag_text(new), ephemeral=True)
+
+    @app_commands.command(name="remove", description="Remove a tag (asks first if members have it)")
+    @app_commands.describe(tag="The tag to remove")
+    async def remove(self, interaction: discord.Interaction[SigBot], tag: TagText) -> None:
+        guild_id = _guild_id(interaction)
+        usage = await self.tags.tag_usage(guild_id, tag)
+        if usage.held:
+            await interaction.response.send_message(
+                _render.confirm_removal_text(usage),
+                view=ConfirmRemoveView(usage.tag.id),
+                ephemeral=True,
+            )
+            return
+        await self.tags.remove_tag(guild_id, usage.tag.id, actor_id=interaction.user.id)
+        await interaction.response.send_message(_render.removed_text(usage), ephemeral=True)
+
+    @app_commands.command(name="rename", description="Rename a tag; members keep it")
+    @app_commands.describe(tag="The tag to rename", new_name="Its new name")
+    async def rename(
+        self, interaction: discord.Interaction[SigBot], tag: TagText, new_name: NameText
+    ) -> None:
+        renamed = await self.tags.rename_tag(
+            _guild_id(interaction), tag, new_name, actor_id=interaction.user.id
+        )
+        await interaction.response.send_message(_render.renamed_text(renamed), ephemeral=True)
+
+    @app_commands.command(name="alias", description="Another name that finds a tag")
+    @app_commands.describe(
+        tag="The tag", alias="The other name, e.g. ortho", remove="Remove this alias instead"
+    )
+    async def alias(
+        self,
+        interaction: discord.Interaction[SigBot],
+        tag: TagText,
+        alias: NameText,
+        remove: bool = False,
+    ) -> None:
+        guild_id, actor = _guild_id(interaction), interaction.user.id
+        if remove:
+            found = await self.tags.remove_alias(guild_id, alias, actor_id=actor, tag=tag)
+            text = f"“{safe_echo(alias)}” no longer finds **{found.name}**."
+        else:
+            found = await self.tags.add_alias(guild_id, tag, alias, actor_id=actor)
+            text = f"Typing “{safe_echo(alias)}” now finds **{found.name}**."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="merge", description="Fold one tag into another; members keep it")
+    @app_commands.describe(tag="The tag that goes away", into="The tag that stays")
+    async def merge(
+        self, interaction: discord.Interaction[SigBot], tag: TagText, into: TagText
+    ) -> None:
+        merged = await self.tags.merge_tags(
+            _guild_id(interaction), tag, into, actor_id=interaction.user.id
+        )
+        await interaction.response.send_message(_render.merged_text(merged), ephemeral=True)
+
+    @app_commands.command(name="preset", description="Add a ready-made vocabulary (safe to repeat)")
+    @app_commands.describe(name="pt (physical therapy) or general")
+    async def preset(self, interaction: discord.Interaction[SigBot], name: PresetName) -> None:
+        result = await self.tags.apply_preset(
+            _guild_id(interaction), name, actor_id=interaction.user.id
+        )
+        await interaction.response.send_message(_render.preset_text(result), ephemeral=True)
+
+    @app_commands.command(name="review", description="Approve or reject members' tag suggestions")
+    async def review(self, interaction: discord.Interaction[SigBot]) -> None:
+        pending = await self.tags.pending_suggestions(_guild_id(interaction), limit=5)
+        text = _render.review_text(pending)
+        if pending:
+            await interaction.response.send_message(text, view=review_view(pending), ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="picker", description="Post a 'pick your interests' message")
+    @app_commands.describe(channel="Where to post it")
+    async def picker(
+        self, interaction: discord.Interaction[SigBot], channel: discord.TextChannel
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        sections = await self.tags.picker(_guild_id(interaction))
+        if not sections:
+            await interaction.followup.send(_render.NO_TAGS_YET, ephemeral=True)
+            return
+        views = picker_views(sections, public=True)
+        for number, view in enumerate(views):
+            content = _render.PUBLIC_HEADER if number == 0 else None
+            await channel.send(content=content, view=view)
+        await interaction.followup.send(
+            _render.picker_posted_text(channel, len(views)), ephemeral=True
+        )
+
+    @remove.autocomplete("tag")
+    @rename.autocomplete("tag")
+    @alias.autocomplete("tag")
+    @merge.autocomplete("tag")
+    @merge.autocomplete("into")
+    async def _tag(
+        self, interaction: discord.Interaction[SigBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices(await self.tags.complete(_guild_id(interaction), current))
+
+    @add.autocomplete("category")
+    async def _category(
+        self, interaction: discord.Interaction[SigBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        names = await self.tags.complete_categories(_guild_id(interaction), current)
+        return [app_commands.Choice(name=n, value=n) for n in names]
+
+    @preset.autocomplete("name")
+    async def _preset(
+        self, interaction: discord.Interaction[SigBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        names = [n for n in self.tags.preset_names() if current.lower() in n]
+        return [app_commands.Choice(name=n, value=n) for n in names]

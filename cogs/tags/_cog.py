@@ -1,0 +1,110 @@
+"""/tags: thin adapter over TagService. Every answer is ephemeral: only the member needs it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.tags import NAME_MAX, Completion
+from cogs.tags import _render
+from cogs.tags._views import DYNAMIC_ITEMS, send_personal_picker
+
+if TYPE_CHECKING:
+    from bot.client import SigBot
+
+# Typed text may be longer than a tag name (aliases, typos); the service explains the rules.
+TagText = app_commands.Range[str, 1, 100]
+NameText = app_commands.Range[str, 1, NAME_MAX * 2]
+
+
+def choices(completions: list[Completion]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=c.label, value=c.value) for c in completions]
+
+
+def _guild_id(interaction: discord.Interaction[SigBot]) -> int:
+    assert interaction.guild_id is not None  # the group is guild-only
+    return interaction.guild_id
+
+
+@app_commands.guild_only()
+class TagsCog(commands.GroupCog, group_name="tags", group_description="Your interest tags"):
+    def __init__(self, bot: SigBot) -> None:
+        self.bot = bot
+        self.tags = bot.services.tags
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+
+    @app_commands.command(name="add", description="Add a tag to your profile")
+    @app_commands.describe(tag="Start typing: names and common abbreviations both work")
+    async def add(self, interaction: discord.Interaction[SigBot], tag: TagText) -> None:
+        change = await self.tags.add_member_tag(_guild_id(interaction), interaction.user.id, tag)
+        await interaction.response.send_message(_render.tag_added_text(change), ephemeral=True)
+
+    @app_commands.command(name="remove", description="Remove one of your tags")
+    @app_commands.describe(tag="One of your tags")
+    async def remove(self, interaction: discord.Interaction[SigBot], tag: TagText) -> None:
+        change = await self.tags.remove_member_tag(_guild_id(interaction), interaction.user.id, tag)
+        await interaction.response.send_message(_render.tag_removed_text(change), ephemeral=True)
+
+    @app_commands.command(name="mine", description="Your tags, by category")
+    async def mine(self, interaction: discord.Interaction[SigBot]) -> None:
+        groups = await self.tags.member_tags(_guild_id(interaction), interaction.user.id)
+        await interaction.response.send_message(_render.mine_text(groups), ephemeral=True)
+
+    @app_commands.command(name="pick", description="Choose many tags at once from menus")
+    async def pick(self, interaction: discord.Interaction[SigBot]) -> None:
+        await send_personal_picker(interaction)
+
+    @app_commands.command(name="list", description="Every tag here, with how many members have it")
+    @app_commands.describe(category="Only this category")
+    async def list_(
+        self, interaction: discord.Interaction[SigBot], category: NameText | None = None
+    ) -> None:
+        listings = await self.tags.vocabulary(_guild_id(interaction), category)
+        if not any(listing.tags for listing in listings):
+            await interaction.response.send_message(_render.NO_TAGS_YET, ephemeral=True)
+            return
+        embed = _render.vocabulary_embed(listings)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="suggest", description="Propose a new tag for moderators to review")
+    @app_commands.describe(name="The tag you'd like", category="Where it belongs, if you know")
+    async def suggest(
+        self,
+        interaction: discord.Interaction[SigBot],
+        name: NameText,
+        category: NameText | None = None,
+    ) -> None:
+        suggestion = await self.tags.suggest(
+            _guild_id(interaction), interaction.user.id, name, category
+        )
+        await interaction.response.send_message(_render.suggestion_text(suggestion), ephemeral=True)
+
+    @add.autocomplete("tag")
+    async def _any_tag(
+        self, interaction: discord.Interaction[SigBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices(await self.tags.complete(_guild_id(interaction), current))
+
+    @remove.autocomplete("tag")
+    async def _my_tag(
+        self, interaction: discord.Interaction[SigBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        guild_id = _guild_id(interaction)
+        return choices(await self.tags.complete_mine(guild_id, interaction.user.id, current))
+
+    @list_.autocomplete("category")
+    @suggest.autocomplete("category")
+    async def _category(
+        self, interaction: discord.Interaction[SigBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        names = await self.tags.complete_categories(_guild_id(interaction), current)
+        return [app_commands.Choice(name=n, value=n) for n in names]

@@ -1,0 +1,182 @@
+"""Messages and embeds for /tags and /setup tags. Tag names are allow-listed: safe to show."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from bot.domain.tags import MAX_TAGS_PER_MEMBER, CategoryTags, Suggestion
+from bot.services.tags import (
+    CategoryListing,
+    Merged,
+    NewTag,
+    PickResult,
+    PresetApplied,
+    Renamed,
+    SuggestionDecision,
+    TagChange,
+    TagUsage,
+)
+
+FIELD_LIMIT = 1024
+EMBED_BUDGET = 5_800  # Discord allows 6,000 characters per embed; leave room for titles
+NO_TAGS_YET = (
+    "This server has no tags yet. Moderators can add some with `/setup tags preset` "
+    "or `/setup tags add`."
+)
+PICK_HEADER = (
+    "**Your tags** ({count}/{limit}). Choose in each menu; changes save when you close it. "
+    "Only discoverable members' tags are shown to others."
+)
+PUBLIC_HEADER = (
+    "**Pick your interests**\nChoose from the menus to add tags to your profile in this "
+    "server, then find people who share them. Use **Edit my tags** to change or remove yours."
+)
+
+
+def tag_added_text(change: TagChange) -> str:
+    if not change.changed:
+        return f"You already have **{change.tag.name}**."
+    return (
+        f"Added **{change.tag.name}** ({change.tag.category}). "
+        f"You have {change.total}/{MAX_TAGS_PER_MEMBER} tags."
+    )
+
+
+def tag_removed_text(change: TagChange) -> str:
+    return f"Removed **{change.tag.name}**. You have {change.total}/{MAX_TAGS_PER_MEMBER} tags."
+
+
+def grouped_lines(groups: Sequence[CategoryTags]) -> str:
+    return "\n".join(
+        f"**{group.category}**: {', '.join(t.name for t in group.tags)}" for group in groups
+    )
+
+
+def mine_text(groups: Sequence[CategoryTags]) -> str:
+    total = sum(len(g.tags) for g in groups)
+    if not total:
+        return "You have no tags yet. Add some with `/tags add` or `/tags pick`."
+    return f"**Your tags** ({total}/{MAX_TAGS_PER_MEMBER})\n{grouped_lines(groups)}"
+
+
+def pick_result_text(result: PickResult) -> str:
+    parts = []
+    if result.added:
+        parts.append("Added " + ", ".join(f"**{t.name}**" for t in result.added) + ".")
+    if result.removed:
+        parts.append("Removed " + ", ".join(f"**{t.name}**" for t in result.removed) + ".")
+    if not parts:
+        parts.append("No change.")
+    parts.append(f"You have {result.total}/{MAX_TAGS_PER_MEMBER} tags.")
+    return " ".join(parts)
+
+
+def vocabulary_embed(listings: Sequence[CategoryListing]) -> discord.Embed:
+    """The vocabulary with member counts (already suppressed below 3), within embed limits."""
+    embed = discord.Embed(title="Tags in this server")
+    used = len(embed.title or "")
+    left_out = 0
+    for listing in listings:
+        lines = [f"{entry.tag.name} · {entry.label}" for entry in listing.tags] or ["(none yet)"]
+        for name, value in _fields(listing.category.name, lines):
+            if used + len(name) + len(value) > EMBED_BUDGET or len(embed.fields) >= 25:
+                left_out += value.count("\n") + 1
+                continue
+            embed.add_field(name=name, value=value, inline=False)
+            used += len(name) + len(value)
+    footer = "Counts below 3 are shown as “fewer than 3”."
+    if left_out:
+        footer += f" {left_out} more not shown: use /tags list with a category."
+    embed.set_footer(text=footer)
+    return embed
+
+
+def _fields(title: str, lines: list[str]) -> list[tuple[str, str]]:
+    fields: list[tuple[str, str]] = []
+    current: list[str] = []
+    for line in lines:
+        if current and len("\n".join([*current, line])) > FIELD_LIMIT:
+            fields.append((title if not fields else f"{title} (continued)", "\n".join(current)))
+            current = []
+        current.append(line)
+    fields.append((title if not fields else f"{title} (continued)", "\n".join(current)))
+    return fields
+
+
+def suggestion_text(suggestion: Suggestion) -> str:
+    return (
+        f"Thanks! I passed “{suggestion.name}” to the moderators. You'll get a DM when they decide."
+    )
+
+
+# -- moderators ----------------------------------------------------------------------------------
+
+
+def new_tag_text(new: NewTag) -> str:
+    created = " (a new category)" if new.category_created else ""
+    return f"Added **{new.tag.name}** to {new.tag.category}{created}."
+
+
+def confirm_removal_text(usage: TagUsage) -> str:
+    return (
+        f"Members hold **{usage.tag.name}** ({usage.holders_label}). Removing it takes it off "
+        "their profiles. Remove it anyway? (Or merge it into another tag with "
+        "`/setup tags merge`.)"
+    )
+
+
+def removed_text(usage: TagUsage) -> str:
+    return f"Removed **{usage.tag.name}**."
+
+
+def renamed_text(renamed: Renamed) -> str:
+    kept = f" “{renamed.old_name}” still finds it." if renamed.kept_alias else ""
+    return f"Renamed **{renamed.old_name}** to **{renamed.tag.name}**.{kept}"
+
+
+def merged_text(merged: Merged) -> str:
+    return (
+        f"Merged **{merged.source}** into **{merged.target.name}**: {merged.members_moved} "
+        f"member(s) moved, and “{merged.source}” now finds {merged.target.name}."
+    )
+
+
+def preset_text(result: PresetApplied) -> str:
+    if not result.changed:
+        return f"The **{result.preset}** preset is already in place; nothing changed."
+    text = (
+        f"Applied **{result.preset}**: {result.categories_added} categories, "
+        f"{result.tags_added} tags and {result.aliases_added} aliases added."
+    )
+    if result.skipped:
+        shown = ", ".join(result.skipped[:10])
+        text += f" Skipped (name already in use): {shown}."
+    return text
+
+
+def review_text(pending: Sequence[Suggestion]) -> str:
+    if not pending:
+        return "No tag suggestions are waiting for review."
+    lines = [
+        f"`#{s.id}` **{s.name}**" + (f" in {s.category}" if s.category else "") for s in pending
+    ]
+    return "**Tag suggestions waiting for review**\n" + "\n".join(lines)
+
+
+def decision_text(decision: SuggestionDecision) -> str:
+    name = decision.suggestion.name
+    if not decision.approved:
+        return f"Rejected “{name}”. I'll let the member know."
+    assert decision.tag is not None
+    if decision.as_alias:
+        return f"“{name}” now finds **{decision.tag.name}**. I'll let the member know."
+    return f"Approved **{decision.tag.name}** ({decision.tag.category}). I'll let the member know."
+
+
+def picker_posted_text(channel: discord.abc.GuildChannel, messages: int) -> str:
+    return (
+        f"Posted the picker in {channel.mention} ({messages} message(s)). Its menus keep "
+        "working after restarts; post it again after changing the vocabulary."
+    )

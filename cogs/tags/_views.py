@@ -1,0 +1,364 @@
+"""Persistent components for tags (ARCHITECTURE rule 10): every one is a ``DynamicItem``.
+
+Custom ids carry what the callback needs, so they work for anyone, across restarts:
+
+- ``tags:pick:<category_id>:<page>``  a member's own picker (ephemeral): of the options shown,
+  hold exactly the ones selected.
+- ``tags:join:<category_id>:<page>``  the public picker message: add the selected tags.
+- ``tags:edit``                       the public picker's "Edit my tags" button.
+- ``tags:remove:<tag_id>``            a moderator's "Remove it anyway" confirmation.
+- ``tags:suggestion:<id>:<approve|alias|reject>``  review buttons.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, Self, cast
+
+import discord
+from discord import ui
+
+from bot.domain.errors import DomainError
+from bot.domain.tags import Suggestion
+from bot.services.tags import PickerSection
+from bot.tree import GENERIC_FAILURE, safe_reply
+from cogs.tags import _render
+
+if TYPE_CHECKING:
+    from bot.client import SigBot
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+# discord.py types UI callbacks for any client; ``services`` recovers ours.
+Interaction = discord.Interaction[Any]
+
+
+def services(interaction: Interaction) -> Services:
+    return cast("SigBot", interaction.client).services
+
+
+ROWS_PER_MESSAGE = 5  # Discord's limit on action rows in one message
+PICK_ID = re.compile(r"tags:(?:pick|join):(?P<category>\d+):(?P<page>\d+)")
+
+
+@asynccontextmanager
+async def friendly_errors(interaction: Interaction) -> AsyncIterator[None]:
+    """Component and modal callbacks bypass the tree's handler: same rule, applied here."""
+    try:
+        yield
+    except DomainError as error:
+        await safe_reply(interaction, error.message)
+    except Exception:
+        log.exception("Unexpected error in a component (user %s)", interaction.user.id)
+        await safe_reply(interaction, GENERIC_FAILURE)
+
+
+async def is_moderator(interaction: Interaction) -> bool:
+    """Re-check Manage Server at click time: the message may outlive the clicker's role."""
+    if interaction.guild_id is not None and interaction.permissions.manage_guild:
+        return True
+    await safe_reply(interaction, "You need the Manage Server permission for this.")
+    return False
+
+
+def _guild_id(interaction: Interaction) -> int:
+    assert interaction.guild_id is not None  # these components only exist in servers
+    return interaction.guild_id
+
+
+# -- the picker ----------------------------------------------------------------------------------
+
+
+def _options(section: PickerSection, *, with_defaults: bool) -> list[discord.SelectOption]:
+    return [
+        discord.SelectOption(
+            label=option.name, value=str(option.tag_id), default=with_defaults and option.selected
+        )
+        for option in section.options
+    ]
+
+
+class _SectionSelect(ui.DynamicItem[ui.Select[Any]], template=r"(?!)"):
+    """A select menu for one picker section, rebuilt from the message when clicked."""
+
+    prefix = ""
+    min_values = 0
+    with_defaults = True
+
+    def __init__(self, select: ui.Select[Any]) -> None:
+        super().__init__(select)
+
+    @classmethod
+    def build(cls, section: PickerSection) -> ui.DynamicItem[ui.Select[Any]]:
+        return cls(
+            ui.Select(
+                custom_id=f"tags:{cls.prefix}:{section.category_id}:{section.page}",
+                placeholder=section.title[:150],
+                min_values=cls.min_values,
+                max_values=len(section.options),
+                options=_options(section, with_defaults=cls.with_defaults),
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        assert isinstance(item, ui.Select)  # the template only matches our selects
+        return cls(item)
+
+
+class PickerSelect(_SectionSelect, template=r"tags:pick:(?P<category>\d+):(?P<page>\d+)"):
+    """A member's own picker: the selection replaces their tags among this menu's options."""
+
+    prefix = "pick"
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            tags = services(interaction).tags
+            guild_id = _guild_id(interaction)
+            result = await tags.set_member_tags(
+                guild_id,
+                interaction.user.id,
+                offered=[int(o.value) for o in self.item.options],
+                chosen=[int(v) for v in self.item.values],
+            )
+            sections = await tags.picker(guild_id, interaction.user.id)
+            shown = _shown_sections(interaction.message)
+            view = picker_views([s for s in sections if (s.category_id, s.page) in shown])
+            await interaction.response.edit_message(
+                content=_render.pick_result_text(result), view=view[0] if view else None
+            )
+
+
+class PublicPickerSelect(_SectionSelect, template=r"tags:join:(?P<category>\d+):(?P<page>\d+)"):
+    """The public picker: anyone can add the selected tags (removing is in "Edit my tags")."""
+
+    prefix = "join"
+    min_values = 1
+    with_defaults = False
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            chosen = [int(v) for v in self.item.values]
+            result = await services(interaction).tags.set_member_tags(
+                _guild_id(interaction), interaction.user.id, offered=chosen, chosen=chosen
+            )
+            await interaction.response.send_message(
+                _render.pick_result_text(result), view=EditMyTagsView(), ephemeral=True
+            )
+
+
+class EditMyTagsButton(ui.DynamicItem[ui.Button[Any]], template=r"tags:edit"):
+    def __init__(self) -> None:
+        super().__init__(
+            ui.Button(
+                label="Edit my tags", style=discord.ButtonStyle.primary, custom_id="tags:edit"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> EditMyTagsButton:
+        return cls()
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            await send_personal_picker(interaction)
+
+
+class EditMyTagsView(ui.View):
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+        self.add_item(EditMyTagsButton())
+
+
+def _shown_sections(message: discord.Message | None) -> set[tuple[int, int]]:
+    """(category_id, page) of every picker menu in ``message``."""
+    found: set[tuple[int, int]] = set()
+    for row in message.components if message else []:
+        for child in getattr(row, "children", []):
+            match = PICK_ID.fullmatch(getattr(child, "custom_id", None) or "")
+            if match:
+                found.add((int(match["category"]), int(match["page"])))
+    return found
+
+
+def picker_views(sections: Sequence[PickerSection], *, public: bool = False) -> list[ui.View]:
+    """Views of at most five menus each; the public picker ends with "Edit my tags"."""
+    views: list[ui.View] = []
+    for start in range(0, len(sections), ROWS_PER_MESSAGE):
+        view = ui.View(timeout=None)
+        for section in sections[start : start + ROWS_PER_MESSAGE]:
+            view.add_item((PublicPickerSelect if public else PickerSelect).build(section))
+        views.append(view)
+    if public:
+        if views and len(views[-1].children) < ROWS_PER_MESSAGE:
+            views[-1].add_item(EditMyTagsButton())
+        else:
+            views.append(EditMyTagsView())
+    return views
+
+
+async def send_personal_picker(interaction: Interaction) -> None:
+    """The member's own picker, ephemeral: first message as the response, more as followups."""
+    tags = services(interaction).tags
+    guild_id = _guild_id(interaction)
+    sections = await tags.picker(guild_id, interaction.user.id)
+    if not sections:
+        await interaction.response.send_message(_render.NO_TAGS_YET, ephemeral=True)
+        return
+    count = sum(o.selected for s in sections for o in s.options)
+    header = _render.PICK_HEADER.format(count=count, limit=_render.MAX_TAGS_PER_MEMBER)
+    views = picker_views(sections)
+    await interaction.response.send_message(header, view=views[0], ephemeral=True)
+    for view in views[1:]:
+        await interaction.followup.send(view=view, ephemeral=True)
+
+
+# -- moderators -------------------------------------------------------------------------------
+
+
+class ConfirmRemoveButton(ui.DynamicItem[ui.Button[Any]], template=r"tags:remove:(?P<tag>\d+)"):
+    def __init__(self, tag_id: int) -> None:
+        super().__init__(
+            ui.Button(
+                label="Remove it anyway",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"tags:remove:{tag_id}",
+            )
+        )
+        self.tag_id = tag_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> ConfirmRemoveButton:
+        return cls(int(match["tag"]))
+
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
+        return await is_moderator(interaction)
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            usage = await services(interaction).tags.remove_tag(
+                _guild_id(interaction),
+                self.tag_id,
+                actor_id=interaction.user.id,
+                confirmed=True,
+            )
+            await interaction.response.edit_message(content=_render.removed_text(usage), view=None)
+
+
+class ConfirmRemoveView(ui.View):
+    def __init__(self, tag_id: int) -> None:
+        super().__init__(timeout=None)
+        self.add_item(ConfirmRemoveButton(tag_id))
+
+
+_ACTIONS = {
+    "approve": ("Approve", discord.ButtonStyle.success),
+    "alias": ("Approve as alias", discord.ButtonStyle.primary),
+    "reject": ("Reject", discord.ButtonStyle.secondary),
+}
+
+
+class SuggestionButton(
+    ui.DynamicItem[ui.Button[Any]],
+    template=r"tags:suggestion:(?P<id>\d+):(?P<action>approve|alias|reject)",
+):
+    def __init__(self, suggestion_id: int, action: str, *, row: int | None = None) -> None:
+        label, style = _ACTIONS[action]
+        super().__init__(
+            ui.Button(
+                label=label,
+                style=style,
+                custom_id=f"tags:suggestion:{suggestion_id}:{action}",
+                row=row,
+            )
+        )
+        self.suggestion_id = suggestion_id
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> SuggestionButton:
+        return cls(int(match["id"]), match["action"])
+
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
+        return await is_moderator(interaction)
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            if self.action == "alias":
+                await interaction.response.send_modal(AliasModal(self.suggestion_id))
+                return
+            tags = services(interaction).tags
+            guild_id = _guild_id(interaction)
+            if self.action == "approve":
+                decision = await tags.approve_suggestion(
+                    guild_id, self.suggestion_id, actor_id=interaction.user.id
+                )
+            else:
+                decision = await tags.reject_suggestion(
+                    guild_id, self.suggestion_id, actor_id=interaction.user.id
+                )
+            await refresh_review(interaction, _render.decision_text(decision))
+
+
+class AliasModal(ui.Modal, title="Approve as another name for…"):
+    target: ui.TextInput[AliasModal] = ui.TextInput(
+        label="Existing tag (name or alias)", max_length=100, placeholder="e.g. Neurology"
+    )
+
+    def __init__(self, suggestion_id: int) -> None:
+        super().__init__(custom_id=f"tags:alias-modal:{suggestion_id}", timeout=600)
+        self.suggestion_id = suggestion_id
+
+    async def on_submit(self, interaction: Interaction, /) -> None:
+        async with friendly_errors(interaction):
+            decision = await services(interaction).tags.approve_suggestion(
+                _guild_id(interaction),
+                self.suggestion_id,
+                actor_id=interaction.user.id,
+                alias_of=self.target.value,
+            )
+            await refresh_review(interaction, _render.decision_text(decision))
+
+
+def review_view(pending: Sequence[Suggestion]) -> ui.View:
+    """One row of buttons per suggestion (at most five, Discord's row limit)."""
+    view = ui.View(timeout=None)
+    for row, suggestion in enumerate(pending[:ROWS_PER_MESSAGE]):
+        for action in _ACTIONS:
+            view.add_item(SuggestionButton(suggestion.id, action, row=row))
+    return view
+
+
+async def refresh_review(interaction: Interaction, note: str) -> None:
+    """Show the decision and the suggestions still waiting, in the review message."""
+    pending = await services(interaction).tags.pending_suggestions(
+        _guild_id(interaction), limit=ROWS_PER_MESSAGE
+    )
+    content = f"{note}\n\n{_render.review_text(pending)}"
+    view = review_view(pending) if pending else None
+    if interaction.message is not None:
+        await interaction.response.edit_message(content=content, view=view)
+    elif view is not None:
+        await interaction.response.send_message(content, view=view, ephemeral=True)
+    else:
+        await interaction.response.send_message(content, ephemeral=True)
+
+
+DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (
+    PickerSelect,
+    PublicPickerSelect,
+    EditMyTagsButton,
+    ConfirmRemoveButton,
+    SuggestionButton,
+)
