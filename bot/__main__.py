@@ -95,8 +95,10 @@ async def check(settings: Settings) -> int:
     print(f"settings ok (DISCORD_TOKEN {token})")
     print(f"schema version {report.schema_version or 'none'} (newest {report.head_version})")
     print(f"integrity {report.integrity}")
-    if report.schema_version != report.head_version:
-        print("the schema is not the newest: run `python -m bot migrate`")
+    if not report.current and report.ok:
+        print("the schema will be upgraded when the bot starts (or run `python -m bot migrate`)")
+    elif not report.ok and report.integrity == "ok":
+        print("this database was written by a newer version of the bot: upgrade the bot")
     return EXIT_OK if report.ok else EXIT_FAILURE
 
 

@@ -50,6 +50,7 @@ body $.content: 5 is not of type 'string', 'null'`` or ``gateway to_client op=0 
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import re
@@ -458,6 +459,8 @@ class Conformance:
             _SPEC_URI, DRAFT202012.create_resource(spec)
         )
         self._multipart_validators: dict[tuple[str, str], OAS31Validator | None] = {}
+        # How much was validated, for the test suite's summary.
+        self.counts: collections.Counter[str] = collections.Counter()
 
     # ------------------------------------------------------------------ loading
 
@@ -541,6 +544,7 @@ class Conformance:
         body: bytes,
     ) -> list[str]:
         """Validate one REST request; [] when it conforms."""
+        self.counts["REST requests"] += 1
         route, errors = self._route_errors(method, path)
         if errors or route is None:
             return errors
@@ -570,6 +574,7 @@ class Conformance:
         request_body: bytes = b"",
     ) -> list[str]:
         """Validate one REST response (status, headers, body) for the request that caused it."""
+        self.counts["REST responses"] += 1
         route, errors = self._route_errors(method, path)
         if errors or route is None:
             return errors
@@ -681,6 +686,7 @@ class Conformance:
         self, direction: Literal["to_client", "from_client"], payload: dict[str, Any]
     ) -> list[str]:
         """Validate a gateway payload sent to the client (Receive) or by it (Send)."""
+        self.counts[f"gateway payloads {direction.replace('_', ' ')}"] += 1
         if direction == "to_client":
             schemas, union = self.receive, "Receive"
         elif direction == "from_client":

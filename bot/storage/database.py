@@ -44,9 +44,17 @@ class HealthReport:
     head_version: str
     integrity: str
 
+    known_versions: tuple[str, ...] = ()
+
+    @property
+    def current(self) -> bool:
+        return self.schema_version == self.head_version
+
     @property
     def ok(self) -> bool:
-        return self.integrity == "ok" and self.schema_version == self.head_version
+        """Intact, and a schema this code can use (a new or older one is migrated at start)."""
+        known = self.schema_version is None or self.schema_version in self.known_versions
+        return self.integrity == "ok" and known
 
 
 class WriterLock:
@@ -219,10 +227,12 @@ class Database:
         return "ok" if rows == ["ok"] else "; ".join(str(r) for r in rows[:5])
 
     async def health(self) -> HealthReport:
+        scripts = ScriptDirectory.from_config(self.alembic_config())
         return HealthReport(
             schema_version=await self.schema_version(),
             head_version=self.head_version(),
             integrity=await self.integrity_check(quick=True),
+            known_versions=tuple(rev.revision for rev in scripts.walk_revisions()),
         )
 
     async def backup(self, destination: Path) -> Path:

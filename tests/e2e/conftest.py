@@ -7,6 +7,7 @@ Every REST request and gateway payload is validated against Discord's references
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -20,11 +21,30 @@ from sandbox.server import SandboxServer
 from sandbox.testing import conformance_violations, load_conformance, run_client
 
 CONFORMANCE = load_conformance()
+READY_SECONDS: list[float] = []  # server start → bot ready, per bot start
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Figures for the closing note: what conformance covered, how fast the bot starts."""
+    write = terminalreporter.write_line
+    if CONFORMANCE is None:
+        write("conformance: ../shared not found, Discord's references were not checked")
+    elif CONFORMANCE.counts:
+        counted = ", ".join(f"{n} {what}" for what, n in sorted(CONFORMANCE.counts.items()))
+        write(f"conformance: validated {counted}")
+    if READY_SECONDS:
+        ordered = sorted(READY_SECONDS)
+        median = ordered[len(ordered) // 2]
+        write(
+            f"sandbox: server start to bot ready median {median * 1000:.0f} ms, "
+            f"max {ordered[-1] * 1000:.0f} ms over {len(ordered)} starts"
+        )
 
 
 @pytest.fixture
 async def server() -> AsyncIterator[SandboxServer]:
     sandbox = SandboxServer(CONFORMANCE)
+    sandbox.started_at = time.perf_counter()  # type: ignore[attr-defined]
     await sandbox.start()
     try:
         yield sandbox
@@ -50,6 +70,7 @@ class BotRunner:
         self.guild_id = guild_id
         self.database = database
         self.bot: SigBot | None = None
+        self.first_start = True
         self._stack: contextlib.AsyncExitStack | None = None
 
     async def start(self, **settings: object) -> SigBot:
@@ -63,6 +84,9 @@ class BotRunner:
         bot = await build_bot(config)
         self._stack = contextlib.AsyncExitStack()
         self.bot = await self._stack.enter_async_context(run_client(self.server, bot))
+        if self.first_start:
+            READY_SECONDS.append(time.perf_counter() - self.server.started_at)  # type: ignore[attr-defined]
+            self.first_start = False
         return bot
 
     async def stop(self) -> None:
