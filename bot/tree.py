@@ -8,12 +8,15 @@ still possible, so nobody ever sees "The application did not respond".
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.domain.errors import DomainError
+from bot.responding import arm_auto_defer, respond
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +34,31 @@ def permission_names(names: list[str]) -> str:
 async def safe_reply(interaction: discord.Interaction[Any], content: str) -> None:
     """Reply ephemerally by response if still open, else by followup; never raise."""
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(content, ephemeral=True)
-        else:
-            await interaction.response.send_message(content, ephemeral=True)
+        await respond(interaction, content)
     except discord.HTTPException:
         log.warning("Could not tell user %s about an error", interaction.user.id, exc_info=True)
+
+
+@asynccontextmanager
+async def friendly_errors(interaction: discord.Interaction[Any]) -> AsyncIterator[None]:
+    """Wrap a component or modal callback: they bypass the tree's ``on_error``, same rule here.
+
+    Domain errors reach the member as their own sentence; anything else is logged with its
+    traceback and answered with the generic apology, by response or followup.
+    """
+    try:
+        yield
+    except DomainError as error:
+        await safe_reply(interaction, error.message)
+    except Exception:
+        data: dict[str, Any] = dict(interaction.data or {})
+        log.exception(
+            "Unexpected error in component %s (guild %s, user %s)",
+            data.get("custom_id", "?"),
+            interaction.guild_id,
+            interaction.user.id,
+        )
+        await safe_reply(interaction, GENERIC_FAILURE)
 
 
 def message_for(error: app_commands.AppCommandError) -> str | None:
@@ -82,6 +104,8 @@ class AppCommandTree(app_commands.CommandTree[Any]):
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         missing = missing_member_permissions(interaction)
         if not missing:
+            if interaction.type is discord.InteractionType.application_command:
+                arm_auto_defer(interaction)  # a slow database must not kill the interaction
             return True
         if interaction.type is discord.InteractionType.application_command:
             await safe_reply(

@@ -8,6 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.responding import respond
+
 if TYPE_CHECKING:
     from bot.client import SigBot
 
@@ -56,7 +58,7 @@ class HelpCog(commands.Cog):
     async def help(self, interaction: discord.Interaction[SigBot]) -> None:
         is_moderator = bool(interaction.guild and interaction.permissions.manage_guild)
         embed = help_embed(member_commands(self.bot.tree), is_moderator)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await respond(interaction, embed=embed)
 
 
 async def setup(bot: SigBot) -> None:

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.settings import ChannelPurpose, GuildDefaults, suggest_timezones
+from bot.responding import respond
 from cogs.setup._render import (
     channel_health,
     defaults_changed_text,
@@ -65,9 +66,7 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Moderat
     async def show(self, interaction: discord.Interaction[SigBot]) -> None:
         guild = _guild(interaction)
         settings = await self.settings.show(guild.id)
-        await interaction.response.send_message(
-            embed=settings_embed(settings, guild), ephemeral=True
-        )
+        await respond(interaction, embed=settings_embed(settings, guild))
 
     @app_commands.command(name="channel", description="Choose the channel for one of my jobs")
     @app_commands.describe(purpose="What the channel is for", channel="The channel to use")
@@ -81,9 +80,7 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Moderat
         chosen = await self.settings.set_channel(
             _guild(interaction).id, purpose.value, channel.id, actor_id=interaction.user.id
         )
-        await interaction.response.send_message(
-            f"Saved. {channel_health(chosen, channel)}", ephemeral=True
-        )
+        await respond(interaction, f"Saved. {channel_health(chosen, channel)}")
 
     @app_commands.command(name="defaults", description="Server defaults and member budgets")
     @app_commands.describe(
@@ -124,7 +121,7 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Moderat
         text = defaults_changed_text(change.changed)
         if not change.changed:
             text += "\n\n" + defaults_text(change.after)
-        await interaction.response.send_message(text, ephemeral=True)
+        await respond(interaction, text)
 
     @defaults.autocomplete("timezone")
     async def _timezone_autocomplete(

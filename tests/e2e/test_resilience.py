@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.client import SigBot
@@ -50,3 +52,23 @@ async def test_response_survives_a_429(
     assert statuses[:2] == [429, 204] or statuses[:2] == [429, 200]
     first, second = server.requests_for(CALLBACK)[:2]
     assert second.time - first.time >= 0.4  # waited retry_after before trying again
+
+
+@pytest.mark.parametrize("delay", [4.0, 6.5])
+async def test_slow_database_still_acknowledged_within_3_seconds(
+    bot: SigBot, community: DemoCommunity, monkeypatch: pytest.MonkeyPatch, delay: float
+) -> None:
+    settings = bot.services.settings
+    original = settings.show
+
+    async def slow_show(guild_id: int) -> object:
+        await asyncio.sleep(delay)  # a database stuck behind a long write or a slow disk
+        return await original(guild_id)
+
+    monkeypatch.setattr(settings, "show", slow_show)
+    ix = await community.moderator.slash("setup show")
+    assert ix.ack_latency is not None
+    assert ix.ack_latency < 3.0  # acknowledged ("thinking…") in time
+    message = await ix.final(timeout=delay + 5)
+    assert ix.ephemeral
+    assert "Settings for" in str(message.embeds)
