@@ -20,8 +20,8 @@ from bot.domain.settings import ChannelPurpose
 from config.settings import Settings
 from sandbox.demo import DemoCommunity, build_demo_community
 from sandbox.driver import Driver, DriverError
+from sandbox.harness import run_client
 from sandbox.server import SandboxServer
-from sandbox.testing import run_client
 
 DEMO_SCRIPT = Path(__file__).with_name("demo_script.txt")
 CHANNEL_FOR_PURPOSE = {

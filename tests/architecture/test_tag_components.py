@@ -129,12 +129,14 @@ class FakeInteraction:
     def __init__(self, services: Services, user_id: int, *, moderator: bool = False) -> None:
         self.client = SimpleNamespace(services=services)
         self.guild_id = GUILD
+        self.guild = SimpleNamespace(id=GUILD, name="Ortho SIG")
         self.user = SimpleNamespace(id=user_id)
         self.permissions = discord.Permissions(manage_guild=moderator)
         self.response = FakeResponse()
         self.followup = SimpleNamespace(send=self.response.send_message)
         self.message: Any = None
         self.type = discord.InteractionType.component
+        self.extras: dict[str, Any] = {}
 
 
 async def test_picker_select_sets_my_tags(services: Services) -> None:
