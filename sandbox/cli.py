@@ -33,15 +33,50 @@ CHANNEL_FOR_PURPOSE = {
 }
 
 
+# About half the demo members tagged themselves in the first week (names or aliases, as typed).
+DEMO_TAGS: dict[str, tuple[str, ...]] = {
+    "maria": ("Orthopedics", "Sports", "Outpatient", "Experienced", "PT", "Midwest"),
+    "priya": ("ortho", "Manual Therapy", "Outpatient", "Experienced", "PT"),
+    "james": ("Orthopedics", "Sports", "Student"),
+    "tom": ("Orthopedics", "Outpatient", "PTA", "Midwest"),
+    "aisha": ("Research", "Education", "Academia", "Faculty", "Researcher"),
+    "grace": ("Sports", "Orthopedics", "Outpatient", "PT"),
+    "nina": ("neuro", "Inpatient", "New grad", "PT", "Midwest"),
+}
+
+DEMO_PROFILES: dict[str, tuple[str, str]] = {
+    "maria": (
+        "Outpatient ortho and sports PT, 8 years in. Runner; I love return-to-run programs.",
+        "People to swap running-injury cases with, and a student or two to mentor.",
+    ),
+    "aisha": (
+        "Faculty in a DPT program; I research tendon loading and teach MSK.",
+        "Clinicians interested in practice-based research.",
+    ),
+}
+
+
 async def seed_settings(bot: SigBot, community: DemoCommunity) -> None:
-    """What the demo's moderator did on day one: channels chosen, members discoverable."""
+    """The demo community's first week: channels, discoverability, tags and a few profiles.
+
+    Done through the services, as the moderator's and members' commands would have done it.
+    """
     guild, moderator = community.guild, community.moderator
-    settings = bot.services.settings
+    settings, tags = bot.services.settings, bot.services.tags
     for purpose, name in CHANNEL_FOR_PURPOSE.items():
         await settings.set_channel(guild.id, purpose, guild.channel(name).id, actor_id=moderator.id)
     await settings.set_defaults(
         guild.id, actor_id=moderator.id, discoverable_by_default=True, timezone="America/Chicago"
     )
+    await tags.apply_preset(guild.id, "pt", actor_id=moderator.id)
+    for username, names in DEMO_TAGS.items():
+        member = community.members[username]
+        for name in names:
+            await tags.add_member_tag(guild.id, member.id, name)
+    for username, (about, looking_for) in DEMO_PROFILES.items():
+        await bot.services.profiles.edit(
+            guild.id, community.members[username].id, about=about, looking_for=looking_for
+        )
 
 
 async def run_sandbox(settings: Settings, *, db_path: Path | None, script: Path | None) -> int:

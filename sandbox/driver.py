@@ -51,7 +51,8 @@ class Driver:
         self.shown: list[Message] = []
         self.modal_source: Interaction | None = None
         self.last_output = ""
-        self._dms_seen: dict[int, int] = {}
+        self._dms_seen: dict[int, int] = {}  # DMs each member has read with ``inbox``
+        self._dms_noticed: dict[int, int] = {}  # DMs already announced
 
     @property
     def prompt(self) -> str:
@@ -106,6 +107,7 @@ class Driver:
     async def _as(self, name: str) -> str:
         self.actor = self.community.actor(name)
         self.shown, self.modal_source = [], None
+        self._dms_noticed[self.actor.id] = self._dms_seen.get(self.actor.id, 0)  # remind them
         return f"You are now {self.actor.display_name}."
 
     async def _members(self, _: str) -> str:
@@ -261,9 +263,13 @@ class Driver:
         return ""
 
     def _new_dm_notice(self) -> str:
+        """Say once when DMs arrive (not again on every line until someone reads them)."""
         notices = []
         for member in [self.community.moderator, *self.community.members.values()]:
             count = len(self.server.dm_messages(member))
+            if count <= self._dms_noticed.get(member.id, 0):
+                continue
+            self._dms_noticed[member.id] = count
             new = count - self._dms_seen.get(member.id, 0)
             if new > 0 and member is not self.actor:
                 notices.append(f"📬 {member.user.username} has {new} new DM(s)")

@@ -37,6 +37,10 @@ MAX_ALIASES_PER_TAG = 10
 MAX_PENDING_SUGGESTIONS_PER_MEMBER = 5
 SMALL_COUNT = 3  # counts below this are shown as "fewer than 3"
 PICKER_PAGE_SIZE = 25  # Discord's limit on options in one select menu
+_SUGGEST_CUTOFF = 65  # similarity (0–100) for "did you mean"; below it, suggestions are noise
+_WORD_CUTOFF = 80  # one typed word against one word of a name or alias
+_WORD_MIN = 4  # shorter words match too much by chance to count on their own
+_COMMON_WORD_TAGS = 3  # a word in this many tags' names or aliases is too common to suggest by
 
 ALLOWED_PUNCTUATION = "&-/+'."
 ALLOWED_DESCRIPTION = "letters, digits, spaces and & - / + ' ."
@@ -213,6 +217,9 @@ class TagIndex:
     # (key, shown name, tag, is_alias, " word1 word2…" for word-prefix matches)
     _entries: list[tuple[str, str, Tag, bool, str]] = field(init=False, repr=False)
     _fuzzy_keys: list[str] = field(init=False, repr=False)
+    # Each longer word of each entry, and the entry it belongs to, for word-by-word typos.
+    _word_keys: list[str] = field(init=False, repr=False)
+    _word_entries: list[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         position = {c.id: c.position for c in self.categories}
@@ -229,6 +236,19 @@ class TagIndex:
                 entries.append((tag_key(alias.name), alias.name, tag, True, _words(alias.name)))
         self._entries = entries
         self._fuzzy_keys = [entry[0] for entry in entries]
+        words = [
+            (word, number)
+            for number, entry in enumerate(entries)
+            for word in entry[4].split()
+            if len(word) >= _WORD_MIN
+        ]
+        # Words shared by many tags ("rehab", "health") say nothing about which one was meant.
+        tags_with: dict[str, set[int]] = {}
+        for word, number in words:
+            tags_with.setdefault(word, set()).add(entries[number][2].id)
+        words = [(w, n) for w, n in words if len(tags_with[w]) < _COMMON_WORD_TAGS]
+        self._word_keys = [word for word, _ in words]
+        self._word_entries = [number for _, number in words]
 
     def __len__(self) -> int:
         return len(self.tags)
@@ -262,14 +282,32 @@ class TagIndex:
         return tag
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
-        """The closest tag names to ``text``, best first, for "did you mean"."""
+        """The closest tag names to ``text``, best first, for "did you mean" and autocomplete.
+
+        Whole-text and word-set similarity, plus word against word for typos inside longer
+        names ("pelvis" → Pelvic Health, "oncolgy rehab stuff" → Oncology). Not ``WRatio``:
+        its partial matching ranks any 2–3 letter alias ("op", "ne") inside a longer word, and
+        a short input inside any long name, as near certain, so "ort" offered Educator.
+        """
         key = lookup_key(text)
         if not key or not self._entries:
             return []
-        found = process.extract(
-            key, self._fuzzy_keys, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60
-        )
-        tags = _distinct_tags((self._entries[i][2], score) for _, score, i in found)
+        scores: dict[int, float] = {}  # entry index → best score
+        cap = limit * 4
+        for scorer in (fuzz.ratio, fuzz.token_set_ratio):
+            found = process.extract(
+                key, self._fuzzy_keys, scorer=scorer, limit=cap, score_cutoff=_SUGGEST_CUTOFF
+            )
+            for _, score, i in found:
+                scores[i] = max(scores.get(i, 0.0), score)
+        for word in {w for w in key.split() if len(w) >= _WORD_MIN}:
+            found = process.extract(
+                word, self._word_keys, scorer=fuzz.ratio, limit=cap, score_cutoff=_WORD_CUTOFF
+            )
+            for _, score, i in found:
+                entry = self._word_entries[i]
+                scores[entry] = max(scores.get(entry, 0.0), score * 0.9)
+        tags = _distinct_tags((self._entries[i][2], score) for i, score in scores.items())
         return [tag.name for tag, _ in tags[:limit]]
 
     def complete(
@@ -461,19 +499,43 @@ def suggestion_outcome_key(suggestion_id: int) -> str:
     return f"tag-suggestion:{suggestion_id}:outcome"
 
 
-def suggestion_outcome_text(name: str, *, approved: bool, as_alias_of: str | None = None) -> str:
-    """The DM a suggester gets once moderators decide (names are allow-listed: safe to show)."""
+_MARKDOWN = re.compile(r"([\\*_~|`>\[\]])")
+SERVER_NAME_MAX = 100  # Discord's limit on server names
+
+
+def server_label(name: str) -> str:
+    """A server's name as plain text inside a message: visible, no Markdown, no mention syntax.
+
+    Server names are free text chosen by whoever owns the server, so unlike tag names they are
+    not allow-listed; this makes them safe to quote in a DM.
+    """
+    text = _normalise(name[: SERVER_NAME_MAX * 2])[:SERVER_NAME_MAX].strip()
+    text = _MARKDOWN.sub(r"\\\1", text).replace("@", "\uff20")
+    return text or "your server"
+
+
+def suggestion_outcome_text(
+    name: str, *, guild_name: str, approved: bool, as_alias_of: str | None = None
+) -> str:
+    """The DM a suggester gets once moderators decide (tag names are allow-listed: safe to show).
+
+    A DM has no server context, so it names the server the suggestion was made in.
+    """
+    where = f"**{server_label(guild_name)}**"
     if not approved:
         return (
-            f"Thanks for suggesting the tag “{name}”. The moderators decided not to add it "
-            "this time; the existing tags may already cover it (see /tags list)."
+            f"Thanks for suggesting the tag “{name}” in {where}. The moderators decided not to "
+            "add it this time; the existing tags may already cover it (see /tags list there)."
         )
     if as_alias_of:
         return (
-            f"Thanks for suggesting “{name}”. The moderators added it as another name for "
-            f"**{as_alias_of}**, so typing it now finds that tag: try /tags add."
+            f"Thanks for suggesting “{name}” in {where}. The moderators added it as another "
+            f"name for **{as_alias_of}**, so typing it now finds that tag: try /tags add there."
         )
-    return f"Good news: your suggested tag “{name}” was approved. Add it with /tags add."
+    return (
+        f"Good news: your suggested tag “{name}” was approved in {where}. "
+        "Add it with /tags add there."
+    )
 
 
 @dataclass(frozen=True)

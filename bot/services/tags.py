@@ -560,10 +560,14 @@ class TagService:
         suggestion_id: int,
         *,
         actor_id: int,
+        guild_name: str,
         category: str | None = None,
         alias_of: str | None = None,
     ) -> SuggestionDecision:
-        """Create the tag (or, with ``alias_of``, an alias) and DM the suggester, atomically."""
+        """Create the tag (or, with ``alias_of``, an alias) and DM the suggester, atomically.
+
+        ``guild_name`` is the server's current name: the DM says which community it is about.
+        """
         async with self.db.transaction() as conn:
             suggestion = await _pending(conn, guild_id, suggestion_id)
             vocabulary = TagVocabularyRepository(conn)
@@ -582,17 +586,17 @@ class TagService:
                     vocabulary, suggestion, category, actor_id, self.clock
                 )
             decision = SuggestionDecision(suggestion, True, tag, bool(alias_of))
-            await _decide(conn, decision, actor_id, self.clock)
+            await _decide(conn, decision, actor_id, guild_name, self.clock)
         self.invalidate(guild_id)
         return decision
 
     async def reject_suggestion(
-        self, guild_id: int, suggestion_id: int, *, actor_id: int
+        self, guild_id: int, suggestion_id: int, *, actor_id: int, guild_name: str
     ) -> SuggestionDecision:
         async with self.db.transaction() as conn:
             suggestion = await _pending(conn, guild_id, suggestion_id)
             decision = SuggestionDecision(suggestion, False, None, False)
-            await _decide(conn, decision, actor_id, self.clock)
+            await _decide(conn, decision, actor_id, guild_name, self.clock)
         return decision
 
 
@@ -746,7 +750,11 @@ async def _tag_for_suggestion(
 
 
 async def _decide(
-    conn: AsyncConnection, decision: SuggestionDecision, actor_id: int, clock: Clock
+    conn: AsyncConnection,
+    decision: SuggestionDecision,
+    actor_id: int,
+    guild_name: str,
+    clock: Clock,
 ) -> None:
     suggestion = decision.suggestion
     state = SuggestionState.APPROVED if decision.approved else SuggestionState.REJECTED
@@ -766,6 +774,7 @@ async def _decide(
     )
     text = suggestion_outcome_text(
         suggestion.name,
+        guild_name=guild_name,
         approved=decision.approved,
         as_alias_of=decision.tag.name if decision.as_alias and decision.tag else None,
     )

@@ -38,7 +38,7 @@ class ProfileCog(commands.GroupCog, group_name="profile", group_description="Mem
     @app_commands.command(name="edit", description="Write what others see about you")
     async def edit(self, interaction: discord.Interaction[SigBot]) -> None:
         current = await self.profiles.own(_guild_id(interaction), interaction.user.id)
-        await interaction.response.send_modal(ProfileModal(current))
+        await interaction.response.send_modal(ProfileModal(current, self.profiles))
 
     @app_commands.command(name="view", description="A member's tags and profile (yours by default)")
     @app_commands.describe(member="Whose profile; leave empty for yours")

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import discord
 from discord import ui
 
 from bot.domain.profiles import ABOUT_LIMIT, LOOKING_FOR_LIMIT, Profile
+from bot.services.profiles import ProfileService
+from bot.tree import friendly_errors
 from cogs.profile import _render
-from cogs.tags._views import friendly_errors, services
-
-if TYPE_CHECKING:
-    from cogs.tags._views import Interaction
 
 
 class ProfileModal(ui.Modal, title="Your profile"):
@@ -31,15 +29,16 @@ class ProfileModal(ui.Modal, title="Your profile"):
         placeholder="e.g. a mentor for my first year, or people to talk research with.",
     )
 
-    def __init__(self, current: Profile) -> None:
+    def __init__(self, current: Profile, profiles: ProfileService) -> None:
         super().__init__(timeout=900)
+        self.profiles = profiles
         self.about.default = current.about
         self.looking_for.default = current.looking_for
 
-    async def on_submit(self, interaction: Interaction, /) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         async with friendly_errors(interaction):
             assert interaction.guild_id is not None
-            profiles = services(interaction).profiles
+            profiles = self.profiles
             await profiles.edit(
                 interaction.guild_id,
                 interaction.user.id,

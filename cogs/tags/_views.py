@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Self, cast
 
 import discord
 from discord import ui
 
-from bot.domain.errors import DomainError
 from bot.domain.tags import Suggestion
 from bot.services.tags import PickerSection
-from bot.tree import GENERIC_FAILURE, safe_reply
+from bot.tree import friendly_errors, safe_reply
 from cogs.tags import _render
 
 if TYPE_CHECKING:
@@ -44,18 +42,6 @@ ROWS_PER_MESSAGE = 5  # Discord's limit on action rows in one message
 PICK_ID = re.compile(r"tags:(?:pick|join):(?P<category>\d+):(?P<page>\d+)")
 
 
-@asynccontextmanager
-async def friendly_errors(interaction: Interaction) -> AsyncIterator[None]:
-    """Component and modal callbacks bypass the tree's handler: same rule, applied here."""
-    try:
-        yield
-    except DomainError as error:
-        await safe_reply(interaction, error.message)
-    except Exception:
-        log.exception("Unexpected error in a component (user %s)", interaction.user.id)
-        await safe_reply(interaction, GENERIC_FAILURE)
-
-
 async def is_moderator(interaction: Interaction) -> bool:
     """Re-check Manage Server at click time: the message may outlive the clicker's role."""
     if interaction.guild_id is not None and interaction.permissions.manage_guild:
@@ -67,6 +53,11 @@ async def is_moderator(interaction: Interaction) -> bool:
 def _guild_id(interaction: Interaction) -> int:
     assert interaction.guild_id is not None  # these components only exist in servers
     return interaction.guild_id
+
+
+def _guild_name(interaction: Interaction) -> str:
+    """The server's name, for DMs that must say which community they are about."""
+    return interaction.guild.name if interaction.guild is not None else ""
 
 
 # -- the picker ----------------------------------------------------------------------------------
@@ -302,11 +293,17 @@ class SuggestionButton(
             guild_id = _guild_id(interaction)
             if self.action == "approve":
                 decision = await tags.approve_suggestion(
-                    guild_id, self.suggestion_id, actor_id=interaction.user.id
+                    guild_id,
+                    self.suggestion_id,
+                    actor_id=interaction.user.id,
+                    guild_name=_guild_name(interaction),
                 )
             else:
                 decision = await tags.reject_suggestion(
-                    guild_id, self.suggestion_id, actor_id=interaction.user.id
+                    guild_id,
+                    self.suggestion_id,
+                    actor_id=interaction.user.id,
+                    guild_name=_guild_name(interaction),
                 )
             await refresh_review(interaction, _render.decision_text(decision))
 
@@ -326,6 +323,7 @@ class AliasModal(ui.Modal, title="Approve as another name for…"):
                 _guild_id(interaction),
                 self.suggestion_id,
                 actor_id=interaction.user.id,
+                guild_name=_guild_name(interaction),
                 alias_of=self.target.value,
             )
             await refresh_review(interaction, _render.decision_text(decision))

@@ -17,6 +17,7 @@ from bot.storage.schema.tags import member_tags, tags
 
 GUILD, OTHER = 1001, 2002
 MOD, ALICE, BOB, CAROL, DAN = 7, 100, 200, 300, 400
+GUILD_NAME = "Ortho SIG"
 
 
 @pytest.fixture
@@ -300,7 +301,9 @@ async def test_suggest_then_approve_enqueues_exactly_one_dm(pt: Services, clock:
         await pt.tags.suggest(GUILD, BOB, "telehealth")
     with pytest.raises(Conflict, match="already exists"):
         await pt.tags.suggest(GUILD, BOB, "ortho")
-    decision = await pt.tags.approve_suggestion(GUILD, suggestion.id, actor_id=MOD)
+    decision = await pt.tags.approve_suggestion(
+        GUILD, suggestion.id, actor_id=MOD, guild_name=GUILD_NAME
+    )
     assert decision.tag is not None
     assert decision.tag.category == "Practice setting"
     assert (await pt.tags.add_member_tag(GUILD, ALICE, "telehealth")).tag.name == "Telehealth"
@@ -313,11 +316,11 @@ async def test_suggest_then_approve_enqueues_exactly_one_dm(pt: Services, clock:
     assert row["guild_id"] == GUILD
     content = json.loads(str(row["payload"]))["message"]["content"]
     assert "Telehealth" in content
-    assert "approved" in content
+    assert "approved in **Ortho SIG**" in content
     with pytest.raises(Conflict, match="already approved"):
-        await pt.tags.approve_suggestion(GUILD, suggestion.id, actor_id=MOD)
+        await pt.tags.approve_suggestion(GUILD, suggestion.id, actor_id=MOD, guild_name=GUILD_NAME)
     with pytest.raises(Conflict, match="already approved"):
-        await pt.tags.reject_suggestion(GUILD, suggestion.id, actor_id=MOD)
+        await pt.tags.reject_suggestion(GUILD, suggestion.id, actor_id=MOD, guild_name=GUILD_NAME)
     assert len(await outbox_rows(pt)) == 1
     assert await pt.tags.pending_suggestions(GUILD) == []
 
@@ -325,12 +328,14 @@ async def test_suggest_then_approve_enqueues_exactly_one_dm(pt: Services, clock:
 async def test_approve_as_alias_and_reject(pt: Services) -> None:
     alias = await pt.tags.suggest(GUILD, ALICE, "Concussion")
     rejected = await pt.tags.suggest(GUILD, BOB, "Memes")
-    decision = await pt.tags.approve_suggestion(GUILD, alias.id, actor_id=MOD, alias_of="neuro")
+    decision = await pt.tags.approve_suggestion(
+        GUILD, alias.id, actor_id=MOD, guild_name=GUILD_NAME, alias_of="neuro"
+    )
     assert decision.as_alias
     assert decision.tag is not None
     assert decision.tag.name == "Neurology"
     assert (await pt.tags.index(GUILD)).resolve("concussion").name == "Neurology"
-    await pt.tags.reject_suggestion(GUILD, rejected.id, actor_id=MOD)
+    await pt.tags.reject_suggestion(GUILD, rejected.id, actor_id=MOD, guild_name=GUILD_NAME)
     with pytest.raises(UnknownTag):
         await pt.tags.add_member_tag(GUILD, BOB, "Memes")
     messages = {
@@ -339,6 +344,7 @@ async def test_approve_as_alias_and_reject(pt: Services) -> None:
     }
     assert "another name for **Neurology**" in messages[f"user:{ALICE}"]
     assert "decided not to add" in messages[f"user:{BOB}"]
+    assert all("**Ortho SIG**" in text for text in messages.values())
 
 
 async def test_suggestions_are_rate_limited_and_per_server(pt: Services) -> None:
@@ -349,14 +355,14 @@ async def test_suggestions_are_rate_limited_and_per_server(pt: Services) -> None
     assert await pt.tags.pending_suggestions(OTHER) == []
     first = (await pt.tags.pending_suggestions(GUILD))[0]
     with pytest.raises(NotFound):
-        await pt.tags.approve_suggestion(OTHER, first.id, actor_id=MOD)
+        await pt.tags.approve_suggestion(OTHER, first.id, actor_id=MOD, guild_name=GUILD_NAME)
 
 
 async def test_moderator_actions_reach_the_moderation_log(pt: Services) -> None:
     await pt.settings.set_channel(GUILD, "moderation-log", 555, actor_id=MOD)
     before = len(await outbox_rows(pt))
     suggestion = await pt.tags.suggest(GUILD, ALICE, "Telehealth")
-    await pt.tags.approve_suggestion(GUILD, suggestion.id, actor_id=MOD)
+    await pt.tags.approve_suggestion(GUILD, suggestion.id, actor_id=MOD, guild_name=GUILD_NAME)
     await pt.tags.add_tag(GUILD, "Dry Needling", actor_id=MOD)
     rows = (await outbox_rows(pt))[before:]
     recipients = sorted(str(r["recipient"]) for r in rows)

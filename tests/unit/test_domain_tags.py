@@ -35,6 +35,7 @@ from bot.domain.tags import (
     suppressed,
     tag_key,
 )
+from config.tag_presets import load_tag_preset
 
 T = TypeVar("T")
 
@@ -267,3 +268,32 @@ def test_preset_validation_rejects_bad_and_duplicate_names() -> None:
                 ]
             },
         )
+
+
+def pt_index() -> TagIndex:
+    """The PT preset as a server would hold it: tags and aliases with ids."""
+    preset = load_tag_preset("pt")
+    categories, tags, aliases = [], [], []
+    for number, group in enumerate(preset.categories, start=1):
+        categories.append(Category(number, group.name, number))
+        for item in group.tags:
+            tags.append(Tag(len(tags) + 1, item.name, number, group.name))
+            aliases += [Alias(len(aliases) + 1, len(tags), a) for a in item.aliases]
+    return TagIndex(categories=categories, tags=tags, aliases=aliases)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("ort", ["Orthopedics", "Sports"]),  # not Educator or Faculty (a 3-letter partial match)
+        ("ortopedic", ["Orthopedics"]),  # not Outpatient (its alias "op" is inside the word)
+        ("neurlogy", ["Neurology"]),  # not Northeast (alias "NE")
+        ("pelvis", ["Pelvic Health"]),
+        ("oncolgy rehab stuff", ["Oncology"]),  # "rehab" is in too many tags to mean one
+        ("cardiac stuff", ["Cardiovascular & Pulmonary"]),
+        ("memes", []),
+        ("concussion", []),
+    ],
+)
+def test_suggestions_are_close_matches_not_noise(typed: str, expected: list[str]) -> None:
+    assert pt_index().suggest(typed) == expected
