@@ -104,3 +104,37 @@ async def test_dm_status_and_flags(database: Database, clock: FakeClock) -> None
         assert await repo.dms_closed_until(5) == until
         assert await repo.flag("dms_stopped") == ("x", until)
         assert await repo.flag("nothing") is None
+
+
+async def test_export_and_delete_a_members_rows(database: Database, clock: FakeClock) -> None:
+    guild, other_guild, maria, sam = 1, 2, 10, 11
+    await enqueue(
+        database,
+        clock,
+        Delivery.dm("to-maria", maria, {"content": "Hi Maria"}, guild_id=guild),
+        Delivery.dm(
+            "about-maria",
+            sam,
+            {"content": "Maria wants to meet you"},
+            guild_id=guild,
+            subject_user_id=maria,
+        ),
+        Delivery.dm("elsewhere", maria, {"content": "other server"}, guild_id=other_guild),
+        Delivery.dm("to-sam", sam, {"content": "Hi Sam"}, guild_id=guild),
+    )
+    async with database.transaction() as conn:
+        repo = OutboxRepository(conn)
+        await repo.set_dms_closed(maria, clock.now() + timedelta(days=1), now=clock.now())
+        exported = await repo.export_member(guild, maria)
+        assert [m["content"]["content"] for m in exported["messages_from_the_bot"]] == [
+            "Hi Maria",
+            "Maria wants to meet you",
+        ]
+        assert "dms_closed_until" in exported
+        assert await repo.delete_member(guild, maria) == 2
+        assert await repo.export_member(guild, maria) == {
+            "dms_closed_until": exported["dms_closed_until"]
+        }
+        assert await repo.forget_dm_status(maria) == 1
+        assert await repo.get("elsewhere") is not None  # other servers untouched
+        assert await repo.get("to-sam") is not None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -197,6 +197,52 @@ class OutboxRepository:
             select(outbox.c.state, func.count()).group_by(outbox.c.state)
         )
         return {str(state): int(count) for state, count in rows.all()}
+
+    # -- privacy ----------------------------------------------------------------------------
+
+    def _about_member(self, guild_id: int, user_id: int) -> Any:
+        """Rows in this server addressed to the member (DMs) or describing them."""
+        return and_(
+            outbox.c.guild_id == guild_id,
+            or_(
+                outbox.c.subject_user_id == user_id,
+                and_(
+                    outbox.c.kind == DeliveryKind.SEND_DM.value,
+                    outbox.c.recipient == f"user:{user_id}",
+                ),
+            ),
+        )
+
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        rows = await self.conn.execute(
+            select(outbox).where(self._about_member(guild_id, user_id)).order_by(outbox.c.id)
+        )
+        messages = [
+            {
+                "kind": row.kind,
+                "state": row.state,
+                "created_at": as_utc(row.created_at).isoformat(),
+                "content": json.loads(row.payload).get("message"),
+            }
+            for row in rows
+        ]
+        closed = await self.dms_closed_until(user_id)
+        export: dict[str, Any] = {"messages_from_the_bot": messages} if messages else {}
+        if closed is not None:
+            export["dms_closed_until"] = closed.isoformat()
+        return export
+
+    async def delete_member(self, guild_id: int, user_id: int) -> int:
+        """Forget what was or would be sent about the member here; queued items are dropped."""
+        result = await self.conn.execute(
+            outbox.delete().where(self._about_member(guild_id, user_id))
+        )
+        return int(result.rowcount)
+
+    async def forget_dm_status(self, user_id: int) -> int:
+        """The DM cool-off is not per server: dropped when the member deletes everywhere."""
+        result = await self.conn.execute(dm_status.delete().where(dm_status.c.user_id == user_id))
+        return int(result.rowcount)
 
     # -- DM status and switches -----------------------------------------------------------------
 
