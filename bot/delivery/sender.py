@@ -54,6 +54,7 @@ class SenderConfig:
     dm_open_pause: timedelta = timedelta(minutes=10)
     quarantine_pause: timedelta = timedelta(hours=24)
     thread_limit_pause: timedelta = timedelta(minutes=15)
+    retry_base_seconds: float = 2.0  # first backoff after a 5xx or a dropped connection
     idle_poll_seconds: float = 1.0
     shutdown_seconds: float = 10.0
 
@@ -333,7 +334,7 @@ class OutboxSender:
                 log.error("Giving up on delivery %s after %d tries", item.key, item.attempts)
                 await self._settle(item, failure=FailureReason.GAVE_UP)
                 return
-            delay = backoff_seconds(item.attempts)
+            delay = backoff_seconds(item.attempts, base=self.config.retry_base_seconds)
         now = self.clock.now()
         async with self.db.transaction() as conn:
             await OutboxRepository(conn).retry_later(

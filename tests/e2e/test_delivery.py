@@ -337,3 +337,21 @@ async def test_shutdown_returns_in_flight_items_to_the_queue(
     assert loop.time() - started < 2
     async with services.db.read() as conn:
         assert await OutboxRepository(conn).state_of("stuck") == (DeliveryState.QUEUED, None)
+
+
+async def test_server_errors_are_retried_with_backoff_until_delivered(
+    server: SandboxServer, start_sender: Callable[..., object]
+) -> None:
+    guild = server.create_guild("Chapter")
+    channel = guild.add_text_channel("general")
+    server.faults.seed(3)
+    server.faults.server_error(CREATE_MESSAGE, probability=0.4, status=502)
+    delivering: Delivering = await start_sender(retry_base_seconds=0.02)  # type: ignore[misc]
+    await delivering.enqueue(
+        *(Delivery.post(f"post:{n}", channel.id, {"content": f"post {n}"}) for n in range(40))
+    )
+    await delivering.sender.drain(timeout=60)
+    contents = sorted(m.content for m in channel.messages)
+    failures = sum(1 for r in server.requests_for(CREATE_MESSAGE) if r.status == 502)
+    assert failures > 5
+    assert contents == sorted(f"post {n}" for n in range(40))  # each exactly once
