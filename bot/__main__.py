@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.logging import configure_logging
+
+if TYPE_CHECKING:
+    from bot.client import SigBot
 from bot.storage.database import Database, DatabaseError
 from config.settings import Settings, SettingsError, load_settings
 
@@ -46,9 +51,25 @@ async def run(settings: Settings) -> int:
 
     token = settings.token()
     bot = await build_bot(settings)
+    stop_on_signals(bot)
     async with bot:
         await bot.start(token)
     return EXIT_OK
+
+
+def stop_on_signals(bot: SigBot) -> None:
+    """SIGTERM (docker stop) and SIGINT close the bot cleanly: sender, gateway, database."""
+    loop = asyncio.get_running_loop()
+    closing: set[asyncio.Task[None]] = set()
+
+    def close() -> None:
+        log.info("Shutting down")
+        task = loop.create_task(bot.close())
+        closing.add(task)
+        task.add_done_callback(closing.discard)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, close)
 
 
 async def sync(settings: Settings, guild_id: int | None) -> int:

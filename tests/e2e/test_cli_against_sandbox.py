@@ -1,0 +1,68 @@
+"""The operator's path, for real: `python -m bot sync` and `run` as processes, configured only
+by environment variables, serving the sandbox exactly as they would serve Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from sandbox.demo import DemoCommunity
+from sandbox.server import SandboxServer
+
+pytestmark = pytest.mark.e2e
+
+
+def bot_env(server: SandboxServer, tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DISCORD_TOKEN=server.token,
+        DISCORD_API_BASE_URL=server.api_base_url,
+        DISCORD_GATEWAY_URL=server.gateway_url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+        LOG_LEVEL="INFO",
+    )
+    env.pop("DEV_GUILD_ID", None)
+    return env
+
+
+async def python_m_bot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_sync_then_run_then_sigterm(
+    server: SandboxServer, community: DemoCommunity, tmp_path: Path
+) -> None:
+    env = bot_env(server, tmp_path)
+    sync = await python_m_bot("sync", "--guild", str(community.guild.id), env=env, cwd=tmp_path)
+    out, err = await asyncio.wait_for(sync.communicate(), 60)
+    assert sync.returncode == 0, err.decode()
+    assert f"to server {community.guild.id}" in out.decode()
+    assert server.token not in (out + err).decode()  # never logged
+    assert {c["name"] for c in community.server_commands()} >= {"help", "setup", "tags"}
+
+    run = await python_m_bot("run", env=env, cwd=tmp_path)
+    try:
+        await server.wait_ready(timeout=30)
+        ix = await community.members["maria"].slash("help")
+        assert "How I can help" in str((await ix.final()).embeds)
+    finally:
+        run.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(run.communicate(), 20)
+    assert run.returncode == 0, err.decode()
+    assert "Shutting down" in err.decode()
+    assert server.token not in (out + err).decode()
+    assert server.identify_count == 1
