@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.delivery.bucket import TokenBucket
 from bot.delivery.sender import OutboxSender, SenderConfig
 from bot.delivery.transport import DiscordTransport
+from bot.responding import respond
 from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.tree import AppCommandTree
@@ -24,6 +25,12 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.setup",
     "cogs.tags",
     "cogs.profile",
+)
+
+
+FORM_EXPIRED = (
+    "That form was open while I restarted, so I could not read it and nothing was changed. "
+    "Please open it again."
 )
 
 
@@ -99,6 +106,22 @@ class SigBot(commands.Bot):
             self.sender_config,
         )
         await self.sender.start()
+
+    async def on_interaction(self, interaction: discord.Interaction[SigBot]) -> None:
+        """A form submitted after a restart has no handler left: say so instead of timing out."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data: dict[str, object] = dict(interaction.data or {})
+        custom_id = str(data.get("custom_id", ""))
+        if self._knows_modal(custom_id) or interaction.response.is_done():
+            return
+        await respond(interaction, FORM_EXPIRED)
+
+    def _knows_modal(self, custom_id: str) -> bool:
+        # discord.py keeps open modals in its view store; if that ever changes, assume handled.
+        store = getattr(self._connection, "_view_store", None)
+        modals = getattr(store, "_modals", None)
+        return not isinstance(modals, dict) or custom_id in modals
 
     async def sync_commands(self, guild_id: int | None = None) -> int:
         """Publish slash commands globally, or to one server (instant, for development)."""

@@ -15,6 +15,7 @@ from sandbox.demo import DemoCommunity
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
 from sandbox.state import Member
+from tests.e2e.conftest import BotRunner
 
 pytestmark = pytest.mark.e2e
 
@@ -167,3 +168,16 @@ async def test_too_long_text_is_refused_and_changes_nothing(
     shown = await answer(await maria.slash("profile view"))
     assert "About me: Sports PT." in shown
     assert "What I'm looking for: Not filled in yet." in shown
+
+
+async def test_a_form_open_across_a_restart_gets_a_clear_answer(
+    runner: BotRunner, community: DemoCommunity
+) -> None:
+    await runner.start()
+    maria = community.members["maria"]
+    opened = await maria.slash("profile edit")
+    await runner.restart()
+    submitted = await maria.submit_modal(opened, {ABOUT: "Sports PT in Milwaukee"})
+    assert "open it again" in await answer(submitted)
+    shown = await answer(await maria.slash("profile view"))
+    assert "Sports PT in Milwaukee" not in shown  # nothing was changed
