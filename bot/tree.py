@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.errors import DomainError
-from bot.responding import arm_auto_defer, respond
+from bot.responding import TooLateForAForm, arm_auto_defer, respond
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,8 @@ def message_for(error: app_commands.AppCommandError) -> str | None:
     original = getattr(error, "original", error)
     if isinstance(original, DomainError):
         return original.message
+    if isinstance(original, TooLateForAForm):
+        return "That took me longer than usual, so I could not open the form. Please try again."
     if isinstance(error, app_commands.MissingPermissions):
         return f"You need the {permission_names(error.missing_permissions)} permission for this."
     if isinstance(error, app_commands.BotMissingPermissions):

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.responding import respond, respond_with_modal
 from cogs.profile._render import profile_embed
 from cogs.profile._views import ProfileModal
 
@@ -38,7 +39,7 @@ class ProfileCog(commands.GroupCog, group_name="profile", group_description="Mem
     @app_commands.command(name="edit", description="Write what others see about you")
     async def edit(self, interaction: discord.Interaction[SigBot]) -> None:
         current = await self.profiles.own(_guild_id(interaction), interaction.user.id)
-        await interaction.response.send_modal(ProfileModal(current, self.profiles))
+        await respond_with_modal(interaction, ProfileModal(current, self.profiles))
 
     @app_commands.command(name="view", description="A member's tags and profile (yours by default)")
     @app_commands.describe(member="Whose profile; leave empty for yours")
@@ -56,4 +57,4 @@ class ProfileCog(commands.GroupCog, group_name="profile", group_description="Mem
         self, interaction: discord.Interaction[SigBot], member: discord.abc.User
     ) -> None:
         view = await self.profiles.view(_guild_id(interaction), interaction.user.id, member.id)
-        await interaction.response.send_message(embed=profile_embed(view, member), ephemeral=True)
+        await respond(interaction, embed=profile_embed(view, member))

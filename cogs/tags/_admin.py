@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.tags import safe_echo
+from bot.responding import respond
 from cogs.tags import _render
 from cogs.tags._cog import NameText, TagText, choices
 from cogs.tags._views import ConfirmRemoveView, picker_views, review_view
@@ -44,7 +45,7 @@ class TagsAdmin(app_commands.Group):
         new = await self.tags.add_tag(
             _guild_id(interaction), name, category=category, actor_id=interaction.user.id
         )
-        await interaction.response.send_message(_render.new_tag_text(new), ephemeral=True)
+        await respond(interaction, _render.new_tag_text(new))
 
     @app_commands.command(name="remove", description="Remove a tag (asks first if members have it)")
     @app_commands.describe(tag="The tag to remove")
@@ -52,14 +53,14 @@ class TagsAdmin(app_commands.Group):
         guild_id = _guild_id(interaction)
         usage = await self.tags.tag_usage(guild_id, tag)
         if usage.held:
-            await interaction.response.send_message(
+            await respond(
+                interaction,
                 _render.confirm_removal_text(usage),
                 view=ConfirmRemoveView(usage.tag.id),
-                ephemeral=True,
             )
             return
         await self.tags.remove_tag(guild_id, usage.tag.id, actor_id=interaction.user.id)
-        await interaction.response.send_message(_render.removed_text(usage), ephemeral=True)
+        await respond(interaction, _render.removed_text(usage))
 
     @app_commands.command(name="rename", description="Rename a tag; members keep it")
     @app_commands.describe(tag="The tag to rename", new_name="Its new name")
@@ -69,7 +70,7 @@ class TagsAdmin(app_commands.Group):
         renamed = await self.tags.rename_tag(
             _guild_id(interaction), tag, new_name, actor_id=interaction.user.id
         )
-        await interaction.response.send_message(_render.renamed_text(renamed), ephemeral=True)
+        await respond(interaction, _render.renamed_text(renamed))
 
     @app_commands.command(name="alias", description="Another name that finds a tag")
     @app_commands.describe(
@@ -89,7 +90,7 @@ class TagsAdmin(app_commands.Group):
         else:
             found = await self.tags.add_alias(guild_id, tag, alias, actor_id=actor)
             text = f"Typing “{safe_echo(alias)}” now finds **{found.name}**."
-        await interaction.response.send_message(text, ephemeral=True)
+        await respond(interaction, text)
 
     @app_commands.command(name="merge", description="Fold one tag into another; members keep it")
     @app_commands.describe(tag="The tag that goes away", into="The tag that stays")
@@ -99,7 +100,7 @@ class TagsAdmin(app_commands.Group):
         merged = await self.tags.merge_tags(
             _guild_id(interaction), tag, into, actor_id=interaction.user.id
         )
-        await interaction.response.send_message(_render.merged_text(merged), ephemeral=True)
+        await respond(interaction, _render.merged_text(merged))
 
     @app_commands.command(name="preset", description="Add a ready-made vocabulary (safe to repeat)")
     @app_commands.describe(name="pt (physical therapy) or general")
@@ -107,16 +108,16 @@ class TagsAdmin(app_commands.Group):
         result = await self.tags.apply_preset(
             _guild_id(interaction), name, actor_id=interaction.user.id
         )
-        await interaction.response.send_message(_render.preset_text(result), ephemeral=True)
+        await respond(interaction, _render.preset_text(result))
 
     @app_commands.command(name="review", description="Approve or reject members' tag suggestions")
     async def review(self, interaction: discord.Interaction[SigBot]) -> None:
         pending = await self.tags.pending_suggestions(_guild_id(interaction), limit=5)
         text = _render.review_text(pending)
         if pending:
-            await interaction.response.send_message(text, view=review_view(pending), ephemeral=True)
+            await respond(interaction, text, view=review_view(pending))
         else:
-            await interaction.response.send_message(text, ephemeral=True)
+            await respond(interaction, text)
 
     @app_commands.command(name="picker", description="Post a 'pick your interests' message")
     @app_commands.describe(channel="Where to post it")

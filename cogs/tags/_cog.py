@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.tags import NAME_MAX, Completion
+from bot.responding import respond
 from cogs.tags import _render
 from cogs.tags._views import DYNAMIC_ITEMS, send_personal_picker
 
@@ -46,18 +47,18 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
     @app_commands.describe(tag="Start typing: names and common abbreviations both work")
     async def add(self, interaction: discord.Interaction[SigBot], tag: TagText) -> None:
         change = await self.tags.add_member_tag(_guild_id(interaction), interaction.user.id, tag)
-        await interaction.response.send_message(_render.tag_added_text(change), ephemeral=True)
+        await respond(interaction, _render.tag_added_text(change))
 
     @app_commands.command(name="remove", description="Remove one of your tags")
     @app_commands.describe(tag="One of your tags")
     async def remove(self, interaction: discord.Interaction[SigBot], tag: TagText) -> None:
         change = await self.tags.remove_member_tag(_guild_id(interaction), interaction.user.id, tag)
-        await interaction.response.send_message(_render.tag_removed_text(change), ephemeral=True)
+        await respond(interaction, _render.tag_removed_text(change))
 
     @app_commands.command(name="mine", description="Your tags, by category")
     async def mine(self, interaction: discord.Interaction[SigBot]) -> None:
         groups = await self.tags.member_tags(_guild_id(interaction), interaction.user.id)
-        await interaction.response.send_message(_render.mine_text(groups), ephemeral=True)
+        await respond(interaction, _render.mine_text(groups))
 
     @app_commands.command(name="pick", description="Choose many tags at once from menus")
     async def pick(self, interaction: discord.Interaction[SigBot]) -> None:
@@ -70,10 +71,10 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
     ) -> None:
         listings = await self.tags.vocabulary(_guild_id(interaction), category)
         if not any(listing.tags for listing in listings):
-            await interaction.response.send_message(_render.NO_TAGS_YET, ephemeral=True)
+            await respond(interaction, _render.NO_TAGS_YET)
             return
         embed = _render.vocabulary_embed(listings)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await respond(interaction, embed=embed)
 
     @app_commands.command(name="suggest", description="Propose a new tag for moderators to review")
     @app_commands.describe(name="The tag you'd like", category="Where it belongs, if you know")
@@ -86,7 +87,7 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
         suggestion = await self.tags.suggest(
             _guild_id(interaction), interaction.user.id, name, category
         )
-        await interaction.response.send_message(_render.suggestion_text(suggestion), ephemeral=True)
+        await respond(interaction, _render.suggestion_text(suggestion))
 
     @add.autocomplete("tag")
     async def _any_tag(

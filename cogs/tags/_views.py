@@ -21,6 +21,7 @@ import discord
 from discord import ui
 
 from bot.domain.tags import Suggestion
+from bot.responding import respond
 from bot.services.tags import PickerSection
 from bot.tree import friendly_errors, safe_reply
 from cogs.tags import _render
@@ -201,12 +202,12 @@ async def send_personal_picker(interaction: Interaction) -> None:
     guild_id = _guild_id(interaction)
     sections = await tags.picker(guild_id, interaction.user.id)
     if not sections:
-        await interaction.response.send_message(_render.NO_TAGS_YET, ephemeral=True)
+        await respond(interaction, _render.NO_TAGS_YET)
         return
     count = sum(o.selected for s in sections for o in s.options)
     header = _render.PICK_HEADER.format(count=count, limit=_render.MAX_TAGS_PER_MEMBER)
     views = picker_views(sections)
-    await interaction.response.send_message(header, view=views[0], ephemeral=True)
+    await respond(interaction, header, view=views[0])
     for view in views[1:]:
         await interaction.followup.send(view=view, ephemeral=True)
 

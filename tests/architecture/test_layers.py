@@ -111,3 +111,20 @@ async def test_options_are_within_discord_limits(loaded_bot: SigBot) -> None:
         assert len(parameter.choices) <= 25, where
         if parameter.type is discord.AppCommandOptionType.string and not parameter.choices:
             assert parameter.max_value is not None, f"{where} must declare max_length"
+
+
+def test_slash_commands_answer_through_respond() -> None:
+    """Auto-defer may answer first; only respond()/respond_with_modal() handle that race."""
+    command_modules = [
+        *ROOT.glob("cogs/*/_cog.py"),
+        *ROOT.glob("cogs/*/_admin.py"),
+        ROOT / "cogs/help.py",
+    ]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in command_modules
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "response.send_message(" in line or "response.send_modal(" in line
+    ]
+    assert command_modules
+    assert offenders == []
