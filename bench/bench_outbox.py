@@ -26,15 +26,6 @@ from config.settings import Settings
 from sandbox.server import SandboxServer
 
 
-def peak_per_second(times: list[float]) -> int:
-    times, peak, start = sorted(times), 0, 0
-    for end, t in enumerate(times):
-        while times[start] <= t - 1.0:
-            start += 1
-        peak = max(peak, end - start + 1)
-    return peak
-
-
 async def bench(items: int, members: int) -> None:
     defaults = Settings()
     rate, dm_rate = defaults.delivery_rate_per_second, defaults.dm_open_rate_per_second
@@ -65,7 +56,7 @@ async def bench(items: int, members: int) -> None:
             await sender.stop()
             delivered = sum(len(server.dm_messages(p)) for p in people)
             requests = len(server.requests)
-            peak = peak_per_second([r.time for r in server.requests])
+            peak = server.peak_request_rate()
         await db.close()
     floor = max(requests / rate, members / dm_rate)
     print(f"outbox drain: {items} DMs to {members} members, budget {rate:g}/s, opens {dm_rate:g}/s")

@@ -148,6 +148,16 @@ class SandboxServer:
         """Registered application commands (global, or one guild's)."""
         return list(self.state.commands.get(guild.id if guild else None, {}).values())
 
+    def peak_request_rate(self) -> int:
+        """The most REST requests that arrived in any one-second window (half-open)."""
+        times = sorted(r.time for r in self.requests)
+        peak, start = 0, 0
+        for end, t in enumerate(times):
+            while times[start] <= t - 1.0:
+                start += 1
+            peak = max(peak, end - start + 1)
+        return peak
+
     def requests_for(self, route: str) -> list[RequestRecord]:
         """Requests for one route template, e.g. ``"POST /channels/{channel_id}/messages"``."""
         return [r for r in self.requests if r.route == route]

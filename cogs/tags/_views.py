@@ -74,7 +74,7 @@ def _options(section: PickerSection, *, with_defaults: bool) -> list[discord.Sel
 
 
 class _SectionSelect(ui.DynamicItem[ui.Select[Any]], template=r"(?!)"):
-    """A select menu for one picker section, rebuilt from the message when clicked."""
+    """A dropdown for one picker section, rebuilt from its message when used."""
 
     prefix = ""
     min_values = 0

@@ -116,17 +116,6 @@ async def wait_for_state(services: Services, key: str, state: DeliveryState) -> 
             await asyncio.sleep(0.01)
 
 
-def peak_per_second(times: list[float]) -> int:
-    """The most requests that arrived in any one-second window (half-open)."""
-    times = sorted(times)
-    peak, start = 0, 0
-    for end, t in enumerate(times):
-        while times[start] <= t - 1.0:
-            start += 1
-        peak = max(peak, end - start + 1)
-    return peak
-
-
 def dm(key: str, member: Member, text: str, **extra: object) -> Delivery:
     return Delivery.dm(key, member.id, {"content": text}, **extra)  # type: ignore[arg-type]
 
@@ -145,7 +134,7 @@ async def test_500_dms_with_30_percent_429s_arrive_exactly_once(
 
     received = [len(server.dm_messages(m)) for m in members]
     throttled = sum(1 for r in server.requests if r.status == 429)
-    peak = peak_per_second([r.time for r in server.requests])
+    peak = server.peak_request_rate()
     print(
         f"\n500 DMs: delivered {sum(received)}, dropped {received.count(0)}, duplicated "
         f"{sum(n - 1 for n in received if n > 1)}; requests {len(server.requests)} "
