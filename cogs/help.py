@@ -34,6 +34,8 @@ def member_commands(tree: app_commands.CommandTree[SigBot]) -> list[tuple[str, s
             )
         else:
             lines.append((f"/{command.qualified_name}", command.description))
+    for menu in tree.get_commands(type=discord.AppCommandType.user):
+        lines.append((menu.name, "right-click a member (or tap their name), then Apps"))
     return sorted(lines)
 
 
