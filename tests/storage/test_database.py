@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from subprocess import PIPE
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -32,6 +33,7 @@ async def test_migrate_twice_is_harmless(database: Database) -> None:
     assert await database.migrate() == Database.head_version()
 
 
+@pytest.mark.usefixtures("sqlite_only")
 async def test_pragmas_in_effect(database: Database) -> None:
     async with database.read() as conn:
 
@@ -60,6 +62,7 @@ async def test_write_rolls_back_on_error(database: Database) -> None:
         assert (await conn.execute(guild_channels.select())).all() == []
 
 
+@pytest.mark.usefixtures("sqlite_only")
 async def test_a_second_writer_process_is_refused(database: Database, db_url: str) -> None:
     script = (
         "import asyncio, sys\n"
@@ -79,6 +82,7 @@ async def test_a_second_writer_process_is_refused(database: Database, db_url: st
     assert "already in use by pid" in stdout.decode()
 
 
+@pytest.mark.usefixtures("sqlite_only")
 async def test_lock_is_released_on_close(db_url: str) -> None:
     first = await Database.open(db_url)
     await first.close()
@@ -86,6 +90,7 @@ async def test_lock_is_released_on_close(db_url: str) -> None:
     await second.close()
 
 
+@pytest.mark.usefixtures("sqlite_only")
 async def test_backup_is_consistent_while_writes_continue(
     database: Database, tmp_path: Path
 ) -> None:
