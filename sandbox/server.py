@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Literal, Protocol
 
@@ -150,13 +150,7 @@ class SandboxServer:
 
     def peak_request_rate(self) -> int:
         """The most REST requests that arrived in any one-second window (half-open)."""
-        times = sorted(r.time for r in self.requests)
-        peak, start = 0, 0
-        for end, t in enumerate(times):
-            while times[start] <= t - 1.0:
-                start += 1
-            peak = max(peak, end - start + 1)
-        return peak
+        return peak_per_second([r.time for r in self.requests])
 
     def requests_for(self, route: str) -> list[RequestRecord]:
         """Requests for one route template, e.g. ``"POST /channels/{channel_id}/messages"``."""
@@ -199,3 +193,14 @@ class SandboxServer:
     async def gateway_disconnect(self, code: int = 4000) -> None:
         """Drop the bot's socket; it should reconnect and RESUME."""
         await self.gateway.disconnect(code)
+
+
+def peak_per_second(times: Iterable[float]) -> int:
+    """The most events in any one-second window (half-open), e.g. request times."""
+    ordered = sorted(times)
+    peak, start = 0, 0
+    for end, t in enumerate(ordered):
+        while ordered[start] <= t - 1.0:
+            start += 1
+        peak = max(peak, end - start + 1)
+    return peak

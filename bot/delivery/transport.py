@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json as _json
 import logging
+import time
+from collections import deque
 from typing import Any
 
 import aiohttp
@@ -57,7 +59,8 @@ class DiscordTransport:
         self.dm_open_bucket = dm_open_bucket
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._session: aiohttp.ClientSession | None = None
-        self.requests_made = 0
+        # When recent requests left (monotonic seconds): the budget as Discord would see it.
+        self.sent_at: deque[float] = deque(maxlen=10_000)
 
     async def close(self) -> None:
         if self._session is not None:
@@ -68,7 +71,7 @@ class DiscordTransport:
         await self.bucket.acquire()
         if self._session is None:
             self._session = aiohttp.ClientSession(headers=self._headers, timeout=self._timeout)
-        self.requests_made += 1
+        self.sent_at.append(time.monotonic())
         try:
             async with self._session.request(method, self.base + path, json=json) as response:
                 text = await response.text()
