@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
+import time
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Literal, Protocol
@@ -74,10 +75,12 @@ class SandboxServer:
         self.rest = RestApi(self)
         self.state.dispatch = self.gateway.dispatch
         self.port = 0
+        self.started_at = 0.0
         self._runner: web.AppRunner | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
     async def start(self) -> SandboxServer:
+        self.started_at = time.perf_counter()  # for "server start → bot ready" figures
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._entry)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
