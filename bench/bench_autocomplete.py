@@ -40,27 +40,29 @@ WORDS = _WORDS.split()
 
 async def build(db: Database) -> Services:
     services = Services.build(db, SystemClock())
-    await services.tags.apply_preset(GUILD, "pt", actor_id=MOD)
+    await services.vocabulary.apply_preset(GUILD, "pt", actor_id=MOD)
     rng = random.Random(5)
-    existing = len(await services.tags.index(GUILD))
+    existing = len(await services.vocabulary.index(GUILD))
     made: set[str] = set()
     while existing + len(made) < 500:
         name = " ".join(rng.sample(WORDS, 2)).title()
         if name.lower() in made:
             continue
         try:
-            await services.tags.add_tag(GUILD, name, actor_id=MOD)
+            await services.vocabulary.add_tag(GUILD, name, actor_id=MOD)
         except DomainError:  # a name the preset already holds as a tag or alias
             continue
         made.add(name.lower())
         for alias in (name.replace(" ", ""), "".join(w[:3] for w in name.split())):
             with contextlib.suppress(DomainError):  # an abbreviation already in use
-                await services.tags.add_alias(GUILD, name, alias, actor_id=MOD)
+                await services.vocabulary.add_alias(GUILD, name, alias, actor_id=MOD)
     return services
 
 
 def queries(services: Services, rng: random.Random) -> list[str]:
-    index = services.tags._indexes[GUILD]  # the benchmark peeks to pick realistic input
+    index = services.vocabulary.indexes._indexes[
+        GUILD
+    ]  # the benchmark peeks to pick realistic input
     names = [t.name for t in index.tags]
     aliases = [a.name for a in index.aliases]
     picked: list[str] = [""]
@@ -92,17 +94,17 @@ async def main(rounds: int) -> None:
         try:
             await db.migrate()
             services = await build(db)
-            services.tags.invalidate(GUILD)
+            services.vocabulary.invalidate(GUILD)
             started = time.perf_counter()
-            await services.tags.complete(GUILD, "or")
+            await services.vocabulary.complete(GUILD, "or")
             cold_ms = (time.perf_counter() - started) * 1000
-            index = services.tags._indexes[GUILD]
+            index = services.vocabulary.indexes._indexes[GUILD]
             inputs = queries(services, random.Random(7))
             kinds: dict[str, list[float]] = {"all": []}
             for n in range(rounds):
                 text = inputs[n % len(inputs)]
                 started = time.perf_counter()
-                await services.tags.complete(GUILD, text)
+                await services.vocabulary.complete(GUILD, text)
                 elapsed = (time.perf_counter() - started) * 1000
                 kinds["all"].append(elapsed)
                 kind = "empty" if not text else "prefix ≤3" if len(text) <= 3 else "longer/typo"

@@ -38,8 +38,8 @@ async def bench(writers: int, seconds: float) -> None:
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
                 try:
-                    async with db.transaction() as conn:
-                        await conn.execute(
+                    async with db.transaction() as uow:
+                        await uow.conn.execute(
                             guild_channels.insert().values(
                                 guild_id=n * 1_000_000 + i,
                                 purpose="introductions",
@@ -55,14 +55,16 @@ async def bench(writers: int, seconds: float) -> None:
         async def reader() -> None:
             nonlocal reads
             while time.perf_counter() < deadline:
-                async with db.read() as conn:
-                    await conn.execute(select(func.count()).select_from(guild_channels))
+                async with db.read() as uow:
+                    await uow.conn.execute(select(func.count()).select_from(guild_channels))
                 reads += 1
                 await asyncio.sleep(0.01)
 
         await asyncio.gather(*(writer(n) for n in range(writers)), *(reader() for _ in range(4)))
-        async with db.read() as conn:
-            rows = (await conn.execute(select(func.count()).select_from(guild_channels))).scalar()
+        async with db.read() as uow:
+            rows = (
+                await uow.conn.execute(select(func.count()).select_from(guild_channels))
+            ).scalar()
         integrity = await db.integrity_check()
         await db.close()
     latencies.sort()

@@ -34,8 +34,8 @@ async def main(url, first):
     db = await Database.open(url)
     n = first
     while True:
-        async with db.transaction() as conn:
-            await conn.execute(guild_channels.insert().values(
+        async with db.transaction() as uow:
+            await uow.conn.execute(guild_channels.insert().values(
                 guild_id=n, purpose="introductions", channel_id=n, updated_at=datetime.now(UTC)))
         print(n, flush=True)
         n += 1
@@ -84,10 +84,14 @@ async def bench(kills: int, seed: int) -> None:
             db = await Database.open(url)  # the writer lock is free again once the process died
             try:
                 intact += await db.integrity_check() == "ok"
-                async with db.read() as conn:
-                    present = set((await conn.execute(select(guild_channels.c.guild_id))).scalars())
+                async with db.read() as uow:
+                    present = set(
+                        (await uow.conn.execute(select(guild_channels.c.guild_id))).scalars()
+                    )
                     next_id = 1 + (
-                        (await conn.execute(select(func.max(guild_channels.c.guild_id)))).scalar()
+                        (
+                            await uow.conn.execute(select(func.max(guild_channels.c.guild_id)))
+                        ).scalar()
                         or 0
                     )
             finally:

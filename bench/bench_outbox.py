@@ -21,7 +21,6 @@ from bot.delivery.transport import DiscordTransport
 from bot.domain.delivery import Delivery
 from bot.services import Services
 from bot.storage.database import Database
-from bot.storage.repositories.outbox import OutboxRepository
 from config.settings import Settings
 from sandbox.server import SandboxServer
 
@@ -36,8 +35,8 @@ async def bench(items: int, members: int) -> None:
         async with SandboxServer() as server:
             guild = server.create_guild("Bench chapter")
             people = [guild.add_member(f"m{n}") for n in range(members)]
-            async with db.transaction() as conn:
-                outbox = OutboxRepository(conn)
+            async with db.transaction() as uow:
+                outbox = uow.outbox
                 for n in range(items):
                     person = people[n % members]
                     delivery = Delivery.dm(f"bench:{n}", person.id, {"content": f"Notice {n}"})

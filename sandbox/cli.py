@@ -62,17 +62,17 @@ async def seed_settings(bot: SigBot, community: DemoCommunity) -> None:
     Done through the services, as the moderator's and members' commands would have done it.
     """
     guild, moderator = community.guild, community.moderator
-    settings, tags = bot.services.settings, bot.services.tags
+    settings, vocabulary = bot.services.settings, bot.services.vocabulary
     for purpose, name in CHANNEL_FOR_PURPOSE.items():
         await settings.set_channel(guild.id, purpose, guild.channel(name).id, actor_id=moderator.id)
     await settings.set_defaults(
         guild.id, actor_id=moderator.id, discoverable_by_default=True, timezone="America/Chicago"
     )
-    await tags.apply_preset(guild.id, "pt", actor_id=moderator.id)
+    await vocabulary.apply_preset(guild.id, "pt", actor_id=moderator.id)
     for username, names in DEMO_TAGS.items():
         member = community.members[username]
         for name in names:
-            await tags.add_member_tag(guild.id, member.id, name)
+            await bot.services.member_tags.add_member_tag(guild.id, member.id, name)
     for username, (about, looking_for) in DEMO_PROFILES.items():
         await bot.services.profiles.edit(
             guild.id, community.members[username].id, about=about, looking_for=looking_for

@@ -34,7 +34,6 @@ from bot.domain.settings import ChannelPurpose
 from bot.services.delivery import OutcomeRouter
 from bot.storage.database import Database
 from bot.storage.repositories.outbox import OutboxItem, OutboxRepository
-from bot.storage.repositories.settings import GuildSettingsRepository
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +93,8 @@ class OutboxSender:
     async def start(self) -> None:
         if self._task is not None:
             return
-        async with self.db.transaction() as conn:
-            recovered = await OutboxRepository(conn).requeue_interrupted(now=self.clock.now())
+        async with self.db.transaction() as uow:
+            recovered = await uow.outbox.requeue_interrupted(now=self.clock.now())
         if recovered:
             log.warning("Re-queued %d deliveries interrupted by a restart", recovered)
         self.db.commit_listeners.append(self.wake)
@@ -117,8 +116,8 @@ class OutboxSender:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            async with self.db.transaction() as conn:
-                await OutboxRepository(conn).requeue_interrupted(now=self.clock.now())
+            async with self.db.transaction() as uow:
+                await uow.outbox.requeue_interrupted(now=self.clock.now())
         self._task = None
         with contextlib.suppress(ValueError):
             self.db.commit_listeners.remove(self.wake)
@@ -143,8 +142,8 @@ class OutboxSender:
         if free <= 0:
             return 0
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            repo = OutboxRepository(conn)
+        async with self.db.transaction() as uow:
+            repo = uow.outbox
             exclude_dms = await self._dms_held(repo, now)
             # A wide window, so messages to open DM channels are found behind items that
             # still wait for the (much slower) DM-open budget.
@@ -190,8 +189,8 @@ class OutboxSender:
         self._wake.clear()
         timeout = self.config.idle_poll_seconds
         if not self._in_flight:
-            async with self.db.read() as conn:
-                due_at = await OutboxRepository(conn).next_due_at()
+            async with self.db.read() as uow:
+                due_at = await uow.outbox.next_due_at()
             if due_at is not None:
                 until_due = (due_at - self.clock.now()).total_seconds()
                 timeout = min(timeout, max(until_due, 0.01))
@@ -245,8 +244,8 @@ class OutboxSender:
         return {"thread_id": item.target_id}
 
     async def _dm_channel(self, user_id: int) -> int:
-        async with self.db.read() as conn:
-            closed_until = await OutboxRepository(conn).dms_closed_until(user_id)
+        async with self.db.read() as uow:
+            closed_until = await uow.outbox.dms_closed_until(user_id)
         if closed_until is not None and closed_until > self.clock.now():
             raise DmsClosed
         if user_id not in self._dm_channels:
@@ -259,8 +258,8 @@ class OutboxSender:
             result["thread_id"] = await self.transport.create_thread(
                 item.target_id, payload["name"], private=payload["private"]
             )
-            async with self.db.transaction() as conn:  # never create it twice
-                await OutboxRepository(conn).checkpoint(item.id, result, now=self.clock.now())
+            async with self.db.transaction() as uow:  # never create it twice
+                await uow.outbox.checkpoint(item.id, result, now=self.clock.now())
         thread_id = result["thread_id"]
         for user_id in payload["member_ids"]:
             await self.transport.add_thread_member(thread_id, user_id)
@@ -290,8 +289,8 @@ class OutboxSender:
             failure=failure,
             result=result or {},
         )
-        async with self.db.transaction() as conn:
-            repo = OutboxRepository(conn)
+        async with self.db.transaction() as uow:
+            repo = uow.outbox
             if failure is None:
                 await repo.mark_sent(item.id, outcome.result, now=now)
             else:
@@ -300,7 +299,7 @@ class OutboxSender:
                     until = now + self.config.dm_closed_cooloff
                     if (await repo.dms_closed_until(item.target_id) or now) <= now:
                         await repo.set_dms_closed(item.target_id, until, now=now)
-            await self.router.dispatch(conn, item.outcome_handler, outcome, now)
+            await self.router.dispatch(uow, item.outcome_handler, outcome, now)
         if failure is None:
             self.delivered += 1
         else:
@@ -336,8 +335,8 @@ class OutboxSender:
                 return
             delay = backoff_seconds(item.attempts, base=self.config.retry_base_seconds)
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            await OutboxRepository(conn).retry_later(
+        async with self.db.transaction() as uow:
+            await uow.outbox.retry_later(
                 item.id, not_before=now + timedelta(seconds=delay), now=now
             )
 
@@ -345,8 +344,8 @@ class OutboxSender:
         """Pause DMs until ``now + pause``; True if this call set the flag (first to notice)."""
         now = self.clock.now()
         until = now + pause
-        async with self.db.transaction() as conn:
-            repo = OutboxRepository(conn)
+        async with self.db.transaction() as uow:
+            repo = uow.outbox
             current = await repo.flag(flag)
             held_until = current[1] if current is not None else None
             first = held_until is None or held_until <= now
@@ -362,11 +361,9 @@ class OutboxSender:
             return
         log.critical("Discord quarantined the app: all DMs stopped until an appeal succeeds")
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            channels = await GuildSettingsRepository(conn).channels_for(
-                ChannelPurpose.MODERATION_LOG
-            )
-            outbox = OutboxRepository(conn)
+        async with self.db.transaction() as uow:
+            channels = await uow.settings.channels_for(ChannelPurpose.MODERATION_LOG)
+            outbox = uow.outbox
             for guild_id, channel_id in channels:
                 notice = Delivery.post(
                     f"delivery:quarantine:{now.date().isoformat()}:{guild_id}",
@@ -382,8 +379,8 @@ class OutboxSender:
         """Wait until nothing is queued, due or in flight (the sender must be running)."""
         async with asyncio.timeout(timeout):
             while True:
-                async with self.db.read() as conn:
-                    repo = OutboxRepository(conn)
+                async with self.db.read() as uow:
+                    repo = uow.outbox
                     counts = await repo.counts()
                     due_at = await repo.next_due_at()
                 if not counts.get("sending") and due_at is None and not self._in_flight:

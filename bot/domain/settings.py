@@ -81,48 +81,154 @@ class Limit:
     def check(self, value: int) -> int:
         if not self.low <= value <= self.high:
             raise InvalidInput(
-                f"{self.label} must be between {self.low} and {self.high} (you gave {value})."
+                f"{self.label}: must be between {self.low} and {self.high} (you gave {value})."
             )
         return value
 
 
-def _limit(default: int, low: int, high: int, label: str) -> Any:
-    return field(default=default, metadata={"limit": Limit(low, high, label)})
+@dataclass(frozen=True)
+class Setting:
+    """One server default, declared once on :class:`GuildDefaults`.
+
+    ``/setup defaults`` takes its options from these declarations, and ``/setup show``, the
+    confirmation and the moderation log use their labels, so a new default is one field.
+    """
+
+    name: str  # the GuildDefaults field (and database column)
+    option: str  # the /setup defaults option
+    label: str  # how moderators see it everywhere
+    help: str  # the option's description (at most 100 characters)
+    kind: type  # bool, str or int
+    limit: Limit | None = None  # for integers
+    max_length: int | None = None  # for strings
+
+    def format(self, value: object) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+
+def _setting(
+    default: Any,
+    *,
+    option: str,
+    label: str,
+    help: str,
+    between: tuple[int, int] | None = None,
+    max_length: int | None = None,
+) -> Any:
+    limit = Limit(between[0], between[1], label) if between else None
+    declared = {"option": option, "label": label, "help": help, "limit": limit}
+    return field(default=default, metadata={**declared, "max_length": max_length})
 
 
 @dataclass(frozen=True)
 class GuildDefaults:
     """A server's defaults and budgets. Every field has a safe default."""
 
-    discoverable_by_default: bool = False
-    timezone: str = "UTC"
-    intro_expiry_days: int = _limit(7, 1, 30, "Introduction expiry")
-    max_outgoing_pending: int = _limit(5, 1, 20, "Outgoing pending requests per member")
-    max_requests_per_day: int = _limit(10, 1, 50, "New requests per member per day")
-    max_incoming_pending: int = _limit(3, 1, 20, "Incoming pending requests per member")
-    pair_cooldown_days: int = _limit(30, 1, 365, "Days between requests to the same member")
-    icebreaker_catch_up_minutes: int = _limit(120, 0, 1440, "Icebreaker catch-up window (minutes)")
+    discoverable_by_default: bool = _setting(
+        False,
+        option="discoverable",
+        label="New members discoverable",
+        help="Are new members discoverable until they choose otherwise?",
+    )
+    timezone: str = _setting(
+        "UTC",
+        option="timezone",
+        label="Time zone",
+        help="IANA time zone for schedules, e.g. America/Chicago",
+        max_length=64,
+    )
+    intro_expiry_days: int = _setting(
+        7,
+        option="intro_expiry_days",
+        label="Introduction requests expire after (days)",
+        help="Days before an unanswered introduction request expires",
+        between=(1, 30),
+    )
+    max_outgoing_pending: int = _setting(
+        5,
+        option="outgoing_pending",
+        label="Outgoing pending requests per member",
+        help="Pending introduction requests a member may have out at once",
+        between=(1, 20),
+    )
+    max_requests_per_day: int = _setting(
+        10,
+        option="daily_requests",
+        label="New requests per member per day",
+        help="New introduction requests a member may send per day",
+        between=(1, 50),
+    )
+    max_incoming_pending: int = _setting(
+        3,
+        option="incoming_pending",
+        label="Incoming pending requests per member",
+        help="Pending requests a member may receive at once",
+        between=(1, 20),
+    )
+    pair_cooldown_days: int = _setting(
+        30,
+        option="pair_cooldown_days",
+        label="Days between requests to the same member",
+        help="Days before the same person can be asked again",
+        between=(1, 365),
+    )
+    icebreaker_catch_up_minutes: int = _setting(
+        120,
+        option="icebreaker_catch_up_minutes",
+        label="Late icebreakers still posted within (minutes)",
+        help="How late a missed icebreaker may still be posted",
+        between=(0, 1440),
+    )
 
     def changed(self, **changes: Any) -> GuildDefaults:
         """A copy with ``changes`` applied after validating each; unknown names are errors."""
-        known = {f.name: f for f in fields(self)}
+        known = {setting.name: setting for setting in self.settings()}
         clean: dict[str, Any] = {}
         for name, value in changes.items():
             if value is None:
                 continue
             if name not in known:
                 raise InvalidInput(f"There is no setting called {name}.")
-            limit = known[name].metadata.get("limit")
-            if name == "timezone":
-                value = validate_timezone(value)
-            elif limit is not None:
-                value = limit.check(int(value))
-            clean[name] = value
+            clean[name] = _validated(known[name], value)
         return replace(self, **clean)
 
     @classmethod
+    def settings(cls) -> tuple[Setting, ...]:
+        """The declarations, in the order moderators see them."""
+        return tuple(
+            Setting(
+                name=f.name,
+                option=f.metadata["option"],
+                label=f.metadata["label"],
+                help=f.metadata["help"],
+                kind=type(f.default),
+                limit=f.metadata["limit"],
+                max_length=f.metadata["max_length"],
+            )
+            for f in fields(cls)
+        )
+
+    @classmethod
     def limits(cls) -> dict[str, Limit]:
-        return {f.name: f.metadata["limit"] for f in fields(cls) if "limit" in f.metadata}
+        return {s.name: s.limit for s in cls.settings() if s.limit is not None}
+
+    def described_changes(self, after: GuildDefaults) -> list[tuple[Setting, Any, Any]]:
+        """(setting, before, after) for each default that differs in ``after``."""
+        return [
+            (s, getattr(self, s.name), getattr(after, s.name))
+            for s in self.settings()
+            if getattr(self, s.name) != getattr(after, s.name)
+        ]
+
+
+def _validated(setting: Setting, value: Any) -> Any:
+    if setting.name == "timezone":
+        return validate_timezone(value)
+    if setting.limit is not None:
+        return setting.limit.check(int(value))
+    return setting.kind(value)
 
 
 def validate_timezone(name: str) -> str:

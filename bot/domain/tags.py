@@ -206,7 +206,8 @@ def _or_list(names: Sequence[str]) -> str:
 class TagIndex:
     """A server's vocabulary in memory, for lookups and autocomplete in well under a millisecond.
 
-    Built from the database after each vocabulary write (see ``TagService``); never mutated.
+    Built from the database after each vocabulary write (see ``bot.services.tags.index``);
+    never mutated.
     """
 
     categories: list[Category]

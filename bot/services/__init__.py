@@ -6,9 +6,16 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.services.delivery import OutcomeRouter
+from bot.services.members import MemberDirectory
+from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
 from bot.services.settings import SettingsService
-from bot.services.tags import TagService
+from bot.services.tags import (
+    MemberTagService,
+    SuggestionService,
+    TagIndexCache,
+    VocabularyService,
+)
 from bot.storage.database import Database
 
 
@@ -20,16 +27,28 @@ class Services:
     clock: Clock
     outcomes: OutcomeRouter
     settings: SettingsService
-    tags: TagService
+    directory: MemberDirectory
+    privacy: PrivacyService
+    vocabulary: VocabularyService
+    member_tags: MemberTagService
+    suggestions: SuggestionService
     profiles: ProfileService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
+        settings = SettingsService(db, clock, default_timezone=default_timezone)
+        directory = MemberDirectory(settings, clock)
+        tag_index = TagIndexCache(db)
+        directory.subscribe(tag_index.on_member_event)
         return cls(
             db=db,
             clock=clock,
             outcomes=OutcomeRouter(),
-            settings=SettingsService(db, clock, default_timezone=default_timezone),
-            tags=TagService(db, clock),
-            profiles=ProfileService(db, clock),
+            settings=settings,
+            directory=directory,
+            privacy=PrivacyService(db, directory),
+            vocabulary=VocabularyService(db, clock, directory, tag_index),
+            member_tags=MemberTagService(db, clock, directory, tag_index),
+            suggestions=SuggestionService(db, clock, directory, tag_index),
+            profiles=ProfileService(db, directory),
         )

@@ -11,13 +11,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.domain.delivery import Outcome
+from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-OutcomeHandler = Callable[[AsyncConnection, Outcome, datetime], Awaitable[None]]
+OutcomeHandler = Callable[[UnitOfWork, Outcome, datetime], Awaitable[None]]
 
 
 class OutcomeRouter:
@@ -30,7 +29,7 @@ class OutcomeRouter:
         self._handlers[name] = handler
 
     async def dispatch(
-        self, conn: AsyncConnection, name: str | None, outcome: Outcome, now: datetime
+        self, uow: UnitOfWork, name: str | None, outcome: Outcome, now: datetime
     ) -> None:
         if name is None:
             return
@@ -38,4 +37,4 @@ class OutcomeRouter:
         if handler is None:
             log.error("No outcome handler %r for delivery %s", name, outcome.key)
             return
-        await handler(conn, outcome, now)
+        await handler(uow, outcome, now)

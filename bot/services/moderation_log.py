@@ -5,21 +5,16 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.domain.delivery import Delivery
 from bot.domain.settings import ChannelPurpose
-from bot.storage.repositories.outbox import OutboxRepository
-from bot.storage.repositories.settings import GuildSettingsRepository
+from bot.storage.unit_of_work import UnitOfWork
 
 
 async def log_moderator_action(
-    conn: AsyncConnection, guild_id: int, actor_id: int, text: str, *, now: datetime
+    uow: UnitOfWork, guild_id: int, actor_id: int, text: str, *, now: datetime
 ) -> bool:
     """Queue ``text`` for the moderation log in the caller's transaction; False if none is set."""
-    channel_id = await GuildSettingsRepository(conn).channel_for(
-        guild_id, ChannelPurpose.MODERATION_LOG
-    )
+    channel_id = await uow.settings.channel_for(guild_id, ChannelPurpose.MODERATION_LOG)
     if channel_id is None:
         return False
     entry = Delivery.post(
@@ -28,7 +23,7 @@ async def log_moderator_action(
         {"content": f"<@{actor_id}> {text}"},
         guild_id=guild_id,
     )
-    return await OutboxRepository(conn).enqueue(entry, now=now)
+    return await uow.outbox.enqueue(entry, now=now)
 
 
 def digest(text: str) -> str:

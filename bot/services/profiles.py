@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.clock import Clock
 from bot.domain.profiles import (
     ABOUT_LIMIT,
     LOOKING_FOR_LIMIT,
@@ -13,13 +12,9 @@ from bot.domain.profiles import (
     clean_profile_text,
     may_view_profile,
 )
-from bot.domain.settings import GuildDefaults
-from bot.domain.tags import CategoryTags, group_by_category
+from bot.domain.tags import CategoryTags
+from bot.services.members import MemberDirectory
 from bot.storage.database import Database
-from bot.storage.repositories.members import MembersRepository
-from bot.storage.repositories.profiles import ProfileRepository
-from bot.storage.repositories.settings import GuildSettingsRepository
-from bot.storage.repositories.tags import MemberTagsRepository, TagVocabularyRepository
 
 
 @dataclass(frozen=True)
@@ -34,14 +29,14 @@ class ProfileView:
 
 
 class ProfileService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, directory: MemberDirectory) -> None:
         self.db = db
-        self.clock = clock
+        self.directory = directory
 
     async def own(self, guild_id: int, user_id: int) -> Profile:
         """My stored profile (empty if none), e.g. to pre-fill the edit modal."""
-        async with self.db.read() as conn:
-            return await ProfileRepository(conn).get(guild_id, user_id) or Profile()
+        async with self.db.read() as uow:
+            return await uow.profiles.get(guild_id, user_id) or Profile()
 
     async def edit(
         self, guild_id: int, user_id: int, *, about: str | None, looking_for: str | None
@@ -53,29 +48,21 @@ class ProfileService:
                 looking_for, limit=LOOKING_FOR_LIMIT, label="What I'm looking for"
             ),
         )
-        async with self.db.transaction() as conn:
-            defaults = (await GuildSettingsRepository(conn).get(guild_id, GuildDefaults())).defaults
-            now = self.clock.now()
-            await MembersRepository(conn).ensure(
-                guild_id, user_id, discoverable=defaults.discoverable_by_default, now=now
-            )
-            await ProfileRepository(conn).save(guild_id, user_id, profile, now=now)
+        async with self.db.transaction() as uow:
+            await self.directory.ensure(uow, guild_id, user_id)
+            await uow.profiles.save(guild_id, user_id, profile, now=self.directory.clock.now())
         return profile
 
     async def view(self, guild_id: int, viewer_id: int, subject_id: int) -> ProfileView:
         """The subject's profile if the viewer may see it; otherwise one neutral answer."""
-        async with self.db.read() as conn:
-            member = await MembersRepository(conn).get(guild_id, subject_id)
+        async with self.db.read() as uow:
+            member = await uow.members.get(guild_id, subject_id)
             discoverable = member is not None and member.discoverable
             is_self = viewer_id == subject_id
             if not is_self and member is None:
                 raise ProfileUnavailable()
             if not may_view_profile(viewer_id, subject_id, discoverable=discoverable):
                 raise ProfileUnavailable()
-            profile = await ProfileRepository(conn).get(guild_id, subject_id) or Profile()
-            vocabulary = TagVocabularyRepository(conn)
-            held = await MemberTagsRepository(conn).tag_ids(guild_id, subject_id)
-            tags = group_by_category(
-                await vocabulary.tags_by_ids(guild_id, held), await vocabulary.categories(guild_id)
-            )
+            profile = await uow.profiles.get(guild_id, subject_id) or Profile()
+            tags = await self.directory.grouped_tags(uow, guild_id, subject_id)
         return ProfileView(subject_id, profile, tuple(tags), discoverable, is_self)

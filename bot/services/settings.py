@@ -7,10 +7,10 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain.errors import InvalidInput
-from bot.domain.settings import ChannelPurpose, GuildDefaults, GuildSettings
+from bot.domain.settings import ChannelPurpose, GuildDefaults, GuildSettings, Setting
 from bot.services.moderation_log import log_moderator_action
 from bot.storage.database import Database
-from bot.storage.repositories.settings import GuildSettingsRepository
+from bot.storage.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,18 @@ class DefaultsChange:
     after: GuildDefaults
 
     @property
+    def changes(self) -> list[tuple[Setting, Any, Any]]:
+        return self.before.described_changes(self.after)
+
+    @property
     def changed(self) -> dict[str, tuple[Any, Any]]:
-        return {
-            name: (getattr(self.before, name), getattr(self.after, name))
-            for name in self.before.__dataclass_fields__
-            if getattr(self.before, name) != getattr(self.after, name)
-        }
+        return {setting.name: (old, new) for setting, old, new in self.changes}
+
+    def summary(self) -> str:
+        """``Label: old → new`` for each change, in the moderators' words."""
+        return "; ".join(
+            f"{s.label}: {s.format(old)} → {s.format(new)}" for s, old, new in self.changes
+        )
 
 
 class SettingsService:
@@ -36,8 +42,12 @@ class SettingsService:
         self.fallback = GuildDefaults(timezone=default_timezone)
 
     async def show(self, guild_id: int) -> GuildSettings:
-        async with self.db.read() as conn:
-            return await GuildSettingsRepository(conn).get(guild_id, self.fallback)
+        async with self.db.read() as uow:
+            return await uow.settings.get(guild_id, self.fallback)
+
+    async def defaults_in(self, uow: UnitOfWork, guild_id: int) -> GuildDefaults:
+        """The server's defaults inside the caller's unit of work (the real ones, not a guess)."""
+        return (await uow.settings.get(guild_id, self.fallback)).defaults
 
     async def set_channel(
         self, guild_id: int, purpose: str, channel_id: int, *, actor_id: int
@@ -50,12 +60,10 @@ class SettingsService:
                 f"{purpose} is not a channel purpose. Choose one of: {names}."
             ) from None
         now = self.clock.now()
-        async with self.db.transaction() as conn:
-            await GuildSettingsRepository(conn).set_channel(
-                guild_id, chosen, channel_id, at=now, by=actor_id
-            )
+        async with self.db.transaction() as uow:
+            await uow.settings.set_channel(guild_id, chosen, channel_id, at=now, by=actor_id)
             await log_moderator_action(
-                conn,
+                uow,
                 guild_id,
                 actor_id,
                 f"set the {chosen.value} channel to <#{channel_id}>.",
@@ -63,24 +71,15 @@ class SettingsService:
             )
         return chosen
 
-    async def clear_channel(self, guild_id: int, purpose: ChannelPurpose) -> bool:
-        async with self.db.transaction() as conn:
-            return await GuildSettingsRepository(conn).clear_channel(guild_id, purpose)
-
     async def set_defaults(self, guild_id: int, *, actor_id: int, **changes: Any) -> DefaultsChange:
         """Validate every change first; a single bad value changes nothing."""
-        async with self.db.transaction() as conn:
-            repo = GuildSettingsRepository(conn)
-            before = (await repo.get(guild_id, self.fallback)).defaults
-            after = before.changed(**changes)
-            change = DefaultsChange(before, after)
-            if change.changed:
+        async with self.db.transaction() as uow:
+            before = await self.defaults_in(uow, guild_id)
+            change = DefaultsChange(before, before.changed(**changes))
+            if change.changes:
                 now = self.clock.now()
-                await repo.save_defaults(guild_id, after, at=now, by=actor_id)
-                summary = ", ".join(
-                    f"{k}: {old} → {new}" for k, (old, new) in change.changed.items()
-                )
+                await uow.settings.save_defaults(guild_id, change.after, at=now, by=actor_id)
                 await log_moderator_action(
-                    conn, guild_id, actor_id, f"changed defaults ({summary}).", now=now
+                    uow, guild_id, actor_id, f"changed defaults ({change.summary()}).", now=now
                 )
         return change

@@ -22,7 +22,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -159,21 +161,23 @@ class Database:
             self._writer_lock = None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+    async def transaction(self) -> AsyncIterator[UnitOfWork]:
         """A write unit of work: commits on success, rolls back on any error."""
         async with self._write_serialiser, self.engine.connect() as conn:
             if self.is_sqlite:
                 await conn.execution_options(sqlite_begin="IMMEDIATE")
             async with conn.begin():
-                yield conn
+                uow = UnitOfWork(conn)
+                yield uow
+        uow.committed()
         for listener in self.commit_listeners:
             listener()
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
+    async def read(self) -> AsyncIterator[UnitOfWork]:
         """A read-only snapshot; concurrent with writes."""
         async with self.engine.connect() as conn, conn.begin():
-            yield conn
+            yield UnitOfWork(conn)
 
     # -- migrations -------------------------------------------------------------------------
 

@@ -11,28 +11,12 @@ from bot.domain.settings import (
     missing_permissions,
     permission_label,
 )
-
-DEFAULT_LABELS = {
-    "discoverable_by_default": "New members discoverable",
-    "timezone": "Time zone",
-    "intro_expiry_days": "Introduction requests expire after (days)",
-    "max_outgoing_pending": "Outgoing pending requests per member",
-    "max_requests_per_day": "New requests per member per day",
-    "max_incoming_pending": "Incoming pending requests per member",
-    "pair_cooldown_days": "Days between requests to the same member",
-    "icebreaker_catch_up_minutes": "Late icebreakers still posted within (minutes)",
-}
-
-
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+from bot.services.settings import DefaultsChange
 
 
 def defaults_text(defaults: GuildDefaults) -> str:
     return "\n".join(
-        f"{label}: **{_value(getattr(defaults, name))}**" for name, label in DEFAULT_LABELS.items()
+        f"{s.label}: **{s.format(getattr(defaults, s.name))}**" for s in defaults.settings()
     )
 
 
@@ -67,11 +51,8 @@ def settings_embed(settings: GuildSettings, guild: discord.Guild) -> discord.Emb
     return embed
 
 
-def defaults_changed_text(changed: dict[str, tuple[object, object]]) -> str:
-    if not changed:
+def defaults_changed_text(change: DefaultsChange) -> str:
+    if not change.changes:
         return "Nothing changed: those are already the settings."
-    lines = [
-        f"{DEFAULT_LABELS.get(name, name)}: {_value(old)} → **{_value(new)}**"
-        for name, (old, new) in changed.items()
-    ]
+    lines = [f"{s.label}: {s.format(old)} → **{s.format(new)}**" for s, old, new in change.changes]
     return "Saved.\n" + "\n".join(lines)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cogs.setup.groups import add_setup_group, remove_setup_group
+from cogs.tags._admin import TagsAdmin
 from cogs.tags._cog import TagsCog
 
 if TYPE_CHECKING:
@@ -12,3 +14,8 @@ if TYPE_CHECKING:
 
 async def setup(bot: SigBot) -> None:
     await bot.add_cog(TagsCog(bot))
+    add_setup_group(bot, TagsAdmin(bot))
+
+
+async def teardown(bot: SigBot) -> None:
+    remove_setup_group(bot, TagsAdmin.NAME)

@@ -29,10 +29,14 @@ def _guild_id(interaction: discord.Interaction[SigBot]) -> int:
 
 
 class TagsAdmin(app_commands.Group):
+    NAME = "tags"
+
     def __init__(self, bot: SigBot) -> None:
-        super().__init__(name="tags", description="Curate the tag vocabulary")
+        super().__init__(name=self.NAME, description="Curate the tag vocabulary")
         self.bot = bot
-        self.tags = bot.services.tags
+        self.member_tags = bot.services.member_tags
+        self.suggestions = bot.services.suggestions
+        self.vocabulary = bot.services.vocabulary
 
     @app_commands.command(name="add", description="Add a tag to the vocabulary")
     @app_commands.describe(name="The tag's name", category="Its category (new ones are created)")
@@ -42,7 +46,7 @@ class TagsAdmin(app_commands.Group):
         name: NameText,
         category: NameText | None = None,
     ) -> None:
-        new = await self.tags.add_tag(
+        new = await self.vocabulary.add_tag(
             _guild_id(interaction), name, category=category, actor_id=interaction.user.id
         )
         await respond(interaction, _render.new_tag_text(new))
@@ -51,7 +55,7 @@ class TagsAdmin(app_commands.Group):
     @app_commands.describe(tag="The tag to remove")
     async def remove(self, interaction: discord.Interaction[SigBot], tag: TagText) -> None:
         guild_id = _guild_id(interaction)
-        usage = await self.tags.tag_usage(guild_id, tag)
+        usage = await self.vocabulary.tag_usage(guild_id, tag)
         if usage.held:
             await respond(
                 interaction,
@@ -59,7 +63,7 @@ class TagsAdmin(app_commands.Group):
                 view=ConfirmRemoveView(usage.tag.id),
             )
             return
-        await self.tags.remove_tag(guild_id, usage.tag.id, actor_id=interaction.user.id)
+        await self.vocabulary.remove_tag(guild_id, usage.tag.id, actor_id=interaction.user.id)
         await respond(interaction, _render.removed_text(usage))
 
     @app_commands.command(name="rename", description="Rename a tag; members keep it")
@@ -67,7 +71,7 @@ class TagsAdmin(app_commands.Group):
     async def rename(
         self, interaction: discord.Interaction[SigBot], tag: TagText, new_name: NameText
     ) -> None:
-        renamed = await self.tags.rename_tag(
+        renamed = await self.vocabulary.rename_tag(
             _guild_id(interaction), tag, new_name, actor_id=interaction.user.id
         )
         await respond(interaction, _render.renamed_text(renamed))
@@ -85,10 +89,10 @@ class TagsAdmin(app_commands.Group):
     ) -> None:
         guild_id, actor = _guild_id(interaction), interaction.user.id
         if remove:
-            found = await self.tags.remove_alias(guild_id, alias, actor_id=actor, tag=tag)
+            found = await self.vocabulary.remove_alias(guild_id, alias, actor_id=actor, tag=tag)
             text = f"“{safe_echo(alias)}” no longer finds **{found.name}**."
         else:
-            found = await self.tags.add_alias(guild_id, tag, alias, actor_id=actor)
+            found = await self.vocabulary.add_alias(guild_id, tag, alias, actor_id=actor)
             text = f"Typing “{safe_echo(alias)}” now finds **{found.name}**."
         await respond(interaction, text)
 
@@ -97,7 +101,7 @@ class TagsAdmin(app_commands.Group):
     async def merge(
         self, interaction: discord.Interaction[SigBot], tag: TagText, into: TagText
     ) -> None:
-        merged = await self.tags.merge_tags(
+        merged = await self.vocabulary.merge_tags(
             _guild_id(interaction), tag, into, actor_id=interaction.user.id
         )
         await respond(interaction, _render.merged_text(merged))
@@ -105,14 +109,14 @@ class TagsAdmin(app_commands.Group):
     @app_commands.command(name="preset", description="Add a ready-made vocabulary (safe to repeat)")
     @app_commands.describe(name="pt (physical therapy) or general")
     async def preset(self, interaction: discord.Interaction[SigBot], name: PresetName) -> None:
-        result = await self.tags.apply_preset(
+        result = await self.vocabulary.apply_preset(
             _guild_id(interaction), name, actor_id=interaction.user.id
         )
         await respond(interaction, _render.preset_text(result))
 
     @app_commands.command(name="review", description="Approve or reject members' tag suggestions")
     async def review(self, interaction: discord.Interaction[SigBot]) -> None:
-        pending = await self.tags.pending_suggestions(_guild_id(interaction), limit=5)
+        pending = await self.suggestions.pending_suggestions(_guild_id(interaction), limit=5)
         text = _render.review_text(pending)
         if pending:
             await respond(interaction, text, view=review_view(pending))
@@ -125,7 +129,7 @@ class TagsAdmin(app_commands.Group):
         self, interaction: discord.Interaction[SigBot], channel: discord.TextChannel
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        sections = await self.tags.picker(_guild_id(interaction))
+        sections = await self.member_tags.picker(_guild_id(interaction))
         if not sections:
             await interaction.followup.send(_render.NO_TAGS_YET, ephemeral=True)
             return
@@ -145,18 +149,18 @@ class TagsAdmin(app_commands.Group):
     async def _tag(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return choices(await self.tags.complete(_guild_id(interaction), current))
+        return choices(await self.vocabulary.complete(_guild_id(interaction), current))
 
     @add.autocomplete("category")
     async def _category(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        names = await self.tags.complete_categories(_guild_id(interaction), current)
+        names = await self.vocabulary.complete_categories(_guild_id(interaction), current)
         return [app_commands.Choice(name=n, value=n) for n in names]
 
     @preset.autocomplete("name")
     async def _preset(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        names = [n for n in self.tags.preset_names() if current.lower() in n]
+        names = [n for n in self.vocabulary.preset_names() if current.lower() in n]
         return [app_commands.Choice(name=n, value=n) for n in names]

@@ -1,4 +1,4 @@
-"""/tags: thin adapter over TagService. Every answer is ephemeral: only the member needs it."""
+"""/tags: a thin adapter over the tag services. Every answer is ephemeral (only for the member)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def _guild_id(interaction: discord.Interaction[SigBot]) -> int:
 class TagsCog(commands.GroupCog, group_name="tags", group_description="Your interest tags"):
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
-        self.tags = bot.services.tags
+        self.member_tags = bot.services.member_tags
+        self.suggestions = bot.services.suggestions
+        self.vocabulary = bot.services.vocabulary
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -46,18 +48,22 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
     @app_commands.command(name="add", description="Add a tag to your profile")
     @app_commands.describe(tag="Start typing: names and common abbreviations both work")
     async def add(self, interaction: discord.Interaction[SigBot], tag: TagText) -> None:
-        change = await self.tags.add_member_tag(_guild_id(interaction), interaction.user.id, tag)
+        change = await self.member_tags.add_member_tag(
+            _guild_id(interaction), interaction.user.id, tag
+        )
         await respond(interaction, _render.tag_added_text(change))
 
     @app_commands.command(name="remove", description="Remove one of your tags")
     @app_commands.describe(tag="One of your tags")
     async def remove(self, interaction: discord.Interaction[SigBot], tag: TagText) -> None:
-        change = await self.tags.remove_member_tag(_guild_id(interaction), interaction.user.id, tag)
+        change = await self.member_tags.remove_member_tag(
+            _guild_id(interaction), interaction.user.id, tag
+        )
         await respond(interaction, _render.tag_removed_text(change))
 
     @app_commands.command(name="mine", description="Your tags, by category")
     async def mine(self, interaction: discord.Interaction[SigBot]) -> None:
-        groups = await self.tags.member_tags(_guild_id(interaction), interaction.user.id)
+        groups = await self.member_tags.member_tags(_guild_id(interaction), interaction.user.id)
         await respond(interaction, _render.mine_text(groups))
 
     @app_commands.command(name="pick", description="Choose many tags at once from menus")
@@ -69,7 +75,7 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
     async def list_(
         self, interaction: discord.Interaction[SigBot], category: NameText | None = None
     ) -> None:
-        listings = await self.tags.vocabulary(_guild_id(interaction), category)
+        listings = await self.vocabulary.vocabulary(_guild_id(interaction), category)
         if not any(listing.tags for listing in listings):
             await respond(interaction, _render.NO_TAGS_YET)
             return
@@ -84,7 +90,7 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
         name: NameText,
         category: NameText | None = None,
     ) -> None:
-        suggestion = await self.tags.suggest(
+        suggestion = await self.suggestions.suggest(
             _guild_id(interaction), interaction.user.id, name, category
         )
         await respond(interaction, _render.suggestion_text(suggestion))
@@ -93,19 +99,19 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
     async def _any_tag(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return choices(await self.tags.complete(_guild_id(interaction), current))
+        return choices(await self.vocabulary.complete(_guild_id(interaction), current))
 
     @remove.autocomplete("tag")
     async def _my_tag(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[str]]:
         guild_id = _guild_id(interaction)
-        return choices(await self.tags.complete_mine(guild_id, interaction.user.id, current))
+        return choices(await self.member_tags.complete_mine(guild_id, interaction.user.id, current))
 
     @list_.autocomplete("category")
     @suggest.autocomplete("category")
     async def _category(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        names = await self.tags.complete_categories(_guild_id(interaction), current)
+        names = await self.vocabulary.complete_categories(_guild_id(interaction), current)
         return [app_commands.Choice(name=n, value=n) for n in names]

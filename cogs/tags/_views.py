@@ -110,15 +110,15 @@ class PickerSelect(_SectionSelect, template=r"tags:pick:(?P<category>\d+):(?P<pa
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            tags = services(interaction).tags
+            member_tags = services(interaction).member_tags
             guild_id = _guild_id(interaction)
-            result = await tags.set_member_tags(
+            result = await member_tags.set_member_tags(
                 guild_id,
                 interaction.user.id,
                 offered=[int(o.value) for o in self.item.options],
                 chosen=[int(v) for v in self.item.values],
             )
-            sections = await tags.picker(guild_id, interaction.user.id)
+            sections = await member_tags.picker(guild_id, interaction.user.id)
             shown = _shown_sections(interaction.message)
             view = picker_views([s for s in sections if (s.category_id, s.page) in shown])
             await interaction.response.edit_message(
@@ -136,7 +136,7 @@ class PublicPickerSelect(_SectionSelect, template=r"tags:join:(?P<category>\d+):
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
             chosen = [int(v) for v in self.item.values]
-            result = await services(interaction).tags.set_member_tags(
+            result = await services(interaction).member_tags.set_member_tags(
                 _guild_id(interaction), interaction.user.id, offered=chosen, chosen=chosen
             )
             await interaction.response.send_message(
@@ -198,9 +198,8 @@ def picker_views(sections: Sequence[PickerSection], *, public: bool = False) -> 
 
 async def send_personal_picker(interaction: Interaction) -> None:
     """The member's own picker, ephemeral: first message as the response, more as followups."""
-    tags = services(interaction).tags
     guild_id = _guild_id(interaction)
-    sections = await tags.picker(guild_id, interaction.user.id)
+    sections = await services(interaction).member_tags.picker(guild_id, interaction.user.id)
     if not sections:
         await respond(interaction, _render.NO_TAGS_YET)
         return
@@ -237,7 +236,7 @@ class ConfirmRemoveButton(ui.DynamicItem[ui.Button[Any]], template=r"tags:remove
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            usage = await services(interaction).tags.remove_tag(
+            usage = await services(interaction).vocabulary.remove_tag(
                 _guild_id(interaction),
                 self.tag_id,
                 actor_id=interaction.user.id,
@@ -290,17 +289,17 @@ class SuggestionButton(
             if self.action == "alias":
                 await interaction.response.send_modal(AliasModal(self.suggestion_id))
                 return
-            tags = services(interaction).tags
+            suggestions = services(interaction).suggestions
             guild_id = _guild_id(interaction)
             if self.action == "approve":
-                decision = await tags.approve_suggestion(
+                decision = await suggestions.approve_suggestion(
                     guild_id,
                     self.suggestion_id,
                     actor_id=interaction.user.id,
                     guild_name=_guild_name(interaction),
                 )
             else:
-                decision = await tags.reject_suggestion(
+                decision = await suggestions.reject_suggestion(
                     guild_id,
                     self.suggestion_id,
                     actor_id=interaction.user.id,
@@ -320,7 +319,7 @@ class AliasModal(ui.Modal, title="Approve as another name for…"):
 
     async def on_submit(self, interaction: Interaction, /) -> None:
         async with friendly_errors(interaction):
-            decision = await services(interaction).tags.approve_suggestion(
+            decision = await services(interaction).suggestions.approve_suggestion(
                 _guild_id(interaction),
                 self.suggestion_id,
                 actor_id=interaction.user.id,
@@ -341,7 +340,7 @@ def review_view(pending: Sequence[Suggestion]) -> ui.View:
 
 async def refresh_review(interaction: Interaction, note: str) -> None:
     """Show the decision and the suggestions still waiting, in the review message."""
-    pending = await services(interaction).tags.pending_suggestions(
+    pending = await services(interaction).suggestions.pending_suggestions(
         _guild_id(interaction), limit=ROWS_PER_MESSAGE
     )
     content = f"{note}\n\n{_render.review_text(pending)}"

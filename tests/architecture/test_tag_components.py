@@ -50,11 +50,11 @@ def matching_item(custom_id: str) -> type[discord.ui.DynamicItem[Any]]:
 
 @pytest.mark.parametrize("extra_tags", [0, 454])
 async def test_pickers_fit_discord(services: Services, extra_tags: int) -> None:
-    await services.tags.apply_preset(GUILD, "pt", actor_id=MOD)
+    await services.vocabulary.apply_preset(GUILD, "pt", actor_id=MOD)
     for number in range(extra_tags):
-        await services.tags.add_tag(GUILD, f"Extra {number:03}", actor_id=MOD)
-    await services.tags.add_member_tag(GUILD, ALICE, "ortho")
-    sections = await services.tags.picker(GUILD, ALICE)
+        await services.vocabulary.add_tag(GUILD, f"Extra {number:03}", actor_id=MOD)
+    await services.member_tags.add_member_tag(GUILD, ALICE, "ortho")
+    sections = await services.member_tags.picker(GUILD, ALICE)
     for public in (False, True):
         views = picker_views(sections, public=public)
         for view in views:
@@ -140,8 +140,8 @@ class FakeInteraction:
 
 
 async def test_picker_select_sets_my_tags(services: Services) -> None:
-    await services.tags.apply_preset(GUILD, "pt", actor_id=MOD)
-    section = (await services.tags.picker(GUILD, ALICE))[0]
+    await services.vocabulary.apply_preset(GUILD, "pt", actor_id=MOD)
+    section = (await services.member_tags.picker(GUILD, ALICE))[0]
     select = PickerSelect.build(section)
     chosen = [str(o.tag_id) for o in section.options[:2]]
     select.item._values = chosen
@@ -150,15 +150,15 @@ async def test_picker_select_sets_my_tags(services: Services) -> None:
     kind, sent = interaction.response.calls[0]
     assert kind == "edit_message"
     assert sent["content"].startswith("Added")
-    groups = await services.tags.member_tags(GUILD, ALICE)
+    groups = await services.member_tags.member_tags(GUILD, ALICE)
     assert {str(t.id) for g in groups for t in g.tags} == set(chosen)
 
 
 async def test_public_select_over_the_limit_answers_kindly(services: Services) -> None:
-    await services.tags.apply_preset(GUILD, "pt", actor_id=MOD)
-    sections = await services.tags.picker(GUILD)
+    await services.vocabulary.apply_preset(GUILD, "pt", actor_id=MOD)
+    sections = await services.member_tags.picker(GUILD)
     everything = [o.tag_id for s in sections for o in s.options]
-    await services.tags.set_member_tags(
+    await services.member_tags.set_member_tags(
         GUILD, ALICE, offered=everything[:25], chosen=everything[:25]
     )
     select = PublicPickerSelect.build(sections[-1])
@@ -172,7 +172,7 @@ async def test_public_select_over_the_limit_answers_kindly(services: Services) -
 
 
 async def test_review_buttons_need_a_moderator_and_decide(services: Services) -> None:
-    suggestion = await services.tags.suggest(GUILD, ALICE, "Telehealth")
+    suggestion = await services.suggestions.suggest(GUILD, ALICE, "Telehealth")
     button = SuggestionButton(suggestion.id, "approve")
     member = FakeInteraction(services, ALICE)
     assert not await button.interaction_check(member)  # type: ignore[arg-type]

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import SystemClock
 from bot.delivery.bucket import TokenBucket
@@ -26,7 +25,7 @@ from bot.delivery.transport import DiscordTransport
 from bot.domain.delivery import Delivery, DeliveryState, FailureReason, Outcome
 from bot.services import Services
 from bot.storage.database import Database
-from bot.storage.repositories.outbox import OutboxRepository
+from bot.storage.unit_of_work import UnitOfWork
 from sandbox.server import SandboxServer, peak_per_second
 from sandbox.state import Member
 
@@ -45,8 +44,8 @@ class Delivering:
     rate: float
 
     async def enqueue(self, *deliveries: Delivery) -> None:
-        async with self.services.db.transaction() as conn:
-            outbox = OutboxRepository(conn)
+        async with self.services.db.transaction() as uow:
+            outbox = uow.outbox
             for delivery in deliveries:
                 await outbox.enqueue(delivery, now=self.services.clock.now())
 
@@ -109,8 +108,8 @@ async def start_sender(
 async def wait_for_state(services: Services, key: str, state: DeliveryState) -> None:
     async with asyncio.timeout(5):
         while True:
-            async with services.db.read() as conn:
-                found = await OutboxRepository(conn).state_of(key)
+            async with services.db.read() as uow:
+                found = await uow.outbox.state_of(key)
             if found is not None and found[0] is state:
                 return
             await asyncio.sleep(0.01)
@@ -158,7 +157,7 @@ async def test_closed_dms_fall_back_once_per_cool_off(
         server.faults.close_dms(member)
     fallbacks: list[int] = []
 
-    async def fall_back(conn: AsyncConnection, outcome: Outcome, now: datetime) -> None:
+    async def fall_back(uow: UnitOfWork, outcome: Outcome, now: datetime) -> None:
         if outcome.failure is FailureReason.DMS_CLOSED:
             fallbacks.append(outcome.target_id)
             thread = Delivery.thread(
@@ -169,7 +168,7 @@ async def test_closed_dms_fall_back_once_per_cool_off(
                 member_ids=(outcome.target_id,),
                 message={"content": "Your DMs are closed, so here it is."},
             )
-            await OutboxRepository(conn).enqueue(thread, now=now)
+            await uow.outbox.enqueue(thread, now=now)
 
     services.outcomes.register("test.intro", fall_back)
     delivering: Delivering = await start_sender()  # type: ignore[misc]
@@ -246,8 +245,8 @@ async def test_quarantine_stops_all_dms_and_tells_moderators_once(
     ]
     assert sent_after == []
     assert len(notices()) == 1
-    async with services.db.read() as conn:
-        counts = await OutboxRepository(conn).counts()
+    async with services.db.read() as uow:
+        counts = await uow.outbox.counts()
     assert counts.get(DeliveryState.QUEUED.value) == len(others) + 1  # kept, not lost
 
 
@@ -259,8 +258,8 @@ async def test_sigkill_while_sending_then_restart_delivers_exactly_once(
     url = f"sqlite+aiosqlite:///{tmp_path / 'crash.sqlite3'}"
     db = await Database.open(url)
     await db.migrate()
-    async with db.transaction() as conn:
-        outbox = OutboxRepository(conn)
+    async with db.transaction() as uow:
+        outbox = uow.outbox
         for m in members:
             await outbox.enqueue(dm(f"k{m.id}", m, "Hello"), now=SystemClock().now())
     await db.close()
@@ -297,8 +296,8 @@ async def test_sigkill_while_sending_then_restart_delivers_exactly_once(
 
     reader = await Database.open(url, writer=False)
     try:
-        async with reader.read() as conn:
-            counts = await OutboxRepository(conn).counts()
+        async with reader.read() as uow:
+            counts = await uow.outbox.counts()
         integrity = await reader.integrity_check()
     finally:
         await reader.close()
@@ -326,8 +325,8 @@ async def test_shutdown_returns_in_flight_items_to_the_queue(
     started = loop.time()
     await delivering.sender.stop()
     assert loop.time() - started < 2
-    async with services.db.read() as conn:
-        assert await OutboxRepository(conn).state_of("stuck") == (DeliveryState.QUEUED, None)
+    async with services.db.read() as uow:
+        assert await uow.outbox.state_of("stuck") == (DeliveryState.QUEUED, None)
 
 
 async def test_server_errors_are_retried_with_backoff_until_delivered(

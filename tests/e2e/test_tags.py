@@ -297,13 +297,15 @@ async def test_review_buttons_recheck_manage_server_and_explain_mistakes(
     opened = await mod.click(review, "Approve as alias")
     typo = await mod.submit_modal(opened, {"Existing tag (name or alias)": "nerology stuff"})
     assert "There is no tag called “nerology stuff”" in await answer(typo)
-    assert len(await bot.services.tags.pending_suggestions(pt.guild.id)) == 1  # still waiting
+    assert (
+        len(await bot.services.suggestions.pending_suggestions(pt.guild.id)) == 1
+    )  # still waiting
 
     # The review message outlives the moderator's role: the click is checked again.
     mod.remove_role(pt.guild.role("Moderator"))
     refused = await mod.click(review, "Approve")
     assert "You need the Manage Server permission" in await answer(refused)
-    assert len(await bot.services.tags.pending_suggestions(pt.guild.id)) == 1
+    assert len(await bot.services.suggestions.pending_suggestions(pt.guild.id)) == 1
 
 
 # -- curation keeps members' tags ------------------------------------------------------------
@@ -384,8 +386,8 @@ async def test_setup_tags_is_rechecked_at_run_time(pt: DemoCommunity, bot: SigBo
     assert "You need the Manage Server permission" in refused
     refused = await answer(await maria.slash("setup tags remove", tag="Orthopedics"))
     assert "You need the Manage Server permission" in refused
-    assert (await bot.services.tags.index(pt.guild.id)).exact("Dry Needling") is None
-    assert (await bot.services.tags.index(pt.guild.id)).exact("Orthopedics") is not None
+    assert (await bot.services.vocabulary.index(pt.guild.id)).exact("Dry Needling") is None
+    assert (await bot.services.vocabulary.index(pt.guild.id)).exact("Orthopedics") is not None
 
 
 # -- bad input -------------------------------------------------------------------------------
@@ -405,7 +407,7 @@ HOSTILE = [
 
 async def test_hostile_tag_names_are_refused_kindly(pt: DemoCommunity, bot: SigBot) -> None:
     mod, maria = pt.moderator, pt.members["maria"]
-    before = await bot.services.tags.vocabulary(pt.guild.id)
+    before = await bot.services.vocabulary.vocabulary(pt.guild.id)
     for text in HOSTILE:
         for ix in (
             await maria.slash("tags suggest", name=text),
@@ -420,8 +422,8 @@ async def test_hostile_tag_names_are_refused_kindly(pt: DemoCommunity, bot: SigB
                 words in reply for words in ("can only use", "characters long", "no tag called")
             ), reply
 
-    assert await bot.services.tags.vocabulary(pt.guild.id) == before
-    assert await bot.services.tags.pending_suggestions(pt.guild.id) == []
+    assert await bot.services.vocabulary.vocabulary(pt.guild.id) == before
+    assert await bot.services.suggestions.pending_suggestions(pt.guild.id) == []
     assert "You have no tags yet" in await mine(maria)
 
 
@@ -429,6 +431,6 @@ async def test_invisible_characters_are_dropped_not_stored(pt: DemoCommunity, bo
     mod = pt.moderator
     added = await answer(await mod.slash("setup tags add", name="Dry\u200b Need\u202eling"))
     assert "Added **Dry Needling** to Clinical interest." in added
-    stored = (await bot.services.tags.index(pt.guild.id)).exact("dry needling")
+    stored = (await bot.services.vocabulary.index(pt.guild.id)).exact("dry needling")
     assert stored is not None
     assert stored.name == "Dry Needling"

@@ -41,11 +41,11 @@ hostile = st.one_of(
 
 
 async def stored_names(services: Services) -> list[str]:
-    async with services.db.read() as conn:
+    async with services.db.read() as uow:
         found: list[str] = []
         for table in (tags, tag_aliases, tag_categories, tag_suggestions):
-            found += [str(n) for n in (await conn.execute(select(table.c.name))).scalars()]
-            found += [str(k) for k in (await conn.execute(select(table.c.key))).scalars()]
+            found += [str(n) for n in (await uow.conn.execute(select(table.c.name))).scalars()]
+            found += [str(k) for k in (await uow.conn.execute(select(table.c.key))).scalars()]
         return found
 
 
@@ -56,16 +56,16 @@ async def stored_names(services: Services) -> list[str]:
 )
 @given(text=hostile, other=hostile)
 async def test_hostile_text_everywhere(services: Services, text: str, other: str) -> None:
-    if not len(await services.tags.index(GUILD)):
-        await services.tags.apply_preset(GUILD, "pt", actor_id=MOD)
+    if not len(await services.vocabulary.index(GUILD)):
+        await services.vocabulary.apply_preset(GUILD, "pt", actor_id=MOD)
     calls = [
-        services.tags.add_tag(GUILD, text, category=other, actor_id=MOD),
-        services.tags.add_alias(GUILD, "Sports", text, actor_id=MOD),
-        services.tags.suggest(GUILD, ALICE, text, None),
-        services.tags.add_member_tag(GUILD, ALICE, text),
-        services.tags.remove_member_tag(GUILD, ALICE, text),
-        services.tags.vocabulary(GUILD, text),
-        services.tags.complete(GUILD, text),
+        services.vocabulary.add_tag(GUILD, text, category=other, actor_id=MOD),
+        services.vocabulary.add_alias(GUILD, "Sports", text, actor_id=MOD),
+        services.suggestions.suggest(GUILD, ALICE, text, None),
+        services.member_tags.add_member_tag(GUILD, ALICE, text),
+        services.member_tags.remove_member_tag(GUILD, ALICE, text),
+        services.vocabulary.vocabulary(GUILD, text),
+        services.vocabulary.complete(GUILD, text),
         services.profiles.edit(GUILD, ALICE, about=text, looking_for=other),
     ]
     refusals: list[str] = []
@@ -77,6 +77,6 @@ async def test_hostile_text_everywhere(services: Services, text: str, other: str
     assert all(refusals), "every refusal explains itself"
     assert not any(could_ping(message) for message in refusals)
     assert all(is_allowed_char(c) for name in await stored_names(services) for c in name)
-    async with services.db.read() as conn:
-        rows = (await conn.execute(select(member_profiles))).all()
+    async with services.db.read() as uow:
+        rows = (await uow.conn.execute(select(member_profiles))).all()
     assert not any(could_ping(r.about or "") or could_ping(r.looking_for or "") for r in rows)

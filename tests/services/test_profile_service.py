@@ -7,15 +7,14 @@ import pytest
 from bot.domain.errors import InvalidInput
 from bot.domain.profiles import ProfileUnavailable
 from bot.services import Services
-from bot.storage.repositories.members import MembersRepository
 
 GUILD, OTHER = 1001, 2002
 MOD, ALICE, BOB, STRANGER = 7, 100, 200, 999
 
 
 async def make_discoverable(services: Services, guild: int, user: int, value: bool) -> None:
-    async with services.db.transaction() as conn:
-        await MembersRepository(conn).set_discoverable(guild, user, value, now=services.clock.now())
+    async with services.db.transaction() as uow:
+        await uow.members.set_discoverable(guild, user, value, now=services.clock.now())
 
 
 async def test_edit_cleans_and_prefills(services: Services) -> None:
@@ -38,8 +37,8 @@ async def test_too_long_changes_nothing(services: Services) -> None:
 
 
 async def test_consent_rule_for_viewing(services: Services) -> None:
-    await services.tags.apply_preset(GUILD, "pt", actor_id=MOD)
-    await services.tags.add_member_tag(GUILD, ALICE, "neuro")
+    await services.vocabulary.apply_preset(GUILD, "pt", actor_id=MOD)
+    await services.member_tags.add_member_tag(GUILD, ALICE, "neuro")
     await services.profiles.edit(GUILD, ALICE, about="Hello", looking_for=None)
 
     mine = await services.profiles.view(GUILD, ALICE, ALICE)  # not discoverable, but it's me

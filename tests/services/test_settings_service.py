@@ -36,9 +36,9 @@ async def test_set_channel_and_replace_it(services: Services, clock: FakeClock) 
         ChannelPurpose.INTRODUCTIONS: 11,
         ChannelPurpose.MODERATION_LOG: 12,
     }
-    async with services.db.read() as conn:
+    async with services.db.read() as uow:
         row = (
-            await conn.execute(
+            await uow.conn.execute(
                 select(guild_channels).where(guild_channels.c.purpose == "introductions")
             )
         ).one()
@@ -70,8 +70,8 @@ async def test_one_bad_default_changes_nothing(services: Services) -> None:
         await services.settings.set_defaults(
             GUILD, actor_id=MOD, discoverable_by_default=True, timezone="Nowhere/Land"
         )
-    async with services.db.read() as conn:
-        assert (await conn.execute(select(guild_settings))).all() == []
+    async with services.db.read() as uow:
+        assert (await uow.conn.execute(select(guild_settings))).all() == []
 
 
 async def test_settings_are_per_server(services: Services) -> None:
@@ -87,8 +87,10 @@ async def test_moderator_actions_go_to_the_moderation_log(services: Services) ->
     await services.settings.set_channel(GUILD, "moderation-log", 99, actor_id=MOD)
     await services.settings.set_defaults(GUILD, actor_id=MOD, intro_expiry_days=12)
     await services.settings.set_defaults(GUILD, actor_id=MOD, intro_expiry_days=12)  # no change
-    async with services.db.read() as conn:
-        rows = (await conn.execute(select(outbox).order_by(outbox.c.id))).all()
+    async with services.db.read() as uow:
+        rows = (await uow.conn.execute(select(outbox).order_by(outbox.c.id))).all()
     assert [row.recipient for row in rows] == ["channel:99", "channel:99"]
     assert "set the moderation-log channel" in rows[0].payload
-    assert "intro_expiry_days: 7 → 12" in rows[1].payload
+    # the moderators' words, as in /setup show, not internal names
+    assert "Introduction requests expire after (days): 7 → 12" in rows[1].payload
+    assert "intro_expiry_days" not in rows[1].payload

@@ -1,4 +1,4 @@
-"""TagService with real repositories, a real database file and a fake clock."""
+"""The tag services with real repositories, a real database file and a fake clock."""
 
 from __future__ import annotations
 
@@ -22,57 +22,59 @@ GUILD_NAME = "Ortho SIG"
 
 @pytest.fixture
 async def pt(services: Services) -> Services:
-    await services.tags.apply_preset(GUILD, "pt", actor_id=MOD)
+    await services.vocabulary.apply_preset(GUILD, "pt", actor_id=MOD)
     return services
 
 
 async def names(services: Services, user: int, guild: int = GUILD) -> list[str]:
-    return [t.name for group in await services.tags.member_tags(guild, user) for t in group.tags]
+    return [
+        t.name for group in await services.member_tags.member_tags(guild, user) for t in group.tags
+    ]
 
 
 async def count(services: Services, table: object) -> int:
-    async with services.db.read() as conn:
-        return int((await conn.execute(select(func.count()).select_from(table))).scalar_one())  # type: ignore[arg-type]
+    async with services.db.read() as uow:
+        return int((await uow.conn.execute(select(func.count()).select_from(table))).scalar_one())  # type: ignore[arg-type]
 
 
 # -- presets and vocabulary ---------------------------------------------------------------------
 
 
 async def test_applying_a_preset_twice_changes_nothing(services: Services) -> None:
-    first = await services.tags.apply_preset(GUILD, "pt", actor_id=MOD)
+    first = await services.vocabulary.apply_preset(GUILD, "pt", actor_id=MOD)
     assert first.categories_added == 5
     assert first.tags_added == 46
     assert first.aliases_added > 100
     assert first.skipped == ()
-    second = await services.tags.apply_preset(GUILD, "pt", actor_id=MOD)
+    second = await services.vocabulary.apply_preset(GUILD, "pt", actor_id=MOD)
     assert (second.categories_added, second.tags_added, second.aliases_added) == (0, 0, 0)
     assert not second.changed
     assert await count(services, tags) == 46
-    general = await services.tags.apply_preset(GUILD, "general", actor_id=MOD)
+    general = await services.vocabulary.apply_preset(GUILD, "general", actor_id=MOD)
     assert general.categories_added == 0  # same five categories
     assert "research" in [s.lower() for s in general.skipped]  # already the Research tag
 
 
 async def test_unknown_preset(services: Services) -> None:
     with pytest.raises(InvalidInput, match="Use one of: general, pt"):
-        await services.tags.apply_preset(GUILD, "chess", actor_id=MOD)
+        await services.vocabulary.apply_preset(GUILD, "chess", actor_id=MOD)
 
 
 async def test_add_tag_rules(pt: Services) -> None:
-    added = await pt.tags.add_tag(GUILD, "  Dry   Needling ", actor_id=MOD)
+    added = await pt.vocabulary.add_tag(GUILD, "  Dry   Needling ", actor_id=MOD)
     assert added.tag.name == "Dry Needling"
     assert added.tag.category == "Clinical interest"
     with pytest.raises(Conflict, match="already a tag called \\*\\*Orthopedics\\*\\*"):
-        await pt.tags.add_tag(GUILD, "ORTHOPEDICS", actor_id=MOD)
+        await pt.vocabulary.add_tag(GUILD, "ORTHOPEDICS", actor_id=MOD)
     with pytest.raises(Conflict, match="already an alias of \\*\\*Neurology\\*\\*"):
-        await pt.tags.add_tag(GUILD, "Neuro", actor_id=MOD)
+        await pt.vocabulary.add_tag(GUILD, "Neuro", actor_id=MOD)
     with pytest.raises(InvalidInput, match="Remove “@”"):
-        await pt.tags.add_tag(GUILD, "@everyone", actor_id=MOD)
-    new_category = await pt.tags.add_tag(GUILD, "Spanish", category="Languages", actor_id=MOD)
+        await pt.vocabulary.add_tag(GUILD, "@everyone", actor_id=MOD)
+    new_category = await pt.vocabulary.add_tag(GUILD, "Spanish", category="Languages", actor_id=MOD)
     assert new_category.category_created
     # Tags are per server.
-    other = await pt.tags.add_tag(OTHER, "Orthopedics", actor_id=MOD)
-    assert other.tag.id != (await pt.tags.index(GUILD)).resolve("Orthopedics").id
+    other = await pt.vocabulary.add_tag(OTHER, "Orthopedics", actor_id=MOD)
+    assert other.tag.id != (await pt.vocabulary.index(GUILD)).resolve("Orthopedics").id
 
 
 async def test_alias_resolution_and_typo_suggestions(pt: Services) -> None:
@@ -86,125 +88,127 @@ async def test_alias_resolution_and_typo_suggestions(pt: Services) -> None:
         ("Orthopaedic", "Orthopedics"),
         ("nuerology", "Neurology"),
     ]:
-        change = await pt.tags.add_member_tag(GUILD, ALICE, typed)
+        change = await pt.member_tags.add_member_tag(GUILD, ALICE, typed)
         assert change.tag.name == expected, typed
     with pytest.raises(UnknownTag) as caught:
-        await pt.tags.add_member_tag(GUILD, ALICE, "oncolgy rehab stuff")
+        await pt.member_tags.add_member_tag(GUILD, ALICE, "oncolgy rehab stuff")
     assert "Oncology" in caught.value.suggestions
     assert "Did you mean" in caught.value.message
 
 
 async def test_adding_twice_is_harmless_and_limits_hold(pt: Services) -> None:
-    first = await pt.tags.add_member_tag(GUILD, ALICE, "Sports")
-    again = await pt.tags.add_member_tag(GUILD, ALICE, "sports")
+    first = await pt.member_tags.add_member_tag(GUILD, ALICE, "Sports")
+    again = await pt.member_tags.add_member_tag(GUILD, ALICE, "sports")
     assert first.changed
     assert not again.changed
     assert again.total == 1
-    others = [t for s in await pt.tags.picker(GUILD) for t in s.options if t.name != "Sports"]
+    others = [
+        t for s in await pt.member_tags.picker(GUILD) for t in s.options if t.name != "Sports"
+    ]
     for option in others[: MAX_TAGS_PER_MEMBER - 1]:
-        await pt.tags.add_member_tag(GUILD, ALICE, option.name)
+        await pt.member_tags.add_member_tag(GUILD, ALICE, option.name)
     assert len(await names(pt, ALICE)) == MAX_TAGS_PER_MEMBER
     with pytest.raises(Conflict, match="at most 25 tags"):
-        await pt.tags.add_member_tag(GUILD, ALICE, "Retired")
+        await pt.member_tags.add_member_tag(GUILD, ALICE, "Retired")
 
 
 async def test_guild_limit(services: Services) -> None:
     for number in range(500):
-        await services.tags.add_tag(GUILD, f"Tag {number}", actor_id=MOD)
+        await services.vocabulary.add_tag(GUILD, f"Tag {number}", actor_id=MOD)
     with pytest.raises(Conflict, match="at most 500 tags"):
-        await services.tags.add_tag(GUILD, "One too many", actor_id=MOD)
+        await services.vocabulary.add_tag(GUILD, "One too many", actor_id=MOD)
     with pytest.raises(Conflict, match="at most 500 tags"):
-        await services.tags.apply_preset(GUILD, "pt", actor_id=MOD)
+        await services.vocabulary.apply_preset(GUILD, "pt", actor_id=MOD)
     assert await count(services, tags) == 500
 
 
 async def test_member_gets_a_member_record_with_the_server_default(pt: Services) -> None:
     await pt.settings.set_defaults(OTHER, actor_id=MOD, discoverable_by_default=True)
-    await pt.tags.apply_preset(OTHER, "general", actor_id=MOD)
-    await pt.tags.add_member_tag(GUILD, ALICE, "Sports")
-    await pt.tags.add_member_tag(OTHER, ALICE, "Student")
-    async with pt.db.read() as conn:
-        rows = (await conn.execute(select(members.c.guild_id, members.c.discoverable))).all()
+    await pt.vocabulary.apply_preset(OTHER, "general", actor_id=MOD)
+    await pt.member_tags.add_member_tag(GUILD, ALICE, "Sports")
+    await pt.member_tags.add_member_tag(OTHER, ALICE, "Student")
+    async with pt.db.read() as uow:
+        rows = (await uow.conn.execute(select(members.c.guild_id, members.c.discoverable))).all()
     assert sorted(rows) == [(GUILD, False), (OTHER, True)]
     assert await names(pt, ALICE, OTHER) == ["Student"]  # nothing crosses servers
 
 
 async def test_remove_and_mine_grouped(pt: Services) -> None:
     for name in ("Student", "neuro", "Outpatient", "Orthopedics"):
-        await pt.tags.add_member_tag(GUILD, ALICE, name)
-    grouped = await pt.tags.member_tags(GUILD, ALICE)
+        await pt.member_tags.add_member_tag(GUILD, ALICE, name)
+    grouped = await pt.member_tags.member_tags(GUILD, ALICE)
     assert [(g.category, [t.name for t in g.tags]) for g in grouped] == [
         ("Clinical interest", ["Neurology", "Orthopedics"]),
         ("Practice setting", ["Outpatient"]),
         ("Career stage", ["Student"]),
     ]
-    removed = await pt.tags.remove_member_tag(GUILD, ALICE, "ortho")
+    removed = await pt.member_tags.remove_member_tag(GUILD, ALICE, "ortho")
     assert removed.tag.name == "Orthopedics"
     with pytest.raises(NotFound, match="You don't have a tag called “Sports”"):
-        await pt.tags.remove_member_tag(GUILD, ALICE, "Sports")
-    mine = await pt.tags.complete_mine(GUILD, ALICE, "")
+        await pt.member_tags.remove_member_tag(GUILD, ALICE, "Sports")
+    mine = await pt.member_tags.complete_mine(GUILD, ALICE, "")
     assert [c.value for c in mine] == ["Neurology", "Outpatient", "Student"]
 
 
 async def test_rename_keeps_members_and_old_name(pt: Services) -> None:
-    await pt.tags.add_member_tag(GUILD, ALICE, "Aquatic")
-    renamed = await pt.tags.rename_tag(GUILD, "aquatic", "Aquatic Therapy ", actor_id=MOD)
+    await pt.member_tags.add_member_tag(GUILD, ALICE, "Aquatic")
+    renamed = await pt.vocabulary.rename_tag(GUILD, "aquatic", "Aquatic Therapy ", actor_id=MOD)
     assert renamed.tag.name == "Aquatic Therapy"
     assert renamed.kept_alias  # the old name keeps working; the alias it replaced is gone
     assert await names(pt, ALICE) == ["Aquatic Therapy"]
-    assert (await pt.tags.index(GUILD)).resolve("Aquatic").name == "Aquatic Therapy"
+    assert (await pt.vocabulary.index(GUILD)).resolve("Aquatic").name == "Aquatic Therapy"
     with pytest.raises(Conflict, match="already used"):
-        await pt.tags.rename_tag(GUILD, "Aquatic Therapy", "ortho", actor_id=MOD)
+        await pt.vocabulary.rename_tag(GUILD, "Aquatic Therapy", "ortho", actor_id=MOD)
 
 
 async def test_merge_moves_members_without_duplicates(pt: Services) -> None:
-    await pt.tags.add_member_tag(GUILD, ALICE, "Sports")
-    await pt.tags.add_member_tag(GUILD, ALICE, "Orthopedics")
-    await pt.tags.add_member_tag(GUILD, BOB, "Sports")
-    await pt.tags.add_member_tag(GUILD, CAROL, "Orthopedics")
-    merged = await pt.tags.merge_tags(GUILD, "sports", "ortho", actor_id=MOD)
+    await pt.member_tags.add_member_tag(GUILD, ALICE, "Sports")
+    await pt.member_tags.add_member_tag(GUILD, ALICE, "Orthopedics")
+    await pt.member_tags.add_member_tag(GUILD, BOB, "Sports")
+    await pt.member_tags.add_member_tag(GUILD, CAROL, "Orthopedics")
+    merged = await pt.vocabulary.merge_tags(GUILD, "sports", "ortho", actor_id=MOD)
     assert merged.target.name == "Orthopedics"
     assert merged.members_moved == 1  # Bob; Alice already had it
     for user in (ALICE, BOB, CAROL):
         assert await names(pt, user) == ["Orthopedics"]
     assert await count(pt, member_tags) == 3
-    index = await pt.tags.index(GUILD)
+    index = await pt.vocabulary.index(GUILD)
     assert index.resolve("Sports").name == "Orthopedics"  # the old name is an alias now
     assert index.resolve("sports medicine").name == "Orthopedics"  # so are its aliases
     with pytest.raises(InvalidInput, match="same tag"):
-        await pt.tags.merge_tags(GUILD, "ortho", "Orthopedics", actor_id=MOD)
+        await pt.vocabulary.merge_tags(GUILD, "ortho", "Orthopedics", actor_id=MOD)
 
 
 async def test_remove_tag_asks_first_when_members_hold_it(pt: Services) -> None:
-    await pt.tags.add_member_tag(GUILD, ALICE, "Oncology")
-    usage = await pt.tags.tag_usage(GUILD, "onc")
+    await pt.member_tags.add_member_tag(GUILD, ALICE, "Oncology")
+    usage = await pt.vocabulary.tag_usage(GUILD, "onc")
     assert usage.held
     assert usage.holders_label == "fewer than 3"
     with pytest.raises(Conflict, match="Confirm"):
-        await pt.tags.remove_tag(GUILD, usage.tag.id, actor_id=MOD)
-    await pt.tags.remove_tag(GUILD, usage.tag.id, actor_id=MOD, confirmed=True)
+        await pt.vocabulary.remove_tag(GUILD, usage.tag.id, actor_id=MOD)
+    await pt.vocabulary.remove_tag(GUILD, usage.tag.id, actor_id=MOD, confirmed=True)
     assert await names(pt, ALICE) == []
-    assert all(c.value != "Oncology" for c in await pt.tags.complete(GUILD, "onc"))
-    unheld = await pt.tags.tag_usage(GUILD, "Aquatic")
-    await pt.tags.remove_tag(GUILD, unheld.tag.id, actor_id=MOD)
+    assert all(c.value != "Oncology" for c in await pt.vocabulary.complete(GUILD, "onc"))
+    unheld = await pt.vocabulary.tag_usage(GUILD, "Aquatic")
+    await pt.vocabulary.remove_tag(GUILD, unheld.tag.id, actor_id=MOD)
 
 
 async def test_aliases_can_be_added_and_removed(pt: Services) -> None:
-    await pt.tags.add_alias(GUILD, "Vestibular", "BPPV", actor_id=MOD)
-    assert (await pt.tags.index(GUILD)).resolve("bppv").name == "Vestibular"
+    await pt.vocabulary.add_alias(GUILD, "Vestibular", "BPPV", actor_id=MOD)
+    assert (await pt.vocabulary.index(GUILD)).resolve("bppv").name == "Vestibular"
     with pytest.raises(Conflict, match="already a tag"):
-        await pt.tags.add_alias(GUILD, "Vestibular", "Sports", actor_id=MOD)
-    await pt.tags.remove_alias(GUILD, "bppv", actor_id=MOD)
-    assert (await pt.tags.index(GUILD)).exact("bppv") is None
+        await pt.vocabulary.add_alias(GUILD, "Vestibular", "Sports", actor_id=MOD)
+    await pt.vocabulary.remove_alias(GUILD, "bppv", actor_id=MOD)
+    assert (await pt.vocabulary.index(GUILD)).exact("bppv") is None
     with pytest.raises(NotFound):
-        await pt.tags.remove_alias(GUILD, "Sports", actor_id=MOD)
+        await pt.vocabulary.remove_alias(GUILD, "Sports", actor_id=MOD)
 
 
 # -- picker ---------------------------------------------------------------------------------------
 
 
 async def test_picker_sets_many_in_one_transaction(pt: Services) -> None:
-    sections = await pt.tags.picker(GUILD, ALICE)
+    sections = await pt.member_tags.picker(GUILD, ALICE)
     assert [s.category for s in sections] == [
         "Clinical interest",
         "Practice setting",
@@ -214,41 +218,47 @@ async def test_picker_sets_many_in_one_transaction(pt: Services) -> None:
     ]
     clinical = sections[0]
     offered = [o.tag_id for o in clinical.options]
-    result = await pt.tags.set_member_tags(GUILD, ALICE, offered=offered, chosen=offered[:3])
+    result = await pt.member_tags.set_member_tags(GUILD, ALICE, offered=offered, chosen=offered[:3])
     assert len(result.added) == 3
     assert result.total == 3
     # Deselecting one in the same menu removes only that one; other menus are untouched.
-    await pt.tags.add_member_tag(GUILD, ALICE, "Student")
-    result = await pt.tags.set_member_tags(GUILD, ALICE, offered=offered, chosen=offered[1:3])
+    await pt.member_tags.add_member_tag(GUILD, ALICE, "Student")
+    result = await pt.member_tags.set_member_tags(
+        GUILD, ALICE, offered=offered, chosen=offered[1:3]
+    )
     assert [t.id for t in result.removed] == [offered[0]]
     assert result.total == 3
     assert "Student" in await names(pt, ALICE)
-    refreshed = (await pt.tags.picker(GUILD, ALICE))[0]
+    refreshed = (await pt.member_tags.picker(GUILD, ALICE))[0]
     assert [o.tag_id for o in refreshed.options if o.selected] == offered[1:3]
 
 
 async def test_picker_over_the_limit_changes_nothing(pt: Services) -> None:
-    everything = [o.tag_id for s in await pt.tags.picker(GUILD) for o in s.options]
-    await pt.tags.set_member_tags(GUILD, ALICE, offered=everything[:20], chosen=everything[:20])
+    everything = [o.tag_id for s in await pt.member_tags.picker(GUILD) for o in s.options]
+    await pt.member_tags.set_member_tags(
+        GUILD, ALICE, offered=everything[:20], chosen=everything[:20]
+    )
     with pytest.raises(Conflict, match="that would make 30"):
-        await pt.tags.set_member_tags(
+        await pt.member_tags.set_member_tags(
             GUILD, ALICE, offered=everything[20:30], chosen=everything[20:30]
         )
     assert len(await names(pt, ALICE)) == 20
 
 
 async def test_picker_ignores_foreign_and_unoffered_ids(pt: Services) -> None:
-    foreign = (await pt.tags.add_tag(OTHER, "Elsewhere", actor_id=MOD)).tag.id
-    mine = (await pt.tags.index(GUILD)).resolve("Sports").id
-    result = await pt.tags.set_member_tags(GUILD, ALICE, offered=[foreign, mine], chosen=[foreign])
+    foreign = (await pt.vocabulary.add_tag(OTHER, "Elsewhere", actor_id=MOD)).tag.id
+    mine = (await pt.vocabulary.index(GUILD)).resolve("Sports").id
+    result = await pt.member_tags.set_member_tags(
+        GUILD, ALICE, offered=[foreign, mine], chosen=[foreign]
+    )
     assert result.added == ()
     assert await names(pt, ALICE) == []
 
 
 async def test_picker_pages_big_categories(services: Services) -> None:
     for number in range(30):
-        await services.tags.add_tag(GUILD, f"Topic {number:02}", actor_id=MOD)
-    sections = await services.tags.picker(GUILD)
+        await services.vocabulary.add_tag(GUILD, f"Topic {number:02}", actor_id=MOD)
+    sections = await services.member_tags.picker(GUILD)
     assert [(s.title, len(s.options)) for s in sections] == [
         ("Clinical interest (1/2)", 25),
         ("Clinical interest (2/2)", 5),
@@ -260,9 +270,9 @@ async def test_picker_pages_big_categories(services: Services) -> None:
 
 async def test_list_suppresses_small_counts(pt: Services) -> None:
     for user in (ALICE, BOB, CAROL):
-        await pt.tags.add_member_tag(GUILD, user, "Neurology")
-    await pt.tags.add_member_tag(GUILD, DAN, "Sports")
-    listing = await pt.tags.vocabulary(GUILD, "clinical interest")
+        await pt.member_tags.add_member_tag(GUILD, user, "Neurology")
+    await pt.member_tags.add_member_tag(GUILD, DAN, "Sports")
+    listing = await pt.vocabulary.vocabulary(GUILD, "clinical interest")
     assert [c.category.name for c in listing] == ["Clinical interest"]
     counts = {entry.tag.name: entry for entry in listing[0].tags}
     assert counts["Neurology"].members == 3
@@ -271,42 +281,44 @@ async def test_list_suppresses_small_counts(pt: Services) -> None:
     assert counts["Sports"].label == "fewer than 3"
     assert counts["Oncology"].label == "fewer than 3"
     with pytest.raises(NotFound, match="no category"):
-        await pt.tags.vocabulary(GUILD, "Hobbies")
+        await pt.vocabulary.vocabulary(GUILD, "Hobbies")
 
 
 # -- autocomplete --------------------------------------------------------------------------------
 
 
 async def test_autocomplete_uses_names_and_aliases_and_sees_writes(pt: Services) -> None:
-    assert (await pt.tags.complete(GUILD, "ortho"))[0].value == "Orthopedics"
-    assert (await pt.tags.complete(GUILD, "peds"))[0].value == "Pediatrics"
-    assert len(await pt.tags.complete(GUILD, "")) == 25
-    await pt.tags.add_tag(GUILD, "Orthotics", actor_id=MOD)  # invalidates the cached index
-    assert "Orthotics" in [c.value for c in await pt.tags.complete(GUILD, "orthot")]
-    assert await pt.tags.complete(OTHER, "ortho") == []
+    assert (await pt.vocabulary.complete(GUILD, "ortho"))[0].value == "Orthopedics"
+    assert (await pt.vocabulary.complete(GUILD, "peds"))[0].value == "Pediatrics"
+    assert len(await pt.vocabulary.complete(GUILD, "")) == 25
+    await pt.vocabulary.add_tag(GUILD, "Orthotics", actor_id=MOD)  # invalidates the cached index
+    assert "Orthotics" in [c.value for c in await pt.vocabulary.complete(GUILD, "orthot")]
+    assert await pt.vocabulary.complete(OTHER, "ortho") == []
 
 
 # -- suggestions -----------------------------------------------------------------------------
 
 
 async def outbox_rows(services: Services) -> list[dict[str, object]]:
-    async with services.db.read() as conn:
-        return [dict(r._mapping) for r in await conn.execute(select(outbox))]
+    async with services.db.read() as uow:
+        return [dict(r._mapping) for r in await uow.conn.execute(select(outbox))]
 
 
 async def test_suggest_then_approve_enqueues_exactly_one_dm(pt: Services, clock: FakeClock) -> None:
-    suggestion = await pt.tags.suggest(GUILD, ALICE, "Telehealth", "Practice setting")
-    assert [s.id for s in await pt.tags.pending_suggestions(GUILD)] == [suggestion.id]
+    suggestion = await pt.suggestions.suggest(GUILD, ALICE, "Telehealth", "Practice setting")
+    assert [s.id for s in await pt.suggestions.pending_suggestions(GUILD)] == [suggestion.id]
     with pytest.raises(Conflict, match="already been suggested"):
-        await pt.tags.suggest(GUILD, BOB, "telehealth")
+        await pt.suggestions.suggest(GUILD, BOB, "telehealth")
     with pytest.raises(Conflict, match="already exists"):
-        await pt.tags.suggest(GUILD, BOB, "ortho")
-    decision = await pt.tags.approve_suggestion(
+        await pt.suggestions.suggest(GUILD, BOB, "ortho")
+    decision = await pt.suggestions.approve_suggestion(
         GUILD, suggestion.id, actor_id=MOD, guild_name=GUILD_NAME
     )
     assert decision.tag is not None
     assert decision.tag.category == "Practice setting"
-    assert (await pt.tags.add_member_tag(GUILD, ALICE, "telehealth")).tag.name == "Telehealth"
+    assert (
+        await pt.member_tags.add_member_tag(GUILD, ALICE, "telehealth")
+    ).tag.name == "Telehealth"
     rows = await outbox_rows(pt)
     assert len(rows) == 1
     row = rows[0]
@@ -318,26 +330,30 @@ async def test_suggest_then_approve_enqueues_exactly_one_dm(pt: Services, clock:
     assert "Telehealth" in content
     assert "approved in **Ortho SIG**" in content
     with pytest.raises(Conflict, match="already approved"):
-        await pt.tags.approve_suggestion(GUILD, suggestion.id, actor_id=MOD, guild_name=GUILD_NAME)
+        await pt.suggestions.approve_suggestion(
+            GUILD, suggestion.id, actor_id=MOD, guild_name=GUILD_NAME
+        )
     with pytest.raises(Conflict, match="already approved"):
-        await pt.tags.reject_suggestion(GUILD, suggestion.id, actor_id=MOD, guild_name=GUILD_NAME)
+        await pt.suggestions.reject_suggestion(
+            GUILD, suggestion.id, actor_id=MOD, guild_name=GUILD_NAME
+        )
     assert len(await outbox_rows(pt)) == 1
-    assert await pt.tags.pending_suggestions(GUILD) == []
+    assert await pt.suggestions.pending_suggestions(GUILD) == []
 
 
 async def test_approve_as_alias_and_reject(pt: Services) -> None:
-    alias = await pt.tags.suggest(GUILD, ALICE, "Concussion")
-    rejected = await pt.tags.suggest(GUILD, BOB, "Memes")
-    decision = await pt.tags.approve_suggestion(
+    alias = await pt.suggestions.suggest(GUILD, ALICE, "Concussion")
+    rejected = await pt.suggestions.suggest(GUILD, BOB, "Memes")
+    decision = await pt.suggestions.approve_suggestion(
         GUILD, alias.id, actor_id=MOD, guild_name=GUILD_NAME, alias_of="neuro"
     )
     assert decision.as_alias
     assert decision.tag is not None
     assert decision.tag.name == "Neurology"
-    assert (await pt.tags.index(GUILD)).resolve("concussion").name == "Neurology"
-    await pt.tags.reject_suggestion(GUILD, rejected.id, actor_id=MOD, guild_name=GUILD_NAME)
+    assert (await pt.vocabulary.index(GUILD)).resolve("concussion").name == "Neurology"
+    await pt.suggestions.reject_suggestion(GUILD, rejected.id, actor_id=MOD, guild_name=GUILD_NAME)
     with pytest.raises(UnknownTag):
-        await pt.tags.add_member_tag(GUILD, BOB, "Memes")
+        await pt.member_tags.add_member_tag(GUILD, BOB, "Memes")
     messages = {
         row["recipient"]: json.loads(str(row["payload"]))["message"]["content"]
         for row in await outbox_rows(pt)
@@ -349,21 +365,25 @@ async def test_approve_as_alias_and_reject(pt: Services) -> None:
 
 async def test_suggestions_are_rate_limited_and_per_server(pt: Services) -> None:
     for number in range(5):
-        await pt.tags.suggest(GUILD, ALICE, f"Idea {number}")
+        await pt.suggestions.suggest(GUILD, ALICE, f"Idea {number}")
     with pytest.raises(Conflict, match="5 suggestions waiting"):
-        await pt.tags.suggest(GUILD, ALICE, "Idea 6")
-    assert await pt.tags.pending_suggestions(OTHER) == []
-    first = (await pt.tags.pending_suggestions(GUILD))[0]
+        await pt.suggestions.suggest(GUILD, ALICE, "Idea 6")
+    assert await pt.suggestions.pending_suggestions(OTHER) == []
+    first = (await pt.suggestions.pending_suggestions(GUILD))[0]
     with pytest.raises(NotFound):
-        await pt.tags.approve_suggestion(OTHER, first.id, actor_id=MOD, guild_name=GUILD_NAME)
+        await pt.suggestions.approve_suggestion(
+            OTHER, first.id, actor_id=MOD, guild_name=GUILD_NAME
+        )
 
 
 async def test_moderator_actions_reach_the_moderation_log(pt: Services) -> None:
     await pt.settings.set_channel(GUILD, "moderation-log", 555, actor_id=MOD)
     before = len(await outbox_rows(pt))
-    suggestion = await pt.tags.suggest(GUILD, ALICE, "Telehealth")
-    await pt.tags.approve_suggestion(GUILD, suggestion.id, actor_id=MOD, guild_name=GUILD_NAME)
-    await pt.tags.add_tag(GUILD, "Dry Needling", actor_id=MOD)
+    suggestion = await pt.suggestions.suggest(GUILD, ALICE, "Telehealth")
+    await pt.suggestions.approve_suggestion(
+        GUILD, suggestion.id, actor_id=MOD, guild_name=GUILD_NAME
+    )
+    await pt.vocabulary.add_tag(GUILD, "Dry Needling", actor_id=MOD)
     rows = (await outbox_rows(pt))[before:]
     recipients = sorted(str(r["recipient"]) for r in rows)
     assert recipients == ["channel:555", "channel:555", f"user:{ALICE}"]

@@ -35,10 +35,10 @@ async def test_migrate_twice_is_harmless(database: Database) -> None:
 
 @pytest.mark.usefixtures("sqlite_only")
 async def test_pragmas_in_effect(database: Database) -> None:
-    async with database.read() as conn:
+    async with database.read() as uow:
 
         async def pragma(name: str) -> object:
-            return (await conn.exec_driver_sql(f"PRAGMA {name}")).scalar()
+            return (await uow.conn.exec_driver_sql(f"PRAGMA {name}")).scalar()
 
         assert await pragma("journal_mode") == "wal"
         assert await pragma("foreign_keys") == 1
@@ -49,8 +49,8 @@ async def test_pragmas_in_effect(database: Database) -> None:
 async def test_write_rolls_back_on_error(database: Database) -> None:
     now = datetime.now(UTC)
     try:
-        async with database.transaction() as conn:
-            await conn.execute(
+        async with database.transaction() as uow:
+            await uow.conn.execute(
                 guild_channels.insert().values(
                     guild_id=1, purpose="introductions", channel_id=2, updated_at=now
                 )
@@ -58,8 +58,8 @@ async def test_write_rolls_back_on_error(database: Database) -> None:
             raise RuntimeError("boom")
     except RuntimeError:
         pass
-    async with database.read() as conn:
-        assert (await conn.execute(guild_channels.select())).all() == []
+    async with database.read() as uow:
+        assert (await uow.conn.execute(guild_channels.select())).all() == []
 
 
 @pytest.mark.usefixtures("sqlite_only")
@@ -100,8 +100,8 @@ async def test_backup_is_consistent_while_writes_continue(
 
     async def write_one() -> None:
         nonlocal written
-        async with database.transaction() as conn:
-            await conn.execute(
+        async with database.transaction() as uow:
+            await uow.conn.execute(
                 guild_channels.insert().values(
                     guild_id=written,
                     purpose="introductions",

@@ -7,31 +7,30 @@ from datetime import timedelta
 from bot.clock import FakeClock
 from bot.domain.delivery import Delivery, DeliveryState, FailureReason
 from bot.storage.database import Database
-from bot.storage.repositories.outbox import OutboxRepository
 
 
 async def enqueue(db: Database, clock: FakeClock, *deliveries: Delivery) -> list[bool]:
-    async with db.transaction() as conn:
-        repo = OutboxRepository(conn)
+    async with db.transaction() as uow:
+        repo = uow.outbox
         return [await repo.enqueue(d, now=clock.now()) for d in deliveries]
 
 
 async def test_enqueue_is_idempotent(database: Database, clock: FakeClock) -> None:
     first = Delivery.dm("welcome:1", 1, {"content": "hi"})
     assert await enqueue(database, clock, first, first) == [True, False]
-    async with database.read() as conn:
-        assert (await OutboxRepository(conn).counts()) == {"queued": 1}
+    async with database.read() as uow:
+        assert (await uow.outbox.counts()) == {"queued": 1}
 
 
 async def test_enqueue_rolls_back_with_the_feature(database: Database, clock: FakeClock) -> None:
     try:
-        async with database.transaction() as conn:
-            await OutboxRepository(conn).enqueue(Delivery.dm("k", 1, {}), now=clock.now())
+        async with database.transaction() as uow:
+            await uow.outbox.enqueue(Delivery.dm("k", 1, {}), now=clock.now())
             raise RuntimeError("the feature's own write failed")
     except RuntimeError:
         pass
-    async with database.read() as conn:
-        assert await OutboxRepository(conn).get("k") is None
+    async with database.read() as uow:
+        assert await uow.outbox.get("k") is None
 
 
 async def test_one_item_per_lane_in_order(database: Database, clock: FakeClock) -> None:
@@ -42,8 +41,8 @@ async def test_one_item_per_lane_in_order(database: Database, clock: FakeClock) 
         Delivery.dm("a2", 1, {"content": "2"}),
         Delivery.post("b1", 9, {"content": "x"}),
     )
-    async with database.transaction() as conn:
-        repo = OutboxRepository(conn)
+    async with database.transaction() as uow:
+        repo = uow.outbox
         due = await repo.due(now=clock.now(), limit=10, exclude_dms=False)
         assert [item.key for item in due] == ["a1", "b1"]
         assert await repo.mark_sending(due[0].id, now=clock.now())
@@ -58,16 +57,16 @@ async def test_one_item_per_lane_in_order(database: Database, clock: FakeClock) 
 
 async def test_retry_later_and_recovery(database: Database, clock: FakeClock) -> None:
     await enqueue(database, clock, Delivery.dm("k1", 1, {}), Delivery.dm("k2", 2, {}))
-    async with database.transaction() as conn:
-        repo = OutboxRepository(conn)
+    async with database.transaction() as uow:
+        repo = uow.outbox
         one, two = await repo.due(now=clock.now(), limit=10, exclude_dms=False)
         await repo.mark_sending(one.id, now=clock.now())
         await repo.mark_sending(two.id, now=clock.now())
         await repo.retry_later(
             one.id, not_before=clock.now() + timedelta(seconds=30), now=clock.now()
         )
-    async with database.transaction() as conn:
-        repo = OutboxRepository(conn)
+    async with database.transaction() as uow:
+        repo = uow.outbox
         assert [i.key for i in await repo.due(now=clock.now(), limit=10, exclude_dms=False)] == []
         assert await repo.requeue_interrupted(now=clock.now()) == 1  # k2 was left "sending"
         due_now = await repo.due(now=clock.now(), limit=10, exclude_dms=False)
@@ -82,8 +81,8 @@ async def test_retry_later_and_recovery(database: Database, clock: FakeClock) ->
 
 async def test_cancel_only_touches_queued(database: Database, clock: FakeClock) -> None:
     await enqueue(database, clock, Delivery.dm("q", 1, {}), Delivery.dm("s", 2, {}))
-    async with database.transaction() as conn:
-        repo = OutboxRepository(conn)
+    async with database.transaction() as uow:
+        repo = uow.outbox
         sending = await repo.get("s")
         assert sending is not None
         await repo.mark_sending(sending.id, now=clock.now())
@@ -94,13 +93,13 @@ async def test_cancel_only_touches_queued(database: Database, clock: FakeClock) 
 
 async def test_dm_status_and_flags(database: Database, clock: FakeClock) -> None:
     until = clock.now() + timedelta(days=7)
-    async with database.transaction() as conn:
-        repo = OutboxRepository(conn)
+    async with database.transaction() as uow:
+        repo = uow.outbox
         assert await repo.dms_closed_until(5) is None
         await repo.set_dms_closed(5, until, now=clock.now())
         await repo.set_flag("dms_stopped", value="x", until=until, now=clock.now())
-    async with database.read() as conn:
-        repo = OutboxRepository(conn)
+    async with database.read() as uow:
+        repo = uow.outbox
         assert await repo.dms_closed_until(5) == until
         assert await repo.flag("dms_stopped") == ("x", until)
         assert await repo.flag("nothing") is None
@@ -122,8 +121,8 @@ async def test_export_and_delete_a_members_rows(database: Database, clock: FakeC
         Delivery.dm("elsewhere", maria, {"content": "other server"}, guild_id=other_guild),
         Delivery.dm("to-sam", sam, {"content": "Hi Sam"}, guild_id=guild),
     )
-    async with database.transaction() as conn:
-        repo = OutboxRepository(conn)
+    async with database.transaction() as uow:
+        repo = uow.outbox
         await repo.set_dms_closed(maria, clock.now() + timedelta(days=1), now=clock.now())
         exported = await repo.export_member(guild, maria)
         assert [m["content"]["content"] for m in exported["messages_from_the_bot"]] == [

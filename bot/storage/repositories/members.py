@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Table, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.schema.members import members
+from bot.storage.sql import insert_ignore
 from bot.storage.types import as_utc
-
-
-async def insert_ignore(
-    conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], keys: list[str]
-) -> int:
-    """Insert ``rows``, skipping any that clash on ``keys``; the number actually inserted."""
-    if not rows:
-        return 0
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=keys)
-    return int((await conn.execute(statement)).rowcount)
 
 
 @dataclass(frozen=True)
@@ -35,6 +25,8 @@ class MemberRecord:
 
 
 class MembersRepository:
+    member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {"members": ("user_id",)}
+
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -13,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.delivery import Delivery, DeliveryKind, DeliveryState, FailureReason
 from bot.storage.schema.outbox import delivery_flags, dm_status, outbox
+from bot.storage.sql import upsert
 from bot.storage.types import as_utc
-from bot.storage.upsert import upsert
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class OutboxItem:
 
 
 class OutboxRepository:
+    member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "outbox": ("recipient", "subject_user_id"),
+        "dm_status": ("user_id",),
+    }
+
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.profiles import Profile
 from bot.storage.schema.members import member_profiles
+from bot.storage.sql import upsert
 from bot.storage.types import as_utc
-from bot.storage.upsert import upsert
 
 
 class ProfileRepository:
+    member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {"member_profiles": ("user_id",)}
+
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 

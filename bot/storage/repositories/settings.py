@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, fields
 from datetime import datetime
+from typing import Any, ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.settings import ChannelPurpose, GuildDefaults, GuildSettings
 from bot.storage.schema.settings import guild_channels, guild_settings
-from bot.storage.upsert import upsert
+from bot.storage.sql import upsert
 
 _DEFAULT_FIELDS = [f.name for f in fields(GuildDefaults)]
 
 
 class GuildSettingsRepository:
+    member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "guild_settings": ("updated_by",),
+        "guild_channels": ("updated_by",),
+    }
+
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
@@ -77,10 +84,36 @@ class GuildSettingsRepository:
         )
         return [(int(g), int(c)) for g, c in rows.all()]
 
-    async def clear_channel(self, guild_id: int, purpose: ChannelPurpose) -> bool:
-        result = await self.conn.execute(
-            guild_channels.delete().where(
-                guild_channels.c.guild_id == guild_id, guild_channels.c.purpose == purpose.value
+    # -- privacy: moderators who changed settings ----------------------------------------------
+
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        changed: list[str] = []
+        if await self._changed_defaults(guild_id, user_id):
+            changed.append("defaults")
+        rows = await self.conn.execute(
+            select(guild_channels.c.purpose).where(
+                guild_channels.c.guild_id == guild_id, guild_channels.c.updated_by == user_id
             )
         )
-        return bool(result.rowcount)
+        changed += [f"{purpose} channel" for purpose in rows.scalars()]
+        return {"settings_last_changed_by_you": changed} if changed else {}
+
+    async def delete_member(self, guild_id: int, user_id: int) -> int:
+        """Settings stay (the server uses them); who last changed them is forgotten."""
+        forgotten = 0
+        for table in (guild_settings, guild_channels):
+            result = await self.conn.execute(
+                update(table)
+                .where(table.c.guild_id == guild_id, table.c.updated_by == user_id)
+                .values(updated_by=None)
+            )
+            forgotten += int(result.rowcount)
+        return forgotten
+
+    async def _changed_defaults(self, guild_id: int, user_id: int) -> bool:
+        found = await self.conn.execute(
+            select(guild_settings.c.guild_id).where(
+                guild_settings.c.guild_id == guild_id, guild_settings.c.updated_by == user_id
+            )
+        )
+        return found.first() is not None

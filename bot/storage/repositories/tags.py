@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.tags import Alias, Category, Suggestion, SuggestionState, Tag
-from bot.storage.repositories.members import insert_ignore
 from bot.storage.schema.tags import (
     member_tags,
     tag_aliases,
@@ -17,6 +17,7 @@ from bot.storage.schema.tags import (
     tag_suggestions,
     tags,
 )
+from bot.storage.sql import insert_ignore
 from bot.storage.types import as_utc
 
 _TAG_COLUMNS = (tags.c.id, tags.c.name, tags.c.category_id, tag_categories.c.name.label("category"))
@@ -28,6 +29,8 @@ def _tag(row: Any) -> Tag:
 
 class TagVocabularyRepository:
     """Categories, tags and aliases of one server."""
+
+    member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {"tags": ("created_by",)}
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -221,6 +224,8 @@ class TagVocabularyRepository:
 class MemberTagsRepository:
     """Which tags each member holds in each server."""
 
+    member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {"member_tags": ("user_id",)}
+
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
@@ -306,6 +311,10 @@ class MemberTagsRepository:
 
 class TagSuggestionsRepository:
     """Members' proposed tags and the moderators' decisions."""
+
+    member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "tag_suggestions": ("user_id", "decided_by")
+    }
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn

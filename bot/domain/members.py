@@ -1,0 +1,38 @@
+"""What the member directory tells its subscribers (in-memory indexes) after a commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TagsChanged:
+    """A member's own tags changed (added, removed or set through the picker)."""
+
+    guild_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class DiscoverabilityChanged:
+    guild_id: int
+    user_id: int
+    discoverable: bool
+
+
+@dataclass(frozen=True)
+class MemberDeleted:
+    """Everything about the member in this server was deleted."""
+
+    guild_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class VocabularyChanged:
+    """Tags were added, renamed, merged or removed: members may have lost or gained tags."""
+
+    guild_id: int
+
+
+MemberEvent = TagsChanged | DiscoverabilityChanged | MemberDeleted | VocabularyChanged

@@ -1,0 +1,59 @@
+"""The member-data contract: every repository that stores anything about a member says so.
+
+A repository that keeps a member's id in any column implements :class:`MemberData`: it names
+the tables and columns it covers and can export and delete what they hold about one member in
+one server. The unit of work lists those repositories, ``PrivacyService`` walks the list, and an
+architecture test scans the migrated schema so that a new table holding a member id that no
+repository declares fails CI.
+
+Which columns can hold a member's id (:func:`holds_member_id`): ``user_id``, any name ending in
+``_user_id`` or ``_by`` (who did something: ``created_by``, ``decided_by``, ``updated_by``), the
+names of the roles a member plays in a record (:data:`MEMBER_ROLE_COLUMNS`, such as
+``requester_id`` or ``mentor_id``), and the outbox's ``recipient`` ("user:ID" for a DM). A new
+role name joins that set when its table is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+MEMBER_ROLE_COLUMNS = frozenset(
+    {
+        "actor_id",
+        "author_id",
+        "blocked_id",
+        "blocker_id",
+        "member_id",
+        "mentee_id",
+        "mentor_id",
+        "owner_id",
+        "recipient",
+        "recipient_id",
+        "reporter_id",
+        "requester_id",
+        "target_id",
+    }
+)
+
+
+def holds_member_id(column: str) -> bool:
+    """True when a column of this name can hold a member's (Discord user's) id."""
+    name = column.lower()
+    return name == "user_id" or name.endswith(("_user_id", "_by")) or name in MEMBER_ROLE_COLUMNS
+
+
+@runtime_checkable
+class MemberData(Protocol):
+    """A repository holding data about members: what it covers, export and delete."""
+
+    # table name → the columns of that table that hold a member's id
+    member_columns: ClassVar[Mapping[str, tuple[str, ...]]]
+
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        """Everything stored about the member in this server, as JSON-ready data."""
+        ...
+
+    async def delete_member(self, guild_id: int, user_id: int) -> int:
+        """Delete (or anonymise) what is stored about the member here; rows affected."""
+        ...
