@@ -11,15 +11,13 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.member_data import MemberData
+from bot.storage.repositories.member_tags import MemberTagsRepository
 from bot.storage.repositories.members import MembersRepository
 from bot.storage.repositories.outbox import OutboxRepository
 from bot.storage.repositories.profiles import ProfileRepository
 from bot.storage.repositories.settings import GuildSettingsRepository
-from bot.storage.repositories.tags import (
-    MemberTagsRepository,
-    TagSuggestionsRepository,
-    TagVocabularyRepository,
-)
+from bot.storage.repositories.suggestions import TagSuggestionsRepository
+from bot.storage.repositories.tags import TagVocabularyRepository
 
 
 class UnitOfWork:

@@ -14,7 +14,7 @@ MOD, ALICE, BOB, STRANGER = 7, 100, 200, 999
 
 async def make_discoverable(services: Services, guild: int, user: int, value: bool) -> None:
     async with services.db.transaction() as uow:
-        await uow.members.set_discoverable(guild, user, value, now=services.clock.now())
+        await services.directory.set_discoverable(uow, guild, user, value)
 
 
 async def test_edit_cleans_and_prefills(services: Services) -> None:

@@ -1,4 +1,4 @@
-"""The tag vocabulary, members' tags and the suggestion queue. Names arrive already cleaned."""
+"""The tag vocabulary: categories, tags and aliases. Names arrive already cleaned."""
 
 from __future__ import annotations
 
@@ -6,19 +6,17 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.tags import Alias, Category, Suggestion, SuggestionState, Tag
+from bot.domain.tags import Alias, Category, Tag
 from bot.storage.schema.tags import (
     member_tags,
     tag_aliases,
     tag_categories,
-    tag_suggestions,
     tags,
 )
 from bot.storage.sql import insert_ignore
-from bot.storage.types import as_utc
 
 _TAG_COLUMNS = (tags.c.id, tags.c.name, tags.c.category_id, tag_categories.c.name.label("category"))
 
@@ -217,248 +215,5 @@ class TagVocabularyRepository:
             update(tags)
             .where(tags.c.guild_id == guild_id, tags.c.created_by == user_id)
             .values(created_by=None)
-        )
-        return int(result.rowcount)
-
-
-class MemberTagsRepository:
-    """Which tags each member holds in each server."""
-
-    member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {"member_tags": ("user_id",)}
-
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
-    async def tag_ids(self, guild_id: int, user_id: int) -> set[int]:
-        rows = await self.conn.execute(
-            select(member_tags.c.tag_id).where(
-                member_tags.c.guild_id == guild_id, member_tags.c.user_id == user_id
-            )
-        )
-        return {int(tag_id) for tag_id in rows.scalars()}
-
-    async def add(self, guild_id: int, user_id: int, tag_ids: set[int], *, now: datetime) -> int:
-        rows = [
-            {"guild_id": guild_id, "user_id": user_id, "tag_id": tag_id, "added_at": now}
-            for tag_id in sorted(tag_ids)
-        ]
-        return await insert_ignore(self.conn, member_tags, rows, ["guild_id", "user_id", "tag_id"])
-
-    async def remove(self, guild_id: int, user_id: int, tag_ids: set[int]) -> int:
-        if not tag_ids:
-            return 0
-        result = await self.conn.execute(
-            delete(member_tags).where(
-                member_tags.c.guild_id == guild_id,
-                member_tags.c.user_id == user_id,
-                member_tags.c.tag_id.in_(tag_ids),
-            )
-        )
-        return int(result.rowcount)
-
-    async def merge(self, source_id: int, target_id: int) -> int:
-        """Give ``target`` to every holder of ``source`` who lacks it, then drop ``source``.
-
-        Returns how many members gained ``target``; nobody ends up with a duplicate.
-        """
-        target = member_tags.alias("target")
-        lacking = select(
-            member_tags.c.guild_id, member_tags.c.user_id, member_tags.c.added_at
-        ).where(
-            member_tags.c.tag_id == source_id,
-            ~select(target.c.user_id)
-            .where(
-                and_(
-                    target.c.tag_id == target_id,
-                    target.c.guild_id == member_tags.c.guild_id,
-                    target.c.user_id == member_tags.c.user_id,
-                )
-            )
-            .exists(),
-        )
-        rows = [dict(r._mapping) for r in await self.conn.execute(lacking)]
-        if rows:
-            await self.conn.execute(
-                insert(member_tags), [{**row, "tag_id": target_id} for row in rows]
-            )
-        await self.conn.execute(delete(member_tags).where(member_tags.c.tag_id == source_id))
-        return len(rows)
-
-    # -- privacy --------------------------------------------------------------------------------
-
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        rows = await self.conn.execute(
-            select(tags.c.name, tag_categories.c.name.label("category"), member_tags.c.added_at)
-            .join(tags, tags.c.id == member_tags.c.tag_id)
-            .join(tag_categories, tag_categories.c.id == tags.c.category_id)
-            .where(member_tags.c.guild_id == guild_id, member_tags.c.user_id == user_id)
-            .order_by(tag_categories.c.position, tags.c.key)
-        )
-        found = [
-            {"tag": r.name, "category": r.category, "added_at": as_utc(r.added_at).isoformat()}
-            for r in rows
-        ]
-        return {"tags": found} if found else {}
-
-    async def delete_member(self, guild_id: int, user_id: int) -> int:
-        result = await self.conn.execute(
-            delete(member_tags).where(
-                member_tags.c.guild_id == guild_id, member_tags.c.user_id == user_id
-            )
-        )
-        return int(result.rowcount)
-
-
-class TagSuggestionsRepository:
-    """Members' proposed tags and the moderators' decisions."""
-
-    member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "tag_suggestions": ("user_id", "decided_by")
-    }
-
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
-    def _query(self) -> Any:
-        return select(tag_suggestions, tag_categories.c.name.label("category")).outerjoin(
-            tag_categories, tag_categories.c.id == tag_suggestions.c.category_id
-        )
-
-    @staticmethod
-    def _suggestion(row: Any) -> Suggestion:
-        return Suggestion(
-            id=row.id,
-            guild_id=row.guild_id,
-            user_id=row.user_id,
-            name=row.name,
-            category_id=row.category_id,
-            category=row.category,
-            state=SuggestionState(row.state),
-            created_at=as_utc(row.created_at),
-            tag_id=row.tag_id,
-        )
-
-    async def add(
-        self,
-        guild_id: int,
-        user_id: int,
-        name: str,
-        key: str,
-        category_id: int | None,
-        *,
-        now: datetime,
-    ) -> int:
-        result = await self.conn.execute(
-            insert(tag_suggestions).values(
-                guild_id=guild_id,
-                user_id=user_id,
-                name=name,
-                key=key,
-                category_id=category_id,
-                state=SuggestionState.PENDING.value,
-                created_at=now,
-            )
-        )
-        return int(result.inserted_primary_key[0])  # type: ignore[index]
-
-    async def get(self, guild_id: int, suggestion_id: int) -> Suggestion | None:
-        row = (
-            await self.conn.execute(
-                self._query().where(
-                    tag_suggestions.c.guild_id == guild_id, tag_suggestions.c.id == suggestion_id
-                )
-            )
-        ).first()
-        return self._suggestion(row) if row else None
-
-    async def pending(self, guild_id: int, *, limit: int) -> list[Suggestion]:
-        rows = await self.conn.execute(
-            self._query()
-            .where(
-                tag_suggestions.c.guild_id == guild_id,
-                tag_suggestions.c.state == SuggestionState.PENDING.value,
-            )
-            .order_by(tag_suggestions.c.id)
-            .limit(limit)
-        )
-        return [self._suggestion(r) for r in rows]
-
-    async def pending_with_key(self, guild_id: int, key: str) -> Suggestion | None:
-        row = (
-            await self.conn.execute(
-                self._query().where(
-                    tag_suggestions.c.guild_id == guild_id,
-                    tag_suggestions.c.key == key,
-                    tag_suggestions.c.state == SuggestionState.PENDING.value,
-                )
-            )
-        ).first()
-        return self._suggestion(row) if row else None
-
-    async def pending_count_by(self, guild_id: int, user_id: int) -> int:
-        return int(
-            (
-                await self.conn.execute(
-                    select(func.count())
-                    .select_from(tag_suggestions)
-                    .where(
-                        tag_suggestions.c.guild_id == guild_id,
-                        tag_suggestions.c.user_id == user_id,
-                        tag_suggestions.c.state == SuggestionState.PENDING.value,
-                    )
-                )
-            ).scalar_one()
-        )
-
-    async def decide(
-        self,
-        suggestion_id: int,
-        state: SuggestionState,
-        *,
-        by: int,
-        now: datetime,
-        tag_id: int | None,
-    ) -> bool:
-        """pending → approved/rejected, atomically; False if someone decided first."""
-        result = await self.conn.execute(
-            update(tag_suggestions)
-            .where(
-                tag_suggestions.c.id == suggestion_id,
-                tag_suggestions.c.state == SuggestionState.PENDING.value,
-            )
-            .values(state=state.value, decided_by=by, decided_at=now, tag_id=tag_id)
-        )
-        return bool(result.rowcount)
-
-    # -- privacy --------------------------------------------------------------------------------
-
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        rows = await self.conn.execute(
-            select(tag_suggestions)
-            .where(tag_suggestions.c.guild_id == guild_id, tag_suggestions.c.user_id == user_id)
-            .order_by(tag_suggestions.c.id)
-        )
-        found = [
-            {
-                "name": r.name,
-                "state": r.state,
-                "suggested_at": as_utc(r.created_at).isoformat(),
-                "decided_at": as_utc(r.decided_at).isoformat() if r.decided_at else None,
-            }
-            for r in rows
-        ]
-        return {"tag_suggestions": found} if found else {}
-
-    async def delete_member(self, guild_id: int, user_id: int) -> int:
-        """Deletes the member's suggestions and forgets which ones they decided as a moderator."""
-        result = await self.conn.execute(
-            delete(tag_suggestions).where(
-                tag_suggestions.c.guild_id == guild_id, tag_suggestions.c.user_id == user_id
-            )
-        )
-        await self.conn.execute(
-            update(tag_suggestions)
-            .where(tag_suggestions.c.guild_id == guild_id, tag_suggestions.c.decided_by == user_id)
-            .values(decided_by=None)
         )
         return int(result.rowcount)

@@ -1,0 +1,106 @@
+"""Which tags each member holds in each server."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import and_, delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.storage.schema.tags import (
+    member_tags,
+    tag_categories,
+    tags,
+)
+from bot.storage.sql import insert_ignore
+from bot.storage.types import as_utc
+
+
+class MemberTagsRepository:
+    """Which tags each member holds in each server."""
+
+    member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {"member_tags": ("user_id",)}
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def tag_ids(self, guild_id: int, user_id: int) -> set[int]:
+        rows = await self.conn.execute(
+            select(member_tags.c.tag_id).where(
+                member_tags.c.guild_id == guild_id, member_tags.c.user_id == user_id
+            )
+        )
+        return {int(tag_id) for tag_id in rows.scalars()}
+
+    async def add(self, guild_id: int, user_id: int, tag_ids: set[int], *, now: datetime) -> int:
+        rows = [
+            {"guild_id": guild_id, "user_id": user_id, "tag_id": tag_id, "added_at": now}
+            for tag_id in sorted(tag_ids)
+        ]
+        return await insert_ignore(self.conn, member_tags, rows, ["guild_id", "user_id", "tag_id"])
+
+    async def remove(self, guild_id: int, user_id: int, tag_ids: set[int]) -> int:
+        if not tag_ids:
+            return 0
+        result = await self.conn.execute(
+            delete(member_tags).where(
+                member_tags.c.guild_id == guild_id,
+                member_tags.c.user_id == user_id,
+                member_tags.c.tag_id.in_(tag_ids),
+            )
+        )
+        return int(result.rowcount)
+
+    async def merge(self, source_id: int, target_id: int) -> int:
+        """Give ``target`` to every holder of ``source`` who lacks it, then drop ``source``.
+
+        Returns how many members gained ``target``; nobody ends up with a duplicate.
+        """
+        target = member_tags.alias("target")
+        lacking = select(
+            member_tags.c.guild_id, member_tags.c.user_id, member_tags.c.added_at
+        ).where(
+            member_tags.c.tag_id == source_id,
+            ~select(target.c.user_id)
+            .where(
+                and_(
+                    target.c.tag_id == target_id,
+                    target.c.guild_id == member_tags.c.guild_id,
+                    target.c.user_id == member_tags.c.user_id,
+                )
+            )
+            .exists(),
+        )
+        rows = [dict(r._mapping) for r in await self.conn.execute(lacking)]
+        if rows:
+            await self.conn.execute(
+                insert(member_tags), [{**row, "tag_id": target_id} for row in rows]
+            )
+        await self.conn.execute(delete(member_tags).where(member_tags.c.tag_id == source_id))
+        return len(rows)
+
+    # -- privacy --------------------------------------------------------------------------------
+
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        rows = await self.conn.execute(
+            select(tags.c.name, tag_categories.c.name.label("category"), member_tags.c.added_at)
+            .join(tags, tags.c.id == member_tags.c.tag_id)
+            .join(tag_categories, tag_categories.c.id == tags.c.category_id)
+            .where(member_tags.c.guild_id == guild_id, member_tags.c.user_id == user_id)
+            .order_by(tag_categories.c.position, tags.c.key)
+        )
+        found = [
+            {"tag": r.name, "category": r.category, "added_at": as_utc(r.added_at).isoformat()}
+            for r in rows
+        ]
+        return {"tags": found} if found else {}
+
+    async def delete_member(self, guild_id: int, user_id: int) -> int:
+        result = await self.conn.execute(
+            delete(member_tags).where(
+                member_tags.c.guild_id == guild_id, member_tags.c.user_id == user_id
+            )
+        )
+        return int(result.rowcount)
