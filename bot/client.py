@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.delivery.bucket import TokenBucket
 from bot.delivery.sender import OutboxSender, SenderConfig
 from bot.delivery.transport import DiscordTransport
+from bot.jobs import register_jobs
 from bot.responding import respond
 from bot.scheduling import Scheduler
 from bot.services import Services
@@ -84,6 +85,7 @@ class SigBot(commands.Bot):
         await self.services.db.migrate()
         for name in self.extension_names:
             await self.load_extension(name)
+        register_jobs(self.scheduler, self.services)
         await self.scheduler.start()
         await self.start_delivery()
         if self.dev_guild_id is not None:

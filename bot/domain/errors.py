@@ -19,9 +19,5 @@ class NotFound(DomainError):
     """The thing the user named does not exist (in this server)."""
 
 
-class NotAllowed(DomainError):
-    """The user may not do this (permissions, consent, budgets)."""
-
-
 class Conflict(DomainError):
     """The action clashes with the current state (already done, limit reached)."""

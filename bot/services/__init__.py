@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.services.delivery import OutcomeRouter
+from bot.services.housekeeping import HousekeepingService
 from bot.services.members import MemberDirectory
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
@@ -33,6 +34,7 @@ class Services:
     member_tags: MemberTagService
     suggestions: SuggestionService
     profiles: ProfileService
+    housekeeping: HousekeepingService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
@@ -51,4 +53,5 @@ class Services:
             member_tags=MemberTagService(db, clock, directory, tag_index),
             suggestions=SuggestionService(db, clock, directory, tag_index),
             profiles=ProfileService(db, directory),
+            housekeeping=HousekeepingService(db, clock),
         )

@@ -198,6 +198,14 @@ class OutboxRepository:
         )
         return int(result.rowcount)
 
+    async def purge_settled(self, *, before: datetime) -> int:
+        """Forget items that were sent or failed before ``before`` (never queued or in flight)."""
+        settled = (DeliveryState.SENT.value, DeliveryState.FAILED.value)
+        result = await self.conn.execute(
+            outbox.delete().where(outbox.c.state.in_(settled), outbox.c.updated_at < before)
+        )
+        return int(result.rowcount)
+
     async def counts(self) -> dict[str, int]:
         rows = await self.conn.execute(
             select(outbox.c.state, func.count()).group_by(outbox.c.state)
