@@ -93,9 +93,9 @@ def is_hidden(char: str) -> bool:
 
 def describe(char: str) -> str:
     """A character as a person can read it in a message: “x”, or U+XXXX if it would not show."""
-    if char.isprintable() and not is_blank(char):
-        if not unicodedata.category(char).startswith(("Z", "M", "C")):
-            return f"“{char}”"
+    shows = char.isprintable() and not is_blank(char)
+    if shows and not unicodedata.category(char).startswith(("Z", "M", "C")):
+        return f"“{char}”"
     return f"U+{ord(char):04X}"
 
 

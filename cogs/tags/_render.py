@@ -151,8 +151,8 @@ def preset_text(result: PresetApplied) -> str:
     text = (
         f"Applied **{result.preset}**: "
         f"{plural(result.categories_added, 'category', 'categories')}, "
-        f"{plural(result.tags_added, 'tag')} and {plural(result.aliases_added, 'alias', 'aliases')} "
-        "added."
+        f"{plural(result.tags_added, 'tag')} and "
+        f"{plural(result.aliases_added, 'alias', 'aliases')} added."
     )
     if result.skipped:
         shown = ", ".join(result.skipped[:10])

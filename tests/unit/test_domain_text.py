@@ -90,12 +90,12 @@ def test_zero_width_and_control_characters_are_invisible(char: str) -> None:
     assert is_hidden(char)
 
 
-@pytest.mark.parametrize("char", sorted(BLANK) + ["\ue000", "\U000e0067", "\ufe0f", "\U0010ffff"])
+@pytest.mark.parametrize("char", [*sorted(BLANK), "\ue000", "\U000e0067", "\ufe0f", "\U0010ffff"])
 def test_blank_private_and_stray_selectors_are_hidden(char: str) -> None:
     assert is_hidden(char)
 
 
-@pytest.mark.parametrize("char", list("aZé2&'-😀²½™") + ["\u0301"])
+@pytest.mark.parametrize("char", [*"aZé2&'-😀²½™", "\u0301"])
 def test_visible_characters_are_not_hidden(char: str) -> None:
     assert not is_hidden(char)
 
@@ -122,7 +122,7 @@ def test_one_line_collapses_whitespace_and_drops_invisible_characters() -> None:
         *EMOJI,
         "Nurse 👩\u200d⚕️ and dad 👨\u200d👩\u200d👧",
         "Treats 200 m² clinics, ½ days, Brand™",
-        "ﬁne Ｏｈｉｏ ①",  # compatibility characters are what the author chose: NFKC would change them
+        "ﬁne Ｏｈｉｏ ①",  # compatibility forms are the author's choice; NFKC would change them
         "Café",
         "नमस्ते",  # Devanagari: combining marks kept
         "**bold** and `code`",
