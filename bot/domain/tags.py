@@ -174,9 +174,10 @@ class UnknownTag(NotFound):
 def _unknown_tag_message(text: str, suggestions: Sequence[str]) -> str:
     """Repeats what was typed (plain, capped); says so when it could never be a tag at all."""
     typed = safe_echo(text, fallback="")
-    if not lookup_key(text):  # nothing a tag name is made of: 🦴, "!!!", or invisible only
-        shown = f"“{typed}” isn't one" if typed else "that was empty"
-        return f"Tags are words: {shown}. Try /tags list to see this server's tags."
+    if not typed:
+        return "There is no tag called that: nothing in it is visible. Try /tags list."
+    if not lookup_key(text):  # nothing a tag name is made of: 🦴, "!!!"
+        return f"Tags are words: “{typed}” isn't one. Try /tags list to see this server's tags."
     hint = f" Did you mean {_or_list(suggestions)}?" if suggestions else ""
     return (
         f"There is no tag called “{typed}” in this server.{hint} "

@@ -249,7 +249,7 @@ def test_unknown_tags_echo_what_was_typed_safely(index: TagIndex) -> None:
     assert f"“{'q' * (NAME_MAX - 1)}…”" in long.value.message
     with pytest.raises(UnknownTag) as empty:
         index.resolve("\u200b\u200b")
-    assert empty.value.message.startswith("Tags are words: that was empty.")
+    assert empty.value.message.startswith("There is no tag called that: nothing in it is visible")
     assert "“that”" not in empty.value.message
 
 
