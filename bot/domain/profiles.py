@@ -1,27 +1,33 @@
 """Member profiles: free text that is safe to store and show, and who may see it.
 
-Stored text can never ping: control, zero-width and bidi characters are dropped, and
-``@everyone``/``@here`` and user and role mention syntax are neutralised with a
-full-width at sign (U+FF20), which Discord renders but never resolves. Allowed mentions are off
-client-wide as well; this is the second lock.
+Profile text is kept as its author wrote it (see :func:`bot.domain.text.clean_free_text`):
+NFC only, emoji sequences whole; bidi, zero-width and blank characters dropped; ``@everyone``,
+``@here`` and user and role mention syntax neutralised with a full-width at sign, which Discord
+renders but never resolves. Allowed mentions are off client-wide as well; this is the second
+lock. Links are made plain when shown (:func:`bot.domain.text.show_member_text`).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.text import PING_PATTERN, clean_free_text, could_ping
+
+__all__ = [
+    "ABOUT_LIMIT",
+    "LOOKING_FOR_LIMIT",
+    "PING_PATTERN",
+    "Profile",
+    "ProfileUnavailable",
+    "clean_profile_text",
+    "could_ping",
+    "may_view_profile",
+]
 
 ABOUT_LIMIT = 300
 LOOKING_FOR_LIMIT = 200
-_SAFE_AT = "\uff20"
 _INPUT_CAP = 20_000
-_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")  # render as nothing
-# What Discord would resolve into a ping or a link to an entity.
-_MASS_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
-PING_PATTERN = re.compile(r"@(everyone|here)|<@[!&]?\d+>", re.IGNORECASE)
 
 
 def clean_profile_text(text: str | None, *, limit: int, label: str) -> str | None:
@@ -30,40 +36,13 @@ def clean_profile_text(text: str | None, *, limit: int, label: str) -> str | Non
         return None
     if len(text) > _INPUT_CAP:
         raise InvalidInput(f"{label} can be at most {limit} characters.")
-    cleaned = _neutralise(_visible(unicodedata.normalize("NFKC", text)))
+    cleaned = clean_free_text(text)
     if len(cleaned) > limit:
         raise InvalidInput(
             f"{label} can be at most {limit} characters (that has {len(cleaned)}). "
             "Please shorten it."
         )
     return cleaned or None
-
-
-def _visible(text: str) -> str:
-    """Drop invisible characters; keep single newlines and at most one blank line in a row."""
-    kept: list[str] = []
-    for char in text:
-        category = unicodedata.category(char)
-        if char in "\n\r\u2028\u2029\x85":
-            kept.append("\n")
-        elif char.isspace():
-            kept.append(" ")
-        elif category in ("Cc", "Cf", "Cs", "Co", "Cn") or char in _BLANK:
-            continue
-        else:
-            kept.append(char)
-    lines = [" ".join(line.split()) for line in "".join(kept).split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _neutralise(text: str) -> str:
-    # ``<@id>``, ``<@!id>`` and ``<@&id>`` all start with ``<@``.
-    return _MASS_MENTION.sub(_SAFE_AT, text).replace("<@", "<" + _SAFE_AT)
-
-
-def could_ping(text: str) -> bool:
-    """True if Discord could turn ``text`` into a mention (used by tests and assertions)."""
-    return PING_PATTERN.search(text) is not None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Interest tags: names, keys, limits, presets and the in-memory lookup index.
 
 Tag, alias and category names share one rule: after Unicode NFKC normalisation, typographic
-quotes and dashes folded, invisible characters dropped and whitespace collapsed, a name is 2–40
+quotes and dashes folded, invisible characters dropped and whitespace collapsed (the character
+tables are :mod:`bot.domain.text`'s, shared with free text), a name is 2–40
 characters drawn only from letters, digits, spaces and ``& - / + ' .``, and starts with a letter
 or digit (so it can never render as a Markdown list, quote or heading). Uniqueness is
 case-insensitive through :func:`tag_key`. Nothing outside that allow-list is ever stored.
@@ -20,6 +21,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.domain.errors import Conflict, InvalidInput, NotFound
+from bot.domain.text import describe, is_blank, one_line, safe_echo
 
 DEFAULT_CATEGORIES: tuple[str, ...] = (
     "Clinical interest",
@@ -44,8 +46,6 @@ _COMMON_WORD_TAGS = 3  # a word in this many tags' names or aliases is too commo
 
 ALLOWED_PUNCTUATION = "&-/+'."
 ALLOWED_DESCRIPTION = "letters, digits, spaces and & - / + ' ."
-# Letters that render as nothing (used for "blank" names); never allowed.
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 _LETTER_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo"})
 # Phone keyboards type these; fold them to the allowed ASCII forms instead of refusing.
 _FOLD = str.maketrans(
@@ -74,7 +74,7 @@ def is_allowed_char(char: str) -> bool:
     """True for exactly the characters a stored tag, alias or category name may contain."""
     if char == " " or char in ALLOWED_PUNCTUATION:
         return True
-    if char in _BLANK_LETTERS:
+    if is_blank(char):  # letters that render as nothing make "blank" names
         return False
     category = unicodedata.category(char)
     return category in _LETTER_CATEGORIES or category == "Nd"
@@ -86,23 +86,7 @@ def _is_alnum(char: str) -> bool:
 
 def _normalise(text: str) -> str:
     """NFKC, folded punctuation, invisible characters dropped, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", text[:_INPUT_CAP]).translate(_FOLD)
-    kept: list[str] = []
-    for char in text:
-        if char.isspace():
-            kept.append(" ")
-        elif unicodedata.category(char) in ("Cc", "Cf", "Cs"):
-            continue  # control, zero-width, bidi and lone surrogates: invisible, so dropped
-        else:
-            kept.append(char)
-    return " ".join("".join(kept).split())
-
-
-def _describe(char: str) -> str:
-    visible = char.isprintable() and char not in _BLANK_LETTERS
-    if visible and not unicodedata.category(char).startswith(("Z", "M", "C")):
-        return f"“{char}”"
-    return f"U+{ord(char):04X}"
+    return one_line(unicodedata.normalize("NFKC", text[:_INPUT_CAP]).translate(_FOLD))
 
 
 def clean_name(text: str, *, label: str = "Tag names") -> str:
@@ -115,7 +99,7 @@ def clean_name(text: str, *, label: str = "Tag names") -> str:
         if not is_allowed_char(char) and char not in bad:
             bad.append(char)
     if bad:
-        shown = ", ".join(_describe(c) for c in bad[:5]) + (" and more" if len(bad) > 5 else "")
+        shown = ", ".join(describe(c) for c in bad[:5]) + (" and more" if len(bad) > 5 else "")
         raise InvalidInput(f"{label} can only use {ALLOWED_DESCRIPTION} Remove {shown}.")
     if not NAME_MIN <= len(name) <= NAME_MAX:
         raise InvalidInput(
@@ -135,12 +119,6 @@ def tag_key(name: str) -> str:
 def lookup_key(text: str) -> str:
     """A lenient key for what a member typed (never stored): unknown characters just don't match."""
     return tag_key(_normalise(text[:200]))
-
-
-def safe_echo(text: str, limit: int = NAME_MAX) -> str:
-    """What a member typed, reduced to the allow-list, for repeating it back in a message."""
-    cleaned = "".join(c for c in _normalise(text[:200]) if is_allowed_char(c)).strip()
-    return cleaned[:limit].strip() or "that"
 
 
 def count_label(count: int) -> str:
@@ -189,12 +167,22 @@ class UnknownTag(NotFound):
     """No tag or alias by that name; ``suggestions`` are the closest names, best first."""
 
     def __init__(self, text: str, suggestions: Sequence[str]) -> None:
-        hint = f" Did you mean {_or_list(suggestions)}?" if suggestions else ""
-        super().__init__(
-            f"There is no tag called “{safe_echo(text)}” in this server.{hint} "
-            "Start typing to see the tags, or propose one with /tags suggest."
-        )
+        super().__init__(_unknown_tag_message(text, suggestions))
         self.suggestions = list(suggestions)
+
+
+def _unknown_tag_message(text: str, suggestions: Sequence[str]) -> str:
+    """Repeats what was typed (plain, capped); says so when it could never be a tag at all."""
+    typed = safe_echo(text, fallback="")
+    if not typed:
+        return "There is no tag called that: nothing in it is visible. Try /tags list."
+    if not lookup_key(text):  # nothing a tag name is made of: 🦴, "!!!"
+        return f"Tags are words: “{typed}” isn't one. Try /tags list to see this server's tags."
+    hint = f" Did you mean {_or_list(suggestions)}?" if suggestions else ""
+    return (
+        f"There is no tag called “{typed}” in this server.{hint} "
+        "Start typing to see the tags, or propose one with /tags suggest."
+    )
 
 
 def _or_list(names: Sequence[str]) -> str:
@@ -500,7 +488,6 @@ def suggestion_outcome_key(suggestion_id: int) -> str:
     return f"tag-suggestion:{suggestion_id}:outcome"
 
 
-_MARKDOWN = re.compile(r"([\\*_~|`>\[\]])")
 SERVER_NAME_MAX = 100  # Discord's limit on server names
 
 
@@ -510,9 +497,7 @@ def server_label(name: str) -> str:
     Server names are free text chosen by whoever owns the server, so unlike tag names they are
     not allow-listed; this makes them safe to quote in a DM.
     """
-    text = _normalise(name[: SERVER_NAME_MAX * 2])[:SERVER_NAME_MAX].strip()
-    text = _MARKDOWN.sub(r"\\\1", text).replace("@", "\uff20")
-    return text or "your server"
+    return safe_echo(name, SERVER_NAME_MAX, fallback="your server")
 
 
 def suggestion_outcome_text(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.domain.tags import MAX_TAGS_PER_MEMBER, CategoryTags, Suggestion
+from bot.domain.text import plural
 from bot.services.tags import (
     CategoryListing,
     Merged,
@@ -88,7 +89,7 @@ def vocabulary_embed(listings: Sequence[CategoryListing]) -> discord.Embed:
             used += len(name) + len(value)
     footer = "Counts below 3 are shown as “fewer than 3”."
     if left_out:
-        footer += f" {left_out} more not shown: use /tags list with a category."
+        footer += f" {plural(left_out, 'more tag')} not shown: use /tags list with a category."
     embed.set_footer(text=footer)
     return embed
 
@@ -138,8 +139,9 @@ def renamed_text(renamed: Renamed) -> str:
 
 def merged_text(merged: Merged) -> str:
     return (
-        f"Merged **{merged.source}** into **{merged.target.name}**: {merged.members_moved} "
-        f"member(s) moved, and “{merged.source}” now finds {merged.target.name}."
+        f"Merged **{merged.source}** into **{merged.target.name}**: "
+        f"{plural(merged.members_moved, 'member')} moved, "
+        f"and “{merged.source}” now finds {merged.target.name}."
     )
 
 
@@ -147,8 +149,10 @@ def preset_text(result: PresetApplied) -> str:
     if not result.changed:
         return f"The **{result.preset}** preset is already in place; nothing changed."
     text = (
-        f"Applied **{result.preset}**: {result.categories_added} categories, "
-        f"{result.tags_added} tags and {result.aliases_added} aliases added."
+        f"Applied **{result.preset}**: "
+        f"{plural(result.categories_added, 'category', 'categories')}, "
+        f"{plural(result.tags_added, 'tag')} and "
+        f"{plural(result.aliases_added, 'alias', 'aliases')} added."
     )
     if result.skipped:
         shown = ", ".join(result.skipped[:10])
@@ -177,6 +181,6 @@ def decision_text(decision: SuggestionDecision) -> str:
 
 def picker_posted_text(channel: discord.abc.GuildChannel, messages: int) -> str:
     return (
-        f"Posted the picker in {channel.mention} ({messages} message(s)). Its menus keep "
+        f"Posted the picker in {channel.mention} ({plural(messages, 'message')}). Its menus keep "
         "working after restarts; post it again after changing the vocabulary."
     )

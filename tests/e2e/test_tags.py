@@ -319,7 +319,7 @@ async def test_merge_and_rename_keep_members_tags(pt: DemoCommunity) -> None:
 
     merged = await answer(await mod.slash("setup tags merge", tag="Manual Therapy", into="ortho"))
     # priya already had Orthopedics: only maria's tag needed moving.
-    assert "Merged **Manual Therapy** into **Orthopedics**: 1 member(s) moved" in merged
+    assert "Merged **Manual Therapy** into **Orthopedics**: 1 member moved" in merged
     assert "**Clinical interest**: Orthopedics" in await mine(maria)
     assert "**Your tags** (1/25)" in await mine(priya)  # no duplicate
     choices = await maria.autocomplete("tags add", focused="tag", value="manual therapy")

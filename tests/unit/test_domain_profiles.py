@@ -1,4 +1,6 @@
-"""Profile text: limits, invisible characters, and text that can never ping."""
+"""Profile text: limits, invisible characters, text that can never ping, and text kept as written
+(emoji sequences, superscripts, fractions and symbols survive; only what hides is dropped).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from bot.domain.profiles import (
     could_ping,
     may_view_profile,
 )
+from bot.domain.text import EMOJI_SEQUENCE
 
 PIECES = [
     "@everyone",
@@ -36,6 +39,8 @@ PIECES = [
     "\r\n\n\n\n",
     "ㅤ\u2800",
     "Hello, I'm a PT in Ohio.",
+    "👩\u200d⚕️ 👨\u200d👩\u200d👧 1️⃣ 🏳️\u200d🌈",
+    "m² ½ ™",
 ]
 profile_text = st.one_of(
     st.text(max_size=10_000),
@@ -63,7 +68,8 @@ def test_stored_profile_text_can_never_ping(text: str, limit: int) -> None:
         return
     assert len(cleaned) <= limit
     assert not could_ping(cleaned)
-    assert not any(unicodedata.category(c) in INVISIBLE for c in cleaned if c != "\n"), (
+    outside_emoji = EMOJI_SEQUENCE.sub("", cleaned)  # where ZWJ and selectors mean nothing
+    assert not any(unicodedata.category(c) in INVISIBLE for c in outside_emoji if c != "\n"), (
         "invisible characters survived"
     )
     assert cleaned == cleaned.strip()
@@ -73,6 +79,27 @@ def test_stored_profile_text_can_never_ping(text: str, limit: int) -> None:
 def test_mentions_are_neutralised_but_readable() -> None:
     cleaned = clean_profile_text("Hi @everyone, ask <@123> or <@&9>", limit=300, label="x")
     assert cleaned == "Hi ＠everyone, ask <＠123> or <＠&9>"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Nurse 👩\u200d⚕️ in Ohio",
+        "Mum of 👨\u200d👩\u200d👧, ask me anything 1️⃣ #️⃣",
+        "Proud 🏳️\u200d🌈 ally from 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+        "Clinic of 200 m², ½ days on Fridays, Graston™ certified",
+        "ﬁne, Ｏｈｉｏ",
+    ],
+)
+def test_profile_text_is_kept_as_written(written: str) -> None:
+    assert clean_profile_text(written, limit=300, label="x") == written
+
+
+def test_only_invisible_characters_outside_emoji_are_dropped() -> None:
+    assert clean_profile_text("a\u200db \u202eevil\u2066 👩\u200d⚕️", limit=300, label="x") == (
+        "ab evil 👩\u200d⚕️"
+    )
+    assert clean_profile_text("Cafe\u0301", limit=300, label="x") == "Café"  # NFC only
 
 
 def test_whitespace_is_tidied_and_empty_means_none() -> None:
@@ -85,6 +112,9 @@ def test_limits_count_after_cleaning() -> None:
     assert clean_profile_text("x" * 300 + "\u200b" * 50, limit=300, label="About me")
     with pytest.raises(InvalidInput, match=r"at most 300 characters \(that has 301\)"):
         clean_profile_text("x" * 301, limit=300, label="About me")
+    # Some characters decompose even under NFC (composition exclusions): three letters each.
+    with pytest.raises(InvalidInput, match=r"\(that has 360\)"):
+        clean_profile_text("\ufb2c" * 120, limit=300, label="About me")
 
 
 @given(st.integers(), st.integers(), st.booleans())
