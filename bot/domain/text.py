@@ -19,6 +19,8 @@ own sentences, and :func:`show_member_text` shows member prose with its formatti
 from __future__ import annotations
 
 import re
+
+import regex
 import unicodedata
 
 SAFE_AT = "\uff20"  # full-width at sign: Discord shows it but never resolves it as a mention
@@ -33,22 +35,6 @@ _PRESENTATION = frozenset("\ufe0e\ufe0f")
 _LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
 _BLANK_LINES = re.compile(r"\n{3,}")
 
-# Extended_Pictographic (Unicode emoji-data.txt), the characters emoji sequences are built from.
-_PICTOGRAPHIC = (
-    "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u2199\u21a9\u21aa\u231a\u231b\u2328\u2388"
-    "\u23cf\u23e9-\u23f3\u23f8-\u23fa\u24c2\u25aa\u25ab\u25b6\u25c0\u25fb-\u25fe"
-    "\u2600-\u2605\u2607-\u2612\u2614-\u2685\u2690-\u2705\u2708-\u2712\u2714\u2716\u271d"
-    "\u2721\u2728\u2733\u2734\u2744\u2747\u274c\u274e\u2753-\u2755\u2757\u2763-\u2767"
-    "\u2795-\u2797\u27a1\u27b0\u27bf\u2934\u2935\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55"
-    "\u3030\u303d\u3297\u3299"
-    "\U0001f000-\U0001f0ff\U0001f10d-\U0001f10f\U0001f12f\U0001f16c-\U0001f171"
-    "\U0001f17e\U0001f17f\U0001f18e\U0001f191-\U0001f19a\U0001f1ad-\U0001f1e5"
-    "\U0001f201-\U0001f20f\U0001f21a\U0001f22f\U0001f232-\U0001f23a\U0001f23c-\U0001f23f"
-    "\U0001f249-\U0001f3fa\U0001f400-\U0001f53d\U0001f546-\U0001f64f\U0001f680-\U0001f6ff"
-    "\U0001f774-\U0001f77f\U0001f7d5-\U0001f7ff\U0001f80c-\U0001f80f\U0001f848-\U0001f84f"
-    "\U0001f85a-\U0001f85f\U0001f888-\U0001f88f\U0001f8ae-\U0001f8ff\U0001f90c-\U0001f93a"
-    "\U0001f93c-\U0001f945\U0001f947-\U0001faff\U0001fc00-\U0001fffd"
-)
 # One emoji (UTS #51): a flag with tag characters, a keycap, a pair of regional indicators, or a
 # pictograph with its presentation selector or skin tone. The flag comes first: 🏴 alone is also
 # a pictograph, and the tags after it must stay with it.
@@ -56,9 +42,10 @@ _EMOJI_ELEMENT = (
     "(?:\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f"
     "|[0-9#*]\ufe0f?\u20e3"
     "|[\U0001f1e6-\U0001f1ff]{2}"
-    f"|[{_PICTOGRAPHIC}][\ufe0e\ufe0f]?[\U0001f3fb-\U0001f3ff]?)"
+    "|\\p{Extended_Pictographic}[\ufe0e\ufe0f]?\\p{Emoji_Modifier}?)"
 )
-EMOJI_SEQUENCE = re.compile(f"{_EMOJI_ELEMENT}(?:\u200d{_EMOJI_ELEMENT})*")
+# The regex module knows the Unicode emoji properties (re does not), so no table to keep.
+EMOJI_SEQUENCE = regex.compile(f"{_EMOJI_ELEMENT}(?:\u200d{_EMOJI_ELEMENT})*")
 
 # What Discord would resolve into a ping: @everyone, @here, <@id>, <@!id>, <@&id>.
 PING_PATTERN = re.compile(r"@(everyone|here)|<@[!&]?\d+>", re.IGNORECASE)
