@@ -19,9 +19,9 @@ own sentences, and :func:`show_member_text` shows member prose with its formatti
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import regex
-import unicodedata
 
 SAFE_AT = "\uff20"  # full-width at sign: Discord shows it but never resolves it as a mention
 # Characters that render as nothing although Unicode files them as letters, symbols or marks.
