@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.clock import FakeClock
 from bot.domain.delivery import Delivery, DeliveryState, FailureReason
 from bot.storage.database import Database
@@ -24,12 +26,12 @@ async def test_enqueue_is_idempotent(database: Database, clock: FakeClock) -> No
 
 
 async def test_enqueue_rolls_back_with_the_feature(database: Database, clock: FakeClock) -> None:
-    try:
+    with pytest.raises(RuntimeError, match="the feature's own write failed"):
         async with database.transaction() as conn:
-            await OutboxRepository(conn).enqueue(Delivery.dm("k", 1, {}), now=clock.now())
+            outbox = OutboxRepository(conn)
+            assert await outbox.enqueue(Delivery.dm("k", 1, {}), now=clock.now())
+            assert await outbox.get("k") is not None  # queued inside the transaction
             raise RuntimeError("the feature's own write failed")
-    except RuntimeError:
-        pass
     async with database.read() as conn:
         assert await OutboxRepository(conn).get("k") is None
 
