@@ -48,7 +48,8 @@ async def test_pragmas_in_effect(database: Database) -> None:
 
 async def test_write_rolls_back_on_error(database: Database) -> None:
     now = datetime.now(UTC)
-    with pytest.raises(RuntimeError, match="boom"):  # the error reaches the caller
+
+    async def write_then_fail() -> None:
         async with database.transaction() as conn:
             await conn.execute(
                 guild_channels.insert().values(
@@ -57,6 +58,9 @@ async def test_write_rolls_back_on_error(database: Database) -> None:
             )
             assert len((await conn.execute(guild_channels.select())).all()) == 1  # it was written
             raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):  # the error reaches the caller
+        await write_then_fail()
     async with database.read() as conn:
         assert (await conn.execute(guild_channels.select())).all() == []
 

@@ -26,12 +26,15 @@ async def test_enqueue_is_idempotent(database: Database, clock: FakeClock) -> No
 
 
 async def test_enqueue_rolls_back_with_the_feature(database: Database, clock: FakeClock) -> None:
-    with pytest.raises(RuntimeError, match="the feature's own write failed"):
+    async def enqueue_then_fail() -> None:
         async with database.transaction() as conn:
             outbox = OutboxRepository(conn)
             assert await outbox.enqueue(Delivery.dm("k", 1, {}), now=clock.now())
             assert await outbox.get("k") is not None  # queued inside the transaction
             raise RuntimeError("the feature's own write failed")
+
+    with pytest.raises(RuntimeError, match="the feature's own write failed"):
+        await enqueue_then_fail()
     async with database.read() as conn:
         assert await OutboxRepository(conn).get("k") is None
 
