@@ -107,10 +107,12 @@ class PatientResponse(discord.InteractionResponse[Any]):
 def _install_patient_response(interaction: discord.Interaction[Any]) -> None:
     # ``Interaction.response`` is a cached slot; fill it before anyone reads it. Once read,
     # the plain response may already hold state, so it is kept.
+    if hasattr(interaction, "_cs_response"):
+        return
     try:
-        interaction._cs_response  # type: ignore[attr-defined]  # noqa: B018
-    except AttributeError:
         interaction._cs_response = PatientResponse(interaction)  # type: ignore[attr-defined]
+    except AttributeError:  # a discord.py without that slot: answers keep the plain rules
+        log.debug("Cannot install the patient response on interaction %s", interaction.id)
 
 
 async def respond(
