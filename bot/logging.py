@@ -15,13 +15,25 @@ class RedactTokens(logging.Filter):
         super().__init__()
         self.secrets = [s for s in (secrets or []) if s]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = _TOKEN_LIKE.sub("[token]", message)
+    def redact(self, text: str) -> str:
+        redacted = _TOKEN_LIKE.sub("[token]", text)
         for secret in self.secrets:
             redacted = redacted.replace(secret, "[token]")
+        return redacted
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        # A traceback can carry the token too (an exception message, a request's repr):
+        # format it now, redacted; formatters reuse ``exc_text`` instead of formatting again.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         return True
 
 

@@ -16,13 +16,16 @@ import discord
 from discord import app_commands
 
 from bot.domain.errors import DomainError
-from bot.responding import TooLateForAForm, arm_auto_defer, respond
+from bot.responding import AUTO_DEFER_SECONDS, TooLateForAForm, arm_auto_defer, respond
 
 log = logging.getLogger(__name__)
 
 GENERIC_FAILURE = (
     "Something went wrong on my side and nothing was changed. Please try again in a moment; "
     "if it keeps happening, tell a moderator."
+)
+TOO_LATE_FOR_A_FORM = (
+    "That took me longer than usual, so I could not open the form. Please try again."
 )
 PERMISSION_WORDS = {"manage_guild": "Manage Server"}
 
@@ -39,17 +42,27 @@ async def safe_reply(interaction: discord.Interaction[Any], content: str) -> Non
         log.warning("Could not tell user %s about an error", interaction.user.id, exc_info=True)
 
 
+def auto_defer_seconds(interaction: discord.Interaction[Any]) -> float:
+    """The bot's auto-defer delay (its tree's setting; tests scale it down)."""
+    tree = getattr(interaction.client, "tree", None)
+    return float(getattr(tree, "auto_defer_seconds", AUTO_DEFER_SECONDS))
+
+
 @asynccontextmanager
 async def friendly_errors(interaction: discord.Interaction[Any]) -> AsyncIterator[None]:
     """Wrap a component or modal callback: they bypass the tree's ``on_error``, same rule here.
 
-    Domain errors reach the member as their own sentence; anything else is logged with its
+    A callback still working after the auto-defer delay is deferred, as commands are. Domain
+    errors reach the member as their own sentence; anything else is logged with its
     traceback and answered with the generic apology, by response or followup.
     """
+    arm_auto_defer(interaction, auto_defer_seconds(interaction))
     try:
         yield
     except DomainError as error:
         await safe_reply(interaction, error.message)
+    except TooLateForAForm:
+        await safe_reply(interaction, TOO_LATE_FOR_A_FORM)
     except Exception:
         data: dict[str, Any] = dict(interaction.data or {})
         log.exception(
@@ -67,7 +80,7 @@ def message_for(error: app_commands.AppCommandError) -> str | None:
     if isinstance(original, DomainError):
         return original.message
     if isinstance(original, TooLateForAForm):
-        return "That took me longer than usual, so I could not open the form. Please try again."
+        return TOO_LATE_FOR_A_FORM
     if isinstance(error, app_commands.MissingPermissions):
         return f"You need the {permission_names(error.missing_permissions)} permission for this."
     if isinstance(error, app_commands.BotMissingPermissions):
@@ -103,11 +116,15 @@ def missing_member_permissions(interaction: discord.Interaction[Any]) -> list[st
 
 
 class AppCommandTree(app_commands.CommandTree[Any]):
+    # Deferred when still working after this long (Discord allows 3 s); tests scale it down.
+    auto_defer_seconds: float = AUTO_DEFER_SECONDS
+
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         missing = missing_member_permissions(interaction)
         if not missing:
             if interaction.type is discord.InteractionType.application_command:
-                arm_auto_defer(interaction)  # a slow database must not kill the interaction
+                # a slow database must not kill the interaction
+                arm_auto_defer(interaction, self.auto_defer_seconds)
             return True
         if interaction.type is discord.InteractionType.application_command:
             await safe_reply(

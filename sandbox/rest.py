@@ -173,6 +173,7 @@ class RestApi:
         r("DELETE", "/channels/{channel_id}/thread-members/{user_id}", self.remove_thread_member)
         r("GET", "/guilds/{guild_id}", self.get_guild)
         r("GET", "/guilds/{guild_id}/channels", self.get_guild_channels)
+        r("GET", "/guilds/{guild_id}/threads/active", self.list_active_threads)
         r("GET", "/guilds/{guild_id}/roles", self.get_guild_roles)
         r("GET", "/guilds/{guild_id}/members/{user_id}", self.get_guild_member)
 
@@ -483,6 +484,23 @@ class RestApi:
     async def get_guild_channels(self, req: Req) -> tuple[int, Any]:
         guild = self._guild(req.params["guild_id"])
         return 200, [c.to_dict() for c in guild.channels]
+
+    async def list_active_threads(self, req: Req) -> tuple[int, Any]:
+        """Unarchived threads the bot can see: public ones, private ones it is in (or moderates)."""
+        guild = self._guild(req.params["guild_id"])
+        bot_id = self.state.bot_user.id
+        seen = []
+        for thread in guild.threads:
+            perms = self._bot_perms(thread)
+            if thread.archived or not perms & VIEW_CHANNEL:
+                continue
+            if thread.type == PRIVATE_THREAD and not (
+                bot_id in thread.thread_members or perms & MANAGE_THREADS
+            ):
+                continue
+            seen.append(thread)
+        members = [t.thread_member_dict(bot_id) for t in seen if bot_id in t.thread_members]
+        return 200, {"threads": [t.to_dict() for t in seen], "members": members, "has_more": False}
 
     async def get_guild_roles(self, req: Req) -> tuple[int, Any]:
         guild = self._guild(req.params["guild_id"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -59,13 +58,11 @@ def running(server: SandboxServer, world: dict[str, Any], register: Register) ->
     return run_client(server, Bot(world["guild"], register))
 
 
-async def test_start_to_ready_is_fast(sandbox_server: SandboxServer, world: dict[str, Any]) -> None:
-    t0 = time.perf_counter()
+async def test_start_to_ready(sandbox_server: SandboxServer, world: dict[str, Any]) -> None:
+    """Ready with the guild and the application; how fast is a figure for bench/."""
     async with running(sandbox_server, world, lambda bot: None) as bot:
-        elapsed = time.perf_counter() - t0
         assert bot.get_guild(world["guild"].id) is not None
         assert bot.application_id == sandbox_server.application_id
-    assert elapsed < 1.0
     assert sandbox_server.identify_count == 1
 
 
@@ -127,7 +124,6 @@ async def test_defer_then_followup_and_edit(
         @guild_cmd(bot, name="slow", description="slow")
         async def slow(ix: discord.Interaction) -> None:
             await ix.response.defer(ephemeral=True, thinking=True)
-            await asyncio.sleep(0.05)
             await ix.followup.send("done", ephemeral=True)
             await ix.followup.send("and more", ephemeral=True)
             await ix.edit_original_response(content="done (edited)")
@@ -333,11 +329,12 @@ async def test_three_second_rule_and_double_ack(
 ) -> None:
     sandbox_server.interaction_ack_timeout = 0.2  # Discord's 3 s, scaled down
     seen: list[int] = []
+    deadline_passed = asyncio.Event()
 
     def register(bot: Bot) -> None:
         @guild_cmd(bot, name="late", description="late")
         async def late(ix: discord.Interaction) -> None:
-            await asyncio.sleep(0.3)
+            await deadline_passed.wait()  # the test saw no acknowledgement in time
             try:
                 await ix.response.send_message("too late")
             except discord.NotFound as exc:
@@ -351,6 +348,7 @@ async def test_three_second_rule_and_double_ack(
         ix = await world["maria"].slash("late", wait=False)
         with pytest.raises(TimeoutError, match="acknowledge /late"):
             await ix.wait_ack(timeout=0.5)
+        deadline_passed.set()
         await sandbox_server.wait_for(lambda: seen, what="the late callback")
         assert seen == [10062]
         assert ix.callback_statuses == [404]
@@ -365,6 +363,7 @@ async def test_callback_type_must_fit_and_limits(
     sandbox_server: SandboxServer, world: dict[str, Any]
 ) -> None:
     errors: list[tuple[int, int]] = []
+    raw_callback_refused = asyncio.Event()
 
     def register(bot: Bot) -> None:
         @guild_cmd(bot, name="long", description="long")
@@ -377,7 +376,7 @@ async def test_callback_type_must_fit_and_limits(
 
         @guild_cmd(bot, name="quiet", description="quiet")
         async def quiet(ix: discord.Interaction) -> None:
-            await asyncio.sleep(0.2)
+            await raw_callback_refused.wait()  # the test's wrong callback goes first
             await ix.response.send_message("late but fine", ephemeral=True)
 
     async with running(sandbox_server, world, register):
@@ -389,6 +388,7 @@ async def test_callback_type_must_fit_and_limits(
         status, body = await post_raw(url, {"type": 8, "data": {"choices": []}})
         assert status == 400
         assert body["code"] == 50035
+        raw_callback_refused.set()
         assert (await ix.final()).content == "late but fine"
 
 

@@ -48,16 +48,21 @@ async def test_pragmas_in_effect(database: Database) -> None:
 
 async def test_write_rolls_back_on_error(database: Database) -> None:
     now = datetime.now(UTC)
-    try:
+
+    async def write_then_fail() -> None:
         async with database.transaction() as uow:
             await uow.conn.execute(
                 guild_channels.insert().values(
                     guild_id=1, purpose="introductions", channel_id=2, updated_at=now
                 )
             )
+            assert (
+                len((await uow.conn.execute(guild_channels.select())).all()) == 1
+            )  # it was written
             raise RuntimeError("boom")
-    except RuntimeError:
-        pass
+
+    with pytest.raises(RuntimeError, match="boom"):  # the error reaches the caller
+        await write_then_fail()
     async with database.read() as uow:
         assert (await uow.conn.execute(guild_channels.select())).all() == []
 

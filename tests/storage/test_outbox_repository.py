@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.clock import FakeClock
 from bot.domain.delivery import Delivery, DeliveryState, FailureReason
 from bot.storage.database import Database
@@ -23,12 +25,15 @@ async def test_enqueue_is_idempotent(database: Database, clock: FakeClock) -> No
 
 
 async def test_enqueue_rolls_back_with_the_feature(database: Database, clock: FakeClock) -> None:
-    try:
+    async def enqueue_then_fail() -> None:
         async with database.transaction() as uow:
-            await uow.outbox.enqueue(Delivery.dm("k", 1, {}), now=clock.now())
+            outbox = uow.outbox
+            assert await outbox.enqueue(Delivery.dm("k", 1, {}), now=clock.now())
+            assert await outbox.get("k") is not None  # queued inside the transaction
             raise RuntimeError("the feature's own write failed")
-    except RuntimeError:
-        pass
+
+    with pytest.raises(RuntimeError, match="the feature's own write failed"):
+        await enqueue_then_fail()
     async with database.read() as uow:
         assert await uow.outbox.get("k") is None
 
