@@ -11,6 +11,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 import bot.app
 from bot.client import SigBot
+from bot.jobs import HOUSEKEEPING_JOB
 from bot.scheduling import Scheduler
 from bot.tree import AppCommandTree
 from sandbox.demo import DemoCommunity
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.e2e
 CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"
 GUILD_COMMANDS = "PUT /applications/{application_id}/guilds/{guild_id}/commands"
 JOB_ID = "test.digest"
+EXPECTED_JOBS = sorted([HOUSEKEEPING_JOB, JOB_ID])  # the bot's own job beside the test's
 # Discord's 3 s deadline and the bot's 2 s auto-defer, scaled down ×6 so a test waits ~1 s.
 ACK_DEADLINE, AUTO_DEFER, DATABASE_DELAY = 0.5, 0.2, 1.0
 
@@ -67,7 +69,7 @@ async def test_reconnect_and_invalid_session_repeat_no_start_up_work(
     server: SandboxServer, schedulers: Schedulers, runner: BotRunner, community: DemoCommunity
 ) -> None:
     bot = await runner.start()
-    assert bot.scheduler.job_ids() == [JOB_ID]
+    assert bot.scheduler.job_ids() == EXPECTED_JOBS
     syncs_before = len(server.requests_for(GUILD_COMMANDS))
 
     await server.gateway_reconnect()  # op 7: reconnect and RESUME
@@ -81,7 +83,7 @@ async def test_reconnect_and_invalid_session_repeat_no_start_up_work(
     assert (server.identify_count, server.resume_count) == (2, 1)
     assert bot.setup_runs == 1  # migrations, extensions, scheduler, sync: once
     assert schedulers.rebuilds == 1
-    assert bot.scheduler.job_ids() == [JOB_ID]
+    assert bot.scheduler.job_ids() == EXPECTED_JOBS
     assert len(server.requests_for(GUILD_COMMANDS)) == syncs_before == 1
     assert bot.sender is not None
     assert bot.sender.running
@@ -93,7 +95,7 @@ async def test_a_restart_schedules_each_job_once(schedulers: Schedulers, runner:
     assert schedulers.rebuilds == 2  # rebuilt from scratch by the new process
     assert schedulers.running() == [second.scheduler]  # the old one stopped with its bot
     assert not first.scheduler.running
-    assert second.scheduler.job_ids() == [JOB_ID]
+    assert second.scheduler.job_ids() == EXPECTED_JOBS
 
 
 async def test_response_survives_a_429(
@@ -154,7 +156,7 @@ async def test_slow_database_menu_is_deferred_in_time(
     preset = await community.moderator.slash("setup tags preset", name="pt")
     assert "Applied **pt**" in (await preset.final()).content
     picker = await (await maria.slash("tags pick")).final()
-    slow_down(monkeypatch, scaled_deadline.services.tags, "set_member_tags")
+    slow_down(monkeypatch, scaled_deadline.services.member_tags, "set_member_tags")
     ix = await maria.select(picker, 0, ["Orthopedics", "Sports"])
     edited = await ix.final(timeout=DATABASE_DELAY + 5)
     assert ix.response_type == 6  # a deferred update, then the menu's message is edited
@@ -173,7 +175,7 @@ async def test_slow_database_public_menu_answers_by_followup(
     await (await community.moderator.slash("setup tags preset", name="pt")).final()
     await (await community.moderator.slash("setup tags picker", channel=general)).final()
     public: Message = general.messages[0]
-    slow_down(monkeypatch, scaled_deadline.services.tags, "set_member_tags")
+    slow_down(monkeypatch, scaled_deadline.services.member_tags, "set_member_tags")
     ix = await community.members["james"].select(public, "Clinical interest", ["Sports"])
     reply = await ix.final(timeout=DATABASE_DELAY + 5)
     assert ix.response_type == 6
