@@ -38,7 +38,7 @@ class OneLineReconnects(logging.Filter):
         if record.msg == RECONNECT_MESSAGE and record.exc_info:
             error = record.exc_info[1]
             record.msg = "Lost the connection to Discord (%s); attempting a reconnect in %.2fs"
-            record.args = (one_line(error), *(record.args or ()))  # type: ignore[misc]
+            record.args = (one_line(error), *(record.args or ()))
             record.exc_info = record.exc_text = None
         return True
 

@@ -51,7 +51,7 @@ async def test_a_failing_step_fails_the_run(tmp_path: Path) -> None:
 
 
 async def test_a_missing_script_is_one_line(tmp_path: Path) -> None:
-    code, out, err = await run_sandbox(tmp_path / "missing.txt", tmp_path)
+    code, _, err = await run_sandbox(tmp_path / "missing.txt", tmp_path)
     assert code == 1
     assert err.strip() == f"sandbox: cannot read the script {tmp_path / 'missing.txt'}: " + (
         "No such file or directory"
