@@ -40,7 +40,14 @@ class OneLineReconnects(logging.Filter):
             record.msg = "Lost the connection to Discord (%s); attempting a reconnect in %.2fs"
             record.args = (one_line(error), *(record.args or ()))
             record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"  # it recovers by itself
         return True
+
+
+def one_line_reconnects() -> None:
+    discord_client = logging.getLogger("discord.client")
+    if not any(isinstance(f, OneLineReconnects) for f in discord_client.filters):
+        discord_client.addFilter(OneLineReconnects())
 
 
 def one_line(error: BaseException | None) -> str:
@@ -194,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         secret = settings.discord_token.get_secret_value() if settings.discord_token else ""
         configure_logging(settings.log_level, secrets=[secret])
-        logging.getLogger("discord.client").addFilter(OneLineReconnects())
+        one_line_reconnects()
         return asyncio.run(dispatch(args, settings))
     except SettingsError as exc:
         print(exc, file=sys.stderr)

@@ -42,13 +42,27 @@ def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
     return err
 
 
-def live_database(capsys: pytest.CaptureFixture[str]) -> bytes:
+def live_database(capsys: pytest.CaptureFixture[str]) -> int:
+    """A migrated database holding one precious row; returns the file's inode."""
     assert main(["migrate"]) == 0
-    with sqlite3.connect(LIVE) as db:
+    db = sqlite3.connect(LIVE)
+    with db:
         db.execute("CREATE TABLE precious (x)")
         db.execute("INSERT INTO precious VALUES (42)")
+    db.close()
     capsys.readouterr()
-    return LIVE.read_bytes()
+    return LIVE.stat().st_ino
+
+
+def untouched(inode: int) -> bool:
+    """Still the same file (not replaced by a copy) and still holding its row."""
+    db = sqlite3.connect(LIVE)
+    try:
+        return LIVE.stat().st_ino == inode and db.execute("SELECT x FROM precious").fetchall() == [
+            (42,)
+        ]
+    finally:
+        db.close()
 
 
 def leftovers(*folders: Path) -> list[Path]:
@@ -59,21 +73,21 @@ def leftovers(*folders: Path) -> list[Path]:
 def test_backup_onto_the_live_database_is_refused(
     spelling: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = live_database(capsys)
+    inode = live_database(capsys)
     assert main(["backup", spelling]) == 1
     assert "live database" in one_line_error(capsys)
-    assert LIVE.read_bytes() == before
+    assert untouched(inode)
 
 
 def test_backup_onto_a_link_to_the_live_database_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = live_database(capsys)
+    inode = live_database(capsys)
     link = tmp_path / "looks-new.sqlite3"
     os.link(LIVE, link)  # another name, the same inode
     assert main(["backup", str(link)]) == 1
     assert "live database" in one_line_error(capsys)
-    assert LIVE.read_bytes() == before
+    assert untouched(inode)
 
 
 def test_backup_into_a_folder_is_one_line_and_leaves_nothing(
