@@ -21,6 +21,38 @@ from config.settings import Settings, SettingsError, load_settings
 log = logging.getLogger("bot")
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_SETTINGS = 0, 1, 2
+RECONNECT_MESSAGE = "Attempting a reconnect in %.2fs"  # discord.client logs it with a traceback
+
+
+class OperatorError(Exception):
+    """What failed and what to do, in one line for the operator (exit 1, no traceback)."""
+
+
+class OneLineReconnects(logging.Filter):
+    """discord.py logs every gateway retry as an exception; say it in one line instead.
+
+    The retries themselves are discord.py's (exponential backoff until the network is back).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == RECONNECT_MESSAGE and record.exc_info:
+            error = record.exc_info[1]
+            record.msg = "Lost the connection to Discord (%s); attempting a reconnect in %.2fs"
+            record.args = (one_line(error), *(record.args or ()))
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"  # it recovers by itself
+        return True
+
+
+def one_line_reconnects() -> None:
+    discord_client = logging.getLogger("discord.client")
+    if not any(isinstance(f, OneLineReconnects) for f in discord_client.filters):
+        discord_client.addFilter(OneLineReconnects())
+
+
+def one_line(error: BaseException | None) -> str:
+    text = str(error).strip().splitlines() if error is not None else []
+    return text[0] if text else type(error).__name__
 
 
 def parser() -> argparse.ArgumentParser:
@@ -53,8 +85,27 @@ async def run(settings: Settings) -> int:
     bot = await build_bot(settings)
     stop_on_signals(bot)
     async with bot:
-        await bot.start(token)
+        await log_in(bot, token)
+        await bot.connect()  # retries the gateway by itself while the network is away
     return EXIT_OK
+
+
+async def log_in(bot: SigBot, token: str) -> None:
+    """Log in (and run ``setup_hook``); a refused token or no network is one line."""
+    import aiohttp
+    import discord
+
+    try:
+        await bot.login(token)
+    except discord.LoginFailure:
+        raise OperatorError(
+            "Discord refused DISCORD_TOKEN: copy the bot's token again from the Developer Portal"
+        ) from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise OperatorError(
+            f"cannot reach Discord at {discord.http.Route.BASE} ({one_line(exc)}): "
+            "check the network (or DISCORD_API_BASE_URL) and start the bot again"
+        ) from None
 
 
 def stop_on_signals(bot: SigBot) -> None:
@@ -78,7 +129,7 @@ async def sync(settings: Settings, guild_id: int | None) -> int:
     token = settings.token()
     bot = await build_bot(settings)
     async with bot:
-        await bot.login(token)  # runs setup_hook: migrations and extensions, no gateway
+        await log_in(bot, token)  # runs setup_hook: migrations and extensions, no gateway
         count = await bot.sync_commands(guild_id)
     where = f"server {guild_id}" if guild_id else "all servers (may take up to an hour to show)"
     print(f"Published {count} commands to {where}.")
@@ -150,11 +201,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         secret = settings.discord_token.get_secret_value() if settings.discord_token else ""
         configure_logging(settings.log_level, secrets=[secret])
+        one_line_reconnects()
         return asyncio.run(dispatch(args, settings))
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_SETTINGS
-    except DatabaseError as exc:
+    except (DatabaseError, OperatorError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
+from types import TracebackType
 
 import discord
 import yarl
@@ -79,6 +81,7 @@ class SigBot(commands.Bot):
         self.dm_open_rate = dm_open_rate
         self.sender_config = sender_config
         self.sender: OutboxSender | None = None
+        self._shutdown: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         self.setup_runs += 1
@@ -135,7 +138,17 @@ class SigBot(commands.Bot):
         return len(synced)
 
     async def close(self) -> None:
-        """Scheduler first (no new work), the sender (≤ 10 s), then Discord, then the database."""
+        """Scheduler first (no new work), the sender (≤ 10 s), then Discord, then the database.
+
+        One shutdown however many callers ask (a signal handler, ``async with``, discord.py
+        itself): each awaits the same task, so none returns while the database is still
+        closing and ``asyncio.run`` never cancels a connection half-closed.
+        """
+        if self._shutdown is None:
+            self._shutdown = asyncio.create_task(self._shut_down(), name="sigbot-shutdown")
+        await asyncio.shield(self._shutdown)
+
+    async def _shut_down(self) -> None:
         self.scheduler.shutdown()
         if self.sender is not None:
             await self.sender.stop()
@@ -143,3 +156,12 @@ class SigBot(commands.Bot):
             await super().close()
         finally:
             await self.services.db.close()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # discord.py's own __aexit__ awaits only its part of close(), not the database's.
+        await self.close()

@@ -59,10 +59,13 @@ DEMO_PROFILES: dict[str, tuple[str, str]] = {
 async def seed_settings(bot: SigBot, community: DemoCommunity) -> None:
     """The demo community's first week: channels, discoverability, tags and a few profiles.
 
-    Done through the services, as the moderator's and members' commands would have done it.
+    Done through the services, as the moderator's and members' commands would have done it,
+    and only once per database: on later runs of a kept file the community carries on.
     """
     guild, moderator = community.guild, community.moderator
     settings, vocabulary = bot.services.settings, bot.services.vocabulary
+    if (await settings.show(guild.id)).channels:
+        return  # a kept database (--db): this community was set up on an earlier run
     for purpose, name in CHANNEL_FOR_PURPOSE.items():
         await settings.set_channel(guild.id, purpose, guild.channel(name).id, actor_id=moderator.id)
     await settings.set_defaults(
@@ -80,11 +83,16 @@ async def seed_settings(bot: SigBot, community: DemoCommunity) -> None:
 
 
 async def run_sandbox(settings: Settings, *, db_path: Path | None, script: Path | None) -> int:
+    try:  # before anything starts: a mistyped path is one line, not a traceback
+        lines = None if script is None else await asyncio.to_thread(read_script, script)
+    except OSError as exc:
+        print(f"sandbox: cannot read the script {script}: {exc.strerror}", file=sys.stderr)
+        return 1
     quiet_logs(settings.log_level)
     with tempfile.TemporaryDirectory(prefix="sigbot-sandbox-") as scratch:
         database = db_path or Path(scratch) / "sandbox.sqlite3"
         async with SandboxServer() as server:
-            community = build_demo_community(server)
+            community = build_demo_community(server, stable_ids=True)
             started = time.perf_counter()
             bot = await build_bot(
                 settings.model_copy(
@@ -100,8 +108,8 @@ async def run_sandbox(settings: Settings, *, db_path: Path | None, script: Path 
                 await seed_settings(bot, community)
                 ready = time.perf_counter() - started
                 driver = Driver(community, settle=lambda: settle(bot))
-                if script is not None:
-                    return await run_script(driver, script)
+                if script is not None and lines is not None:
+                    return await run_script(driver, script.name, lines)
                 return await interactive(driver, community, ready)
     return 0
 
@@ -112,8 +120,11 @@ async def settle(bot: SigBot) -> None:
         await bot.sender.drain(timeout=30)
 
 
-async def run_script(driver: Driver, script: Path) -> int:
-    lines = (await asyncio.to_thread(script.read_text)).splitlines()
+def read_script(script: Path) -> list[str]:
+    return script.read_text(encoding="utf-8").splitlines()
+
+
+async def run_script(driver: Driver, name: str, lines: list[str]) -> int:
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -121,11 +132,11 @@ async def run_script(driver: Driver, script: Path) -> int:
         try:
             output = await driver.run(line)
         except DriverError as exc:
-            print(f"✗ {script.name}:{number}: {exc}", file=sys.stderr)
+            print(f"✗ {name}:{number}: {exc}", file=sys.stderr)
             return 1
         if output:
             print(output)
-    print(f"✓ {script.name}: every step passed")
+    print(f"✓ {name}: every step passed")
     return 0
 
 

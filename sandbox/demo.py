@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sandbox.server import SandboxServer
-from sandbox.state import Guild, Member
+from sandbox.snowflake import DISCORD_EPOCH_MS, SnowflakeGenerator
+from sandbox.state import Guild, Member, SandboxState
 
 CHANNELS = (
     "welcome",
@@ -73,7 +76,47 @@ BOT_PERMISSIONS = [
 ]
 
 
-def build_demo_community(server: SandboxServer) -> DemoCommunity:
+# The instant the demo community's ids count from when they must not change between runs.
+STABLE_IDS_FROM_MS = 1_704_067_200_000  # 2024-01-01T00:00:00Z
+
+
+class CountingSnowflakes(SnowflakeGenerator):
+    """Snowflakes 1, 2, 3... steps after a fixed instant: the same ids on every run."""
+
+    def __init__(self, from_ms: int = STABLE_IDS_FROM_MS) -> None:
+        super().__init__(worker=2)
+        self._base = (from_ms - DISCORD_EPOCH_MS) << 22 | 2 << 17
+        self._count = 0
+
+    def next(self) -> int:
+        self._count += 1
+        return self._base + self._count
+
+
+@contextlib.contextmanager
+def counting_ids(state: SandboxState) -> Iterator[None]:
+    """Number what is built inside from the fixed instant; the usual clock-based ids after.
+
+    Everything built later (messages, threads, interactions) keeps time-based ids, all newer
+    than the community's, so nothing made in one run can reuse an id of another.
+    """
+    usual, state.ids = state.ids, CountingSnowflakes()
+    try:
+        yield
+    finally:
+        state.ids = usual
+
+
+def build_demo_community(server: SandboxServer, *, stable_ids: bool = False) -> DemoCommunity:
+    """The demo server. ``stable_ids``: the same guild, channel, role and member ids on every
+    run, so a kept database (``sandbox --db FILE``) finds its server and members again."""
+    if not stable_ids:
+        return _build(server)
+    with counting_ids(server.state):
+        return _build(server)
+
+
+def _build(server: SandboxServer) -> DemoCommunity:
     guild = server.create_guild("Ortho SIG · Lakeshore Chapter")
     guild.set_bot_permissions(allow=BOT_PERMISSIONS)
     roles = {name: guild.add_role(name) for name in ("Student", "Clinician", "Faculty")}

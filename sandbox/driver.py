@@ -5,30 +5,42 @@ One line, one action; see ``HELP``. Scripts use the same lines plus ``expect TEX
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sandbox.control import Interaction, SandboxUsageError
+import discord
+
+from sandbox.control import CommandNotFound, Interaction, SandboxUsageError, find_command
 from sandbox.demo import DemoCommunity
 from sandbox.render import render_messages
-from sandbox.state import Channel, Member, Message
+from sandbox.state import GUILD_TEXT, VIEW_CHANNEL, Channel, Member, Message, Role, SandboxState
 
 HELP = """\
 as NAME                      act as another member (members: list them)
 /command sub opt:value ...   run a slash command; quote values with spaces: note:"hi there"
-                             #channel and @member name channels and members
+                             member options take @member, channel options #channel,
+                             yes/no options yes or no; text options take any text (even @...)
 complete /command opt:text   show autocomplete choices for the option you are typing
-view-profile @member         the "View profile" user menu (any user command: user CMD @member)
+view-profile @member         the "View profile" user menu
+user "COMMAND" @member       any user menu command, e.g. user "View profile" @maria
 click N | click LABEL        press button N of the latest message with buttons
-select N V [V ...]           choose options (numbers or values) in select menu N
-modal field=value ...        fill in and submit the open form (field ids or labels)
+select N V [V ...]           choose options (numbers or values) in select menu N, as numbered
+                             in the output (any message shown, not only the latest)
+modal field=value ...        fill in and submit the open form (field ids or labels);
+                             fields you leave out keep what the form shows (now: ...)
 inbox                        your DMs from the bot
+channels                     the channels you can see
 channel #name                the latest messages in a channel (threads: thread NAME)
 threads                      threads in the server and who is in them
 wait                         let queued DMs and posts go out
 expect TEXT                  (scripts) fail unless the last output contains TEXT
 help | quit"""
+
+YES, NO = ("yes", "y", "true", "on", "1"), ("no", "n", "false", "off", "0")
+MEMBER_OPTION, CHANNEL_OPTION, ROLE_OPTION, MENTIONABLE_OPTION = 6, 7, 8, 9
+BOOLEAN_OPTION, SUBCOMMAND_TYPES, SELECT_TYPES = 5, (1, 2), (3, 5, 6, 7, 8)
 
 
 class DriverError(Exception):
@@ -66,7 +78,8 @@ class Driver:
         try:
             output = await self._dispatch(line)
         except (SandboxUsageError, KeyError, ValueError, LookupError, TimeoutError) as exc:
-            raise DriverError(str(exc).strip("'\"") or type(exc).__name__) from exc
+            text = str(exc).strip("'\"") or type(exc).__name__
+            raise DriverError(in_words(text, self.server.state)) from exc
         if line.split()[0] != "expect":
             self.last_output = output
         return output + self._new_dm_notice()
@@ -92,6 +105,7 @@ class Driver:
             "select": self._select,
             "modal": self._modal,
             "inbox": self._inbox,
+            "channels": self._channels,
             "channel": self._channel,
             "thread": self._thread,
             "threads": self._threads,
@@ -116,27 +130,65 @@ class Driver:
         lines += [f"{m.user.username:8} {m.display_name}" for m in self.community.members.values()]
         return "\n".join(lines)
 
-    def _parse_command(self, text: str) -> tuple[str, dict[str, Any]]:
+    def _parse_command(self, text: str) -> tuple[str, dict[str, str]]:
+        """``/cmd sub opt:value ...`` as words and the options as typed (shell-style quotes)."""
         words: list[str] = []
-        options: dict[str, Any] = {}
+        options: dict[str, str] = {}
         for token in shlex.split(text.lstrip("/")):
             name, sep, value = token.partition(":")
             if sep and not words and not name:
                 raise DriverError(f"missing command name before {token!r}")
             if sep:
-                options[name] = self._value(value)
+                options[name] = value
             else:
                 words.append(token)
         if not words:
             raise DriverError("which command? e.g. /tags add tag:Sports")
         return " ".join(words), options
 
-    def _value(self, text: str) -> Any:
-        if text.startswith("#") and len(text) > 1:
-            return self._channel_named(text)
-        if text.startswith("@") and len(text) > 1:
+    def _typed(self, command: str, options: dict[str, str]) -> dict[str, Any]:
+        """Each value as its option's type asks: a member, a channel, a role, yes/no or text."""
+        definitions = self._option_definitions(command)
+        return {name: self._value(definitions.get(name), raw) for name, raw in options.items()}
+
+    def _option_definitions(self, command: str) -> dict[str, dict[str, Any]]:
+        """The options of ``/command [group] [sub]`` as the bot registered them ({} if unknown:
+        the control API then names what is wrong)."""
+        words = command.split()
+        try:
+            definition = find_command(self.server, self.community.guild, words[0], 1)
+        except CommandNotFound:
+            return {}
+        options: list[dict[str, Any]] = definition.get("options") or []
+        for word in words[1:]:
+            sub = next(
+                (o for o in options if o["name"] == word and o["type"] in SUBCOMMAND_TYPES), None
+            )
+            if sub is None:
+                return {}
+            options = sub.get("options") or []
+        return {o["name"]: o for o in options}
+
+    def _value(self, definition: dict[str, Any] | None, text: str) -> Any:
+        if definition is None:
+            return text  # an option the command lacks: the control API says so
+        kind = definition["type"]
+        if kind == BOOLEAN_OPTION:
+            return yes_or_no(definition["name"], text)
+        if kind in (MEMBER_OPTION, MENTIONABLE_OPTION):
             return self.community.actor(text)
-        return text
+        if kind == CHANNEL_OPTION:
+            return self._channel_named(text)
+        if kind == ROLE_OPTION:
+            return self._role_named(text)
+        return text  # text and numbers as typed, "@" and "#" included
+
+    def _role_named(self, name: str) -> Role:
+        try:
+            return self.community.guild.role(name.lstrip("@"))
+        except KeyError:
+            roles = ", ".join(r.name for r in self.community.guild.roles.values())
+            raise DriverError(f"no role called {name}; roles: {roles}") from None
 
     def _channel_named(self, name: str) -> Channel:
         name = name.lstrip("#")
@@ -147,7 +199,8 @@ class Driver:
         raise DriverError(f"no channel called #{name}")
 
     async def _slash(self, line: str) -> str:
-        command, options = self._parse_command(line)
+        command, typed = self._parse_command(line)
+        options = self._typed(command, typed)
         ix = await self.actor.slash(command, in_channel=self._here(), **options)
         return await self._outcome(ix)
 
@@ -155,20 +208,22 @@ class Driver:
         return self.community.guild.channel("general")
 
     async def _complete(self, text: str) -> str:
-        command, options = self._parse_command(text)
-        if not options:
+        command, typed = self._parse_command(text)
+        if not typed:
             raise DriverError("say which option you are typing, e.g. complete /tags add tag:ort")
-        focused = list(options)[-1]
-        value = options.pop(focused)
+        focused = list(typed)[-1]
+        value = typed.pop(focused)  # what is being typed is always plain text
+        options = self._typed(command, typed)
         choices = await self.actor.autocomplete(
-            command, focused=focused, value=str(value), in_channel=self._here(), **options
+            command, focused=focused, value=value, in_channel=self._here(), **options
         )
         return "\n".join(f"  {c['name']}" for c in choices) or "  (no suggestions)"
 
     async def _user_command(self, text: str) -> str:
-        name, _, target = text.rpartition(" ")
+        words = shlex.split(text)
+        name, target = " ".join(words[:-1]), words[-1] if words else ""
         if not name:
-            raise DriverError("usage: user COMMAND NAME @member")
+            raise DriverError('usage: user "COMMAND NAME" @member')
         ix = await self.actor.user_command(
             name, self.community.actor(target), in_channel=self._here()
         )
@@ -188,19 +243,32 @@ class Driver:
         target: str | int = int(which) - 1 if which.isdigit() else which
         return await self._outcome(await self.actor.click(message, target))
 
+    def _menus(self) -> list[tuple[Message, int]]:
+        """Every select menu shown, numbered as in the output: (message, index in message)."""
+        menus = []
+        for message in self.shown:
+            selects = [c for c in message.iter_components() if c.get("type") in SELECT_TYPES]
+            menus += [(message, index) for index in range(len(selects))]
+        return menus
+
     async def _select(self, rest: str) -> str:
         parts = shlex.split(rest)
         if len(parts) < 2 or not parts[0].isdigit():
             raise DriverError("usage: select N OPTION [OPTION ...]")
-        message = self._latest_with("select")
-        selects = [c for c in message.iter_components() if c.get("type") != 2]
-        menu = selects[int(parts[0]) - 1]
-        options = menu.get("options") or []
+        menus = self._menus()
+        if not menus:
+            raise DriverError("no select menu in the latest output")
+        number = int(parts[0])
+        if not 1 <= number <= len(menus):
+            raise DriverError(f"there is no menu {number}: pick 1 to {len(menus)}")
+        message, index = menus[number - 1]
+        selects = [c for c in message.iter_components() if c.get("type") in SELECT_TYPES]
+        options = selects[index].get("options") or []
         values = [
-            options[int(p) - 1]["value"] if p.isdigit() and int(p) <= len(options) else p
+            options[int(p) - 1]["value"] if p.isdigit() and 1 <= int(p) <= len(options) else p
             for p in parts[1:]
         ]
-        return await self._outcome(await self.actor.select(message, int(parts[0]) - 1, values))
+        return await self._outcome(await self.actor.select(message, index, values))
 
     async def _modal(self, rest: str) -> str:
         if self.modal_source is None:
@@ -211,6 +279,7 @@ class Driver:
             if not sep:
                 raise DriverError(f"write field=value, not {token!r}")
             values[field] = value
+        values.update(prefilled_left_out(self.modal_source.modal or {}, values))
         source, self.modal_source = self.modal_source, None
         return await self._outcome(await self.actor.submit_modal(source, values))
 
@@ -223,7 +292,7 @@ class Driver:
             await self.settle()
         messages = ix.messages or ([ix.source_message] if ix.source_message else [])
         self.shown = list(messages)
-        return render_messages(messages) if messages else "(no visible answer)"
+        return self._render() if messages else "(no visible answer)"
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -231,12 +300,30 @@ class Driver:
         messages = self.server.dm_messages(self.actor)
         self._dms_seen[self.actor.id] = len(messages)
         self.shown = messages[-10:]
-        return render_messages(self.shown) if messages else "(no DMs)"
+        return self._render() if messages else "(no DMs)"
 
     async def _channel(self, name: str) -> str:
         channel = self._channel_named(name)
         self.shown = channel.visible_messages(self.actor)[-10:]
-        return render_messages(self.shown) if self.shown else f"(nothing in #{channel.name})"
+        return self._render() if self.shown else f"(nothing in #{channel.name})"
+
+    async def _channels(self, _: str) -> str:
+        lines = []
+        for channel in self.community.guild.channels:
+            if channel.type != GUILD_TEXT or not self.actor.permissions_in(channel) & VIEW_CHANNEL:
+                continue
+            count = len(channel.visible_messages(self.actor))
+            threads = len(channel.threads)
+            extra = f", {threads} thread(s)" if threads else ""
+            lines.append(f"#{channel.name:18} {count} message(s){extra}")
+        return "\n".join(lines) or "(you can see no channels)"
+
+    def _render(self) -> str:
+        """The shown messages; select menus numbered through all of them, as ``select`` counts."""
+        counter = iter(range(1, len(self._menus()) + 1))
+        return _SELECT_LABEL.sub(
+            lambda m: f"{m.group(1)}{next(counter, 0)}:", render_messages(self.shown)
+        )
 
     async def _thread(self, name: str) -> str:
         return await self._channel(name)
@@ -290,3 +377,77 @@ def render_modal(modal: dict[str, Any]) -> str:
             lines.append(f"  {item.get('custom_id')}: {name}{required}{value}")
     lines.append("Fill it in with: modal field=value ...")
     return "\n".join(lines)
+
+
+_SELECT_LABEL = re.compile(r"^(  <select )\d+:", re.MULTILINE)
+
+
+def yes_or_no(option: str, text: str) -> bool:
+    """A yes/no option as a person types it; anything else is refused, not taken as no."""
+    if text.strip().lower() in YES:
+        return True
+    if text.strip().lower() in NO:
+        return False
+    raise DriverError(f"{option} takes yes or no, not {text!r}")
+
+
+def prefilled_left_out(modal: dict[str, Any], given: dict[str, str]) -> dict[str, str]:
+    """Fields the form showed filled in and the member did not touch keep their text,
+    as in Discord's client (submitting does not blank them)."""
+    kept = {}
+    for row in modal.get("components") or []:
+        items = row.get("components") or ([row["component"]] if row.get("component") else [])
+        for item in items:
+            names = {item.get("custom_id"), item.get("label"), row.get("label")} - {None}
+            if item.get("type") == 4 and item.get("value") and not names & set(given):
+                kept[item["custom_id"]] = str(item["value"])
+    return kept
+
+
+_MEMBER_REPR = re.compile(r"<Member (\S+) id=\d+ guild=\d+>")
+_CHANNEL_REPR = re.compile(r"<Channel id=\d+ type=\d+ name='([^']*)'>")
+_GUILD_REPR = re.compile(r"<Guild id=\d+ name='([^']*)'>")
+_LACKS_PERMISSIONS = re.compile(r"lacks default_member_permissions=(\d+) for (/\S+)")
+_NOT_REGISTERED = re.compile(r"no registered command '([^']+)' \(type \d\); registered: \[(.*)\]")
+# How Discord's client names the permissions a command can ask for.
+PERMISSION_LABELS = {
+    "manage_guild": "Manage Server",
+    "manage_messages": "Manage Messages",
+    "manage_threads": "Manage Threads",
+    "manage_roles": "Manage Roles",
+    "manage_channels": "Manage Channels",
+    "administrator": "Administrator",
+}
+
+
+def permission_words(value: int) -> str:
+    if value == 0:
+        return "it is turned off for everyone but administrators"
+    names = [
+        PERMISSION_LABELS.get(name, name.replace("_", " ").title())
+        for name, granted in discord.Permissions(value)
+        if granted
+    ]
+    return f"it needs the {' and '.join(names)} permission"
+
+
+def in_words(text: str, state: SandboxState) -> str:
+    """The control API's messages as a person would say them (no reprs, no bit fields)."""
+    text = _LACKS_PERMISSIONS.sub(
+        lambda m: f"cannot use {m.group(2)}: {permission_words(int(m.group(1)))}", text
+    )
+    text = _NOT_REGISTERED.sub(
+        lambda m: f"there is no /{m.group(1)} command; commands: {_unquoted(m.group(2))}", text
+    )
+    text = _MEMBER_REPR.sub(lambda m: _display_name(m.group(1), state), text)
+    text = _CHANNEL_REPR.sub(lambda m: f"#{m.group(1)}", text)
+    return _GUILD_REPR.sub(lambda m: m.group(1), text)
+
+
+def _display_name(username: str, state: SandboxState) -> str:
+    user = state.user_by_name(username)
+    return user.display_name if user is not None else username
+
+
+def _unquoted(names: str) -> str:
+    return names.replace("'", "")

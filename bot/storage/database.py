@@ -7,6 +7,7 @@ lock file refuses a second writer process on the same SQLite file. Reads run con
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import logging
 import os
@@ -16,12 +17,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.storage.unit_of_work import UnitOfWork
@@ -98,21 +101,37 @@ def sqlite_file(url: str) -> Path | None:
     return None if path in ("", ":memory:") else Path(path)
 
 
-def _configure_sqlite(engine: AsyncEngine, synchronous: str) -> None:
+def _read_only_url(url: str, path: Path) -> str:
+    """The same file as an SQLite URI opened with ``mode=ro``: never created, never written."""
+    driver = url.split(":///", 1)[0]
+    return f"{driver}:///file:{quote(str(path))}?mode=ro&uri=true"
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own words, first line only (SQLAlchemy wraps them with its help links)."""
+    inner = getattr(exc, "orig", None) or exc
+    text = str(inner).strip().splitlines()
+    return text[0] if text else type(inner).__name__
+
+
+def _configure_sqlite(engine: AsyncEngine, synchronous: str, *, read_only: bool = False) -> None:
     """Pragmas on every new connection, and explicit BEGIN so DDL and reads are transactional.
 
     pysqlite's legacy transaction handling would otherwise autocommit DDL and start
     transactions lazily; see SQLAlchemy's "Serializable isolation / Savepoints" notes.
+    A read-only connection leaves the journal mode alone: setting it is a write.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        if not read_only:
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -135,24 +154,48 @@ class Database:
 
     @classmethod
     async def open(cls, url: str, *, writer: bool = True, synchronous: str = "FULL") -> Database:
-        """Connect. A writer takes the single-writer lock and runs a quick integrity check."""
+        """Connect. A writer takes the single-writer lock and runs a quick integrity check.
+
+        A reader (``writer=False``: ``check``, ``backup``) changes nothing: the SQLite file must
+        already exist and is opened read-only, so a mistyped ``DATABASE_URL`` is an error rather
+        than a new empty database that passes the health check.
+        """
         path = sqlite_file(url)
         lock = None
-        if path is not None:
+        if path is not None and writer:
             path.parent.mkdir(parents=True, exist_ok=True)
-            if writer:
-                lock = WriterLock(path)
-                lock.acquire()
-        engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+            lock = WriterLock(path)
+            lock.acquire()
+        elif path is not None and not path.is_file():
+            raise DatabaseError(
+                f"{path} does not exist: check DATABASE_URL "
+                "(the bot creates the file when it first starts, or run `python -m bot migrate`)"
+            )
+        engine_url = url if writer or path is None else _read_only_url(url, path)
+        engine = create_async_engine(engine_url, pool_pre_ping=not url.startswith("sqlite"))
         if url.startswith("sqlite"):
-            _configure_sqlite(engine, synchronous)
+            _configure_sqlite(engine, synchronous, read_only=not writer)
         database = cls(url, engine, lock)
+        await database._connect_or_explain()
         if writer and path is not None:
             integrity = await database.integrity_check(quick=True)
             if integrity != "ok":
                 await database.close()
                 raise DatabaseError(f"{path} failed its integrity check: {integrity}")
         return database
+
+    async def _connect_or_explain(self) -> None:
+        """One connection up front, so an unreachable server is one line, not a traceback."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.exec_driver_sql("SELECT 1")
+        except (OSError, TimeoutError, SQLAlchemyError, sqlite3.Error) as exc:
+            await self.close()
+            where = make_url(self.url).render_as_string(hide_password=True)
+            raise DatabaseError(
+                f"cannot connect to the database {where}: {_reason(exc)}; "
+                "check DATABASE_URL and that the database server is running"
+            ) from None
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -246,6 +289,7 @@ class Database:
             raise DatabaseError("backup works on SQLite files; use pg_dump for PostgreSQL")
         if not source.exists():
             raise DatabaseError(f"{source} does not exist: nothing to back up")
+        _refuse_unsafe_target(source, destination)
         return await asyncio.to_thread(_copy_sqlite, source, destination)
 
 
@@ -259,21 +303,51 @@ def _outside_transaction(sync_conn: Connection, sql: str) -> list[Any]:
         cursor.close()
 
 
+def _refuse_unsafe_target(source: Path, destination: Path) -> None:
+    """Never write over the live database (or its WAL), and never guess a name in a folder."""
+    if destination.is_dir():
+        raise DatabaseError(
+            f"{destination} is a folder: give the backup a file name, "
+            f"e.g. {destination / 'sigbot-backup.sqlite3'}"
+        )
+    live = [source, *(source.with_name(source.name + s) for s in ("-wal", "-shm", ".lock"))]
+    target = destination.resolve()
+    for path in live:
+        same_inode = destination.exists() and path.exists() and os.path.samefile(destination, path)
+        if same_inode or target == path.resolve():
+            raise DatabaseError(
+                f"{destination} is the live database itself: write the backup to another file"
+            )
+
+
 def _copy_sqlite(source: Path, destination: Path) -> Path:
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    """Copy into ``<destination>.partial`` beside the target, then rename: never half a file."""
     partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
-    src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
-    dst = sqlite3.connect(partial)
     try:
-        src.backup(dst)  # one step: a single consistent snapshot
-        dst.execute("PRAGMA journal_mode=DELETE")  # a self-contained single file
-        result = dst.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        dst.close()
-        src.close()
-    if result != "ok":
+        destination.parent.mkdir(parents=True, exist_ok=True)
         partial.unlink(missing_ok=True)
-        raise DatabaseError(f"the backup failed its integrity check: {result}")
-    partial.replace(destination)
+        result = _snapshot(source, partial)
+        if result != "ok":
+            raise DatabaseError(f"the backup failed its integrity check: {result}")
+        partial.replace(destination)
+    except (OSError, sqlite3.Error) as exc:
+        raise DatabaseError(f"cannot write the backup to {destination}: {_reason(exc)}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     return destination
+
+
+def _snapshot(source: Path, copy: Path) -> str:
+    """One backup step (a single consistent snapshot) as a self-contained file; its integrity."""
+    src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        dst = sqlite3.connect(copy)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+            return str(dst.execute("PRAGMA integrity_check").fetchone()[0])
+        finally:
+            dst.close()
+    finally:
+        src.close()

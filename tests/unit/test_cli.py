@@ -33,6 +33,8 @@ def test_bad_setting_exits_2(
 
 
 def test_check_on_a_new_database(capsys: pytest.CaptureFixture[str]) -> None:
+    Path("data").mkdir()
+    Path("data/sigbot.sqlite3").touch()  # created, never migrated (check itself creates nothing)
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert "schema version none" in out
