@@ -13,8 +13,6 @@ import pytest
 
 from bot.client import SigBot
 from bot.domain.profiles import Profile
-from bot.storage.repositories.members import MembersRepository
-from bot.storage.repositories.profiles import ProfileRepository
 from sandbox.control import Interaction
 from sandbox.demo import DemoCommunity
 from sandbox.render import render_message
@@ -125,9 +123,9 @@ async def test_rows_stored_before_the_rules_are_shown_safely(
     guild_id = community.guild.id
     now = datetime(2025, 1, 1, tzinfo=UTC)
     old = Profile(about="[click me](https://evil.example) @everyone <@1>", looking_for=None)
-    async with bot.services.db.transaction() as conn:  # written without today's cleaning
-        await MembersRepository(conn).ensure(guild_id, maria.id, discoverable=False, now=now)
-        await ProfileRepository(conn).save(guild_id, maria.id, old, now=now)
+    async with bot.services.db.transaction() as uow:  # written without today's cleaning
+        await uow.members.ensure(guild_id, maria.id, discoverable=False, now=now)
+        await uow.profiles.save(guild_id, maria.id, old, now=now)
     shown = profile_fields(await settled(await maria.slash("profile view")))[ABOUT]
     assert shown == "\\[click me\\](https://evil.example) ＠everyone <＠1>"
 
