@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.domain.tags import NAME_MAX, Completion
 from bot.responding import respond
 from cogs.tags import _render
+from cogs.tags._review import REVIEW_ITEMS
 from cogs.tags._views import DYNAMIC_ITEMS, send_personal_picker
 
 if TYPE_CHECKING:
@@ -40,10 +41,10 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS, *REVIEW_ITEMS)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS, *REVIEW_ITEMS)
 
     @app_commands.command(name="add", description="Add a tag to your profile")
     @app_commands.describe(tag="Start typing: names and common abbreviations both work")
@@ -93,7 +94,7 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
         suggestion = await self.suggestions.suggest(
             _guild_id(interaction), interaction.user.id, name, category
         )
-        await respond(interaction, _render.suggestion_text(suggestion))
+        await respond(interaction, _render.suggestion_text(suggestion, interaction.user.id))
 
     @add.autocomplete("tag")
     async def _any_tag(

@@ -105,7 +105,12 @@ def _fields(title: str, lines: list[str]) -> list[tuple[str, str]]:
     return fields
 
 
-def suggestion_text(suggestion: Suggestion) -> str:
+def suggestion_text(suggestion: Suggestion, user_id: int) -> str:
+    if suggestion.user_id != user_id:
+        return (
+            f"“{suggestion.name}” has already been suggested and is waiting for review; "
+            "you'll hear the outcome too."
+        )
     return (
         f"Thanks! I passed “{suggestion.name}” to the moderators. You'll get a DM when they decide."
     )
@@ -156,13 +161,26 @@ def preset_text(result: PresetApplied) -> str:
     return text
 
 
-def review_text(pending: Sequence[Suggestion]) -> str:
+def review_text(pending: Sequence[Suggestion], *, waiting: int = 0, offset: int = 0) -> str:
+    """One page of the queue: who suggested each and when, and how many others wait."""
     if not pending:
         return "No tag suggestions are waiting for review."
-    lines = [
-        f"`#{s.id}` **{s.name}**" + (f" in {s.category}" if s.category else "") for s in pending
-    ]
-    return "**Tag suggestions waiting for review**\n" + "\n".join(lines)
+    lines = [_review_line(s) for s in pending]
+    text = "**Tag suggestions waiting for review**\n" + "\n".join(lines)
+    waiting = max(waiting, offset + len(pending))
+    if waiting > len(pending):
+        shown = f"{offset + 1}–{offset + len(pending)}"
+        others = waiting - len(pending)
+        text += f"\nShowing {shown} of {waiting}: {others} more waiting."
+    return text
+
+
+def _review_line(suggestion: Suggestion) -> str:
+    where = f" in {suggestion.category}" if suggestion.category else ""
+    when = f"<t:{int(suggestion.created_at.timestamp())}:d>"
+    return (
+        f"`#{suggestion.id}` **{suggestion.name}**{where} · from <@{suggestion.user_id}> · {when}"
+    )
 
 
 def decision_text(decision: SuggestionDecision) -> str:
