@@ -76,11 +76,15 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
     async def list_(
         self, interaction: discord.Interaction[SigBot], category: NameText | None = None
     ) -> None:
-        listings = await self.vocabulary.vocabulary(_guild_id(interaction), category)
+        # Moderators curate the vocabulary: they need to see which tags nobody holds.
+        exact = interaction.permissions.manage_guild
+        listings = await self.vocabulary.vocabulary(
+            _guild_id(interaction), category, exact_counts=exact
+        )
         if not any(listing.tags for listing in listings):
             await respond(interaction, _render.NO_TAGS_YET)
             return
-        embed = _render.vocabulary_embed(listings)
+        embed = _render.vocabulary_embed(listings, exact=exact)
         await respond(interaction, embed=embed)
 
     @app_commands.command(name="suggest", description="Propose a new tag for moderators to review")

@@ -73,20 +73,48 @@ def pick_result_text(result: PickResult) -> str:
     return " ".join(parts)
 
 
-def vocabulary_embed(listings: Sequence[CategoryListing]) -> discord.Embed:
-    """The vocabulary with member counts (already suppressed below 3), within embed limits."""
+COLLAPSED_NAMES = 700  # characters of rarely used tag names shown on the collapsed line
+
+
+def _listing_lines(listing: CategoryListing, *, exact: bool) -> list[str]:
+    """Tags with enough members, most held first; the rest collapsed onto one line.
+
+    Members never see a count below 3 (the service already hid it); moderators see every
+    count and only the unused tags are collapsed.
+    """
+    rare = [e for e in listing.tags if (e.members == 0 if exact else e.members is None)]
+    shown = sorted(
+        (e for e in listing.tags if e not in rare), key=lambda e: (-(e.members or 0), e.tag.name)
+    )
+    lines = [f"{entry.tag.name} · {entry.label}" for entry in shown]
+    if rare:
+        names = ", ".join(e.tag.name for e in rare)
+        if len(names) > COLLAPSED_NAMES:
+            names = names[:COLLAPSED_NAMES].rsplit(", ", 1)[0] + ", …"
+        lead = "and " if lines else ""
+        what = "no members" if exact else "fewer than 3 members"
+        lines.append(f"*{lead}{len(rare)} with {what}:* {names}")
+    return lines or ["(none yet)"]
+
+
+def vocabulary_embed(listings: Sequence[CategoryListing], *, exact: bool = False) -> discord.Embed:
+    """The vocabulary by category with member counts, within embed limits."""
     embed = discord.Embed(title="Tags in this server")
     used = len(embed.title or "")
     left_out = 0
     for listing in listings:
-        lines = [f"{entry.tag.name} · {entry.label}" for entry in listing.tags] or ["(none yet)"]
+        lines = _listing_lines(listing, exact=exact)
         for name, value in _fields(listing.category.name, lines):
             if used + len(name) + len(value) > EMBED_BUDGET or len(embed.fields) >= 25:
                 left_out += value.count("\n") + 1
                 continue
             embed.add_field(name=name, value=value, inline=False)
             used += len(name) + len(value)
-    footer = "Counts below 3 are shown as “fewer than 3”."
+    footer = (
+        "Exact counts, shown to moderators only."
+        if exact
+        else "Tags with fewer than 3 members are grouped so nobody can be singled out."
+    )
     if left_out:
         footer += f" {left_out} more not shown: use /tags list with a category."
     embed.set_footer(text=footer)
