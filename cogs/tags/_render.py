@@ -97,6 +97,16 @@ def _listing_lines(listing: CategoryListing, *, exact: bool) -> list[str]:
     return lines or ["(none yet)"]
 
 
+def stale_menu_text(names: Sequence[str]) -> str:
+    """A choice from a menu posted before the vocabulary changed."""
+    listed = ", ".join(f"**{n}**" for n in names)
+    verb = "was" if len(names) == 1 else "were"
+    return (
+        f"That menu is out of date: {listed} {verb} removed or renamed since it was posted. "
+        "Here is the current picker."
+    )
+
+
 def vocabulary_embed(listings: Sequence[CategoryListing], *, exact: bool = False) -> discord.Embed:
     """The vocabulary by category with member counts, within embed limits."""
     embed = discord.Embed(title="Tags in this server")

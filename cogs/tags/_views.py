@@ -138,6 +138,13 @@ class PublicPickerSelect(_SectionSelect, template=r"tags:join:(?P<category>\d+):
             result = await services(interaction).member_tags.set_member_tags(
                 _guild_id(interaction), interaction.user.id, offered=chosen, chosen=chosen
             )
+            if result.stale:
+                gone = [o.label for o in self.item.options if int(o.value) in result.stale]
+                note = _render.stale_menu_text(gone)
+                if result.added:
+                    note = f"{_render.pick_result_text(result)}\n{note}"
+                await send_personal_picker(interaction, note=note)
+                return
             await interaction.response.send_message(
                 _render.pick_result_text(result), view=EditMyTagsView(), ephemeral=True
             )
@@ -195,8 +202,10 @@ def picker_views(sections: Sequence[PickerSection], *, public: bool = False) -> 
     return views
 
 
-async def send_personal_picker(interaction: Interaction) -> None:
-    """The member's own picker, ephemeral: first message as the response, more as followups."""
+async def send_personal_picker(interaction: Interaction, *, note: str | None = None) -> None:
+    """The member's own picker, ephemeral: first message as the response, more as followups.
+
+    ``note`` goes above it (why the member is seeing it)."""
     guild_id = _guild_id(interaction)
     sections = await services(interaction).member_tags.picker(guild_id, interaction.user.id)
     if not sections:
@@ -204,6 +213,8 @@ async def send_personal_picker(interaction: Interaction) -> None:
         return
     count = sum(o.selected for s in sections for o in s.options)
     header = _render.PICK_HEADER.format(count=count, limit=_render.MAX_TAGS_PER_MEMBER)
+    if note:
+        header = f"{note}\n\n{header}"
     views = picker_views(sections)
     await respond(interaction, header, view=views[0])
     for view in views[1:]:

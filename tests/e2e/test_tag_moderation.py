@@ -131,3 +131,26 @@ async def test_a_first_time_moderator_finds_the_tag_commands(
     await answer(await mod.slash("setup tags preset", name="pt"))
     shown = await answer(await mod.slash("setup show"))
     assert "✅ Tags: 46 tags" in shown
+
+
+async def test_a_stale_public_picker_says_so_and_offers_the_current_one(
+    pt: DemoCommunity,
+) -> None:
+    general = pt.guild.channel("general")
+    await answer(await pt.moderator.slash("setup tags picker", channel=general))
+    posted = general.messages[0]
+    await answer(await pt.moderator.slash("setup tags remove", tag="Aquatic"))
+
+    james = pt.members["james"]
+    picked = await james.select(posted, "Clinical interest", ["Aquatic", "Sports"])
+    reply = await picked.final()
+    assert picked.ephemeral
+    assert "Added **Sports**." in reply.content
+    assert "That menu is out of date: **Aquatic** was removed or renamed" in reply.content
+    current = [o["label"] for c in reply.iter_components() if c["type"] == 3 for o in c["options"]]
+    assert "Sports" in current
+    assert "Aquatic" not in current
+
+    only_stale = await (await james.select(posted, "Clinical interest", ["Aquatic"])).final()
+    assert "No change" not in only_stale.content
+    assert "out of date" in only_stale.content

@@ -131,3 +131,14 @@ async def test_moderators_see_exact_counts_including_zero(pt: Services) -> None:
     exact = {e.tag.name: e.label for e in moderators_view[0].tags}
     assert (shown["Sports"], shown["Oncology"]) == ("fewer than 3", "fewer than 3")
     assert (exact["Sports"], exact["Oncology"]) == ("1", "0")
+
+
+async def test_a_pick_from_a_stale_menu_names_the_removed_tags(pt: Services) -> None:
+    index = await pt.vocabulary.index(GUILD)
+    aquatic, sports = index.resolve("Aquatic").id, index.resolve("Sports").id
+    await pt.vocabulary.remove_tag(GUILD, aquatic, actor_id=MOD)
+    result = await pt.member_tags.set_member_tags(
+        GUILD, ALICE, offered=[aquatic, sports], chosen=[aquatic, sports]
+    )
+    assert [t.name for t in result.added] == ["Sports"]
+    assert result.stale == (aquatic,)
