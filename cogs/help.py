@@ -19,6 +19,14 @@ INTRO = (
     "Nothing about you is shown to others unless you choose to be discoverable."
 )
 
+MODERATOR_HELP = (
+    "`/setup show` shows every setting, checks my permissions in each channel and lists what "
+    "to do next.\n"
+    "`/setup tags` curates the interest tags: start with `/setup tags preset name:pt` (or "
+    "`general`), post a picker with `/setup tags picker`, and approve members' suggestions "
+    "with `/setup tags review`."
+)
+
 
 def member_commands(tree: app_commands.CommandTree[SigBot]) -> list[tuple[str, str]]:
     """(``/name sub``, description) for every command without moderator-only permissions."""
@@ -46,7 +54,7 @@ def help_embed(commands_: list[tuple[str, str]], is_moderator: bool) -> discord.
     if is_moderator:
         embed.add_field(
             name="For moderators",
-            value="`/setup show` shows every setting and checks my permissions in each channel.",
+            value=MODERATOR_HELP,
             inline=False,
         )
     return embed

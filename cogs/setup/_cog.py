@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.domain.settings import ChannelPurpose
 from bot.responding import respond
 from cogs.setup._defaults import defaults_command
-from cogs.setup._render import channel_health, settings_embed
+from cogs.setup._render import TagProgress, channel_health, settings_embed
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -22,6 +22,13 @@ PURPOSE_CHOICES = [app_commands.Choice(name=p.value, value=p.value) for p in Cha
 def _guild(interaction: discord.Interaction[SigBot]) -> discord.Guild:
     assert interaction.guild is not None  # the group is guild-only
     return interaction.guild
+
+
+async def _tag_progress(interaction: discord.Interaction[SigBot], guild_id: int) -> TagProgress:
+    services = interaction.client.services
+    index = await services.vocabulary.index(guild_id)
+    waiting = await services.suggestions.pending_count(guild_id)
+    return TagProgress(tags=len(index.tags), waiting_suggestions=waiting)
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -40,7 +47,8 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Moderat
     async def show(self, interaction: discord.Interaction[SigBot]) -> None:
         guild = _guild(interaction)
         settings = await self.settings.show(guild.id)
-        await respond(interaction, embed=settings_embed(settings, guild))
+        tags = await _tag_progress(interaction, guild.id)
+        await respond(interaction, embed=settings_embed(settings, guild, tags))
 
     @app_commands.command(name="channel", description="Choose the channel for one of my jobs")
     @app_commands.describe(purpose="What the channel is for", channel="The channel to use")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import discord
 
 from bot.domain.settings import (
@@ -43,11 +45,51 @@ def channels_text(settings: GuildSettings, guild: discord.Guild) -> str:
     return "\n".join(lines)
 
 
-def settings_embed(settings: GuildSettings, guild: discord.Guild) -> discord.Embed:
+@dataclass(frozen=True)
+class TagProgress:
+    """Where the server's tags stand, for the getting-started checklist."""
+
+    tags: int
+    waiting_suggestions: int
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def getting_started_text(settings: GuildSettings, tags: TagProgress) -> str:
+    """What is set and what is next, each with the command that does it."""
+    chosen = len(settings.channels)
+    total = len(ChannelPurpose)
+    done, todo = "✅", "⬜"
+    lines = [
+        f"{done if chosen == total else todo} Channels: {chosen} of {total} set (`/setup channel`)",
+        f"{done} Defaults: check them above, change with `/setup defaults`",
+    ]
+    if tags.tags:
+        lines.append(f"{done} Tags: {_plural(tags.tags, 'tag')} (`/setup tags add`, `rename`, …)")
+    else:
+        lines.append(f"{todo} Tags: none yet. Start with `/setup tags preset name:pt`")
+    lines.append(f"{todo if not tags.tags else done} Picker: post one with `/setup tags picker`")
+    waiting = tags.waiting_suggestions
+    if waiting:
+        lines.append(f"{todo} {_plural(waiting, 'tag suggestion')} waiting: `/setup tags review`")
+    else:
+        lines.append(f"{done} No tag suggestions waiting (`/setup tags review`)")
+    return "\n".join(lines)
+
+
+def settings_embed(
+    settings: GuildSettings, guild: discord.Guild, tags: TagProgress | None = None
+) -> discord.Embed:
     embed = discord.Embed(title=f"Settings for {guild.name}")
     embed.add_field(name="Channels", value=channels_text(settings, guild), inline=False)
     embed.add_field(name="Defaults", value=defaults_text(settings.defaults), inline=False)
-    embed.set_footer(text="Change with /setup channel and /setup defaults.")
+    if tags is not None:
+        embed.add_field(
+            name="Getting started", value=getting_started_text(settings, tags), inline=False
+        )
+    embed.set_footer(text="Change with /setup channel and /setup defaults; tags with /setup tags.")
     return embed
 
 

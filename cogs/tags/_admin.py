@@ -15,7 +15,8 @@ from bot.domain.tags import safe_echo
 from bot.responding import respond
 from cogs.tags import _render
 from cogs.tags._cog import NameText, TagText, choices
-from cogs.tags._views import ConfirmRemoveView, picker_views, review_view
+from cogs.tags._review import review_page
+from cogs.tags._views import ConfirmRemoveView, picker_views
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -116,10 +117,9 @@ class TagsAdmin(app_commands.Group):
 
     @app_commands.command(name="review", description="Approve or reject members' tag suggestions")
     async def review(self, interaction: discord.Interaction[SigBot]) -> None:
-        pending = await self.suggestions.pending_suggestions(_guild_id(interaction), limit=5)
-        text = _render.review_text(pending)
-        if pending:
-            await respond(interaction, text, view=review_view(pending))
+        text, view = await review_page(interaction, 0)
+        if view is not None:
+            await respond(interaction, text, view=view)
         else:
             await respond(interaction, text)
 

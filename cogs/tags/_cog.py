@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.domain.tags import NAME_MAX, Completion
 from bot.responding import respond
 from cogs.tags import _render
+from cogs.tags._review import REVIEW_ITEMS
 from cogs.tags._views import DYNAMIC_ITEMS, send_personal_picker
 
 if TYPE_CHECKING:
@@ -40,10 +41,10 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS, *REVIEW_ITEMS)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS, *REVIEW_ITEMS)
 
     @app_commands.command(name="add", description="Add a tag to your profile")
     @app_commands.describe(tag="Start typing: names and common abbreviations both work")
@@ -75,11 +76,15 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
     async def list_(
         self, interaction: discord.Interaction[SigBot], category: NameText | None = None
     ) -> None:
-        listings = await self.vocabulary.vocabulary(_guild_id(interaction), category)
+        # Moderators curate the vocabulary: they need to see which tags nobody holds.
+        exact = interaction.permissions.manage_guild
+        listings = await self.vocabulary.vocabulary(
+            _guild_id(interaction), category, exact_counts=exact
+        )
         if not any(listing.tags for listing in listings):
             await respond(interaction, _render.NO_TAGS_YET)
             return
-        embed = _render.vocabulary_embed(listings)
+        embed = _render.vocabulary_embed(listings, exact=exact)
         await respond(interaction, embed=embed)
 
     @app_commands.command(name="suggest", description="Propose a new tag for moderators to review")
@@ -93,7 +98,7 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
         suggestion = await self.suggestions.suggest(
             _guild_id(interaction), interaction.user.id, name, category
         )
-        await respond(interaction, _render.suggestion_text(suggestion))
+        await respond(interaction, _render.suggestion_text(suggestion, interaction.user.id))
 
     @add.autocomplete("tag")
     async def _any_tag(

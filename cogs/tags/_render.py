@@ -74,20 +74,58 @@ def pick_result_text(result: PickResult) -> str:
     return " ".join(parts)
 
 
-def vocabulary_embed(listings: Sequence[CategoryListing]) -> discord.Embed:
-    """The vocabulary with member counts (already suppressed below 3), within embed limits."""
+COLLAPSED_NAMES = 700  # characters of rarely used tag names shown on the collapsed line
+
+
+def _listing_lines(listing: CategoryListing, *, exact: bool) -> list[str]:
+    """Tags with enough members, most held first; the rest collapsed onto one line.
+
+    Members never see a count below 3 (the service already hid it); moderators see every
+    count and only the unused tags are collapsed.
+    """
+    rare = [e for e in listing.tags if (e.members == 0 if exact else e.members is None)]
+    shown = sorted(
+        (e for e in listing.tags if e not in rare), key=lambda e: (-(e.members or 0), e.tag.name)
+    )
+    lines = [f"{entry.tag.name} · {entry.label}" for entry in shown]
+    if rare:
+        names = ", ".join(e.tag.name for e in rare)
+        if len(names) > COLLAPSED_NAMES:
+            names = names[:COLLAPSED_NAMES].rsplit(", ", 1)[0] + ", …"
+        lead = "and " if lines else ""
+        what = "no members" if exact else "fewer than 3 members"
+        lines.append(f"*{lead}{len(rare)} with {what}:* {names}")
+    return lines or ["(none yet)"]
+
+
+def stale_menu_text(names: Sequence[str]) -> str:
+    """A choice from a menu posted before the vocabulary changed."""
+    listed = ", ".join(f"**{n}**" for n in names)
+    verb = "was" if len(names) == 1 else "were"
+    return (
+        f"That menu is out of date: {listed} {verb} removed or renamed since it was posted. "
+        "Here is the current picker."
+    )
+
+
+def vocabulary_embed(listings: Sequence[CategoryListing], *, exact: bool = False) -> discord.Embed:
+    """The vocabulary by category with member counts, within embed limits."""
     embed = discord.Embed(title="Tags in this server")
     used = len(embed.title or "")
     left_out = 0
     for listing in listings:
-        lines = [f"{entry.tag.name} · {entry.label}" for entry in listing.tags] or ["(none yet)"]
+        lines = _listing_lines(listing, exact=exact)
         for name, value in _fields(listing.category.name, lines):
             if used + len(name) + len(value) > EMBED_BUDGET or len(embed.fields) >= 25:
                 left_out += value.count("\n") + 1
                 continue
             embed.add_field(name=name, value=value, inline=False)
             used += len(name) + len(value)
-    footer = "Counts below 3 are shown as “fewer than 3”."
+    footer = (
+        "Exact counts, shown to moderators only."
+        if exact
+        else "Tags with fewer than 3 members are grouped so nobody can be singled out."
+    )
     if left_out:
         footer += f" {plural(left_out, 'more tag')} not shown: use /tags list with a category."
     embed.set_footer(text=footer)
@@ -106,7 +144,12 @@ def _fields(title: str, lines: list[str]) -> list[tuple[str, str]]:
     return fields
 
 
-def suggestion_text(suggestion: Suggestion) -> str:
+def suggestion_text(suggestion: Suggestion, user_id: int) -> str:
+    if suggestion.user_id != user_id:
+        return (
+            f"“{suggestion.name}” has already been suggested and is waiting for review; "
+            "you'll hear the outcome too."
+        )
     return (
         f"Thanks! I passed “{suggestion.name}” to the moderators. You'll get a DM when they decide."
     )
@@ -160,13 +203,26 @@ def preset_text(result: PresetApplied) -> str:
     return text
 
 
-def review_text(pending: Sequence[Suggestion]) -> str:
+def review_text(pending: Sequence[Suggestion], *, waiting: int = 0, offset: int = 0) -> str:
+    """One page of the queue: who suggested each and when, and how many others wait."""
     if not pending:
         return "No tag suggestions are waiting for review."
-    lines = [
-        f"`#{s.id}` **{s.name}**" + (f" in {s.category}" if s.category else "") for s in pending
-    ]
-    return "**Tag suggestions waiting for review**\n" + "\n".join(lines)
+    lines = [_review_line(s) for s in pending]
+    text = "**Tag suggestions waiting for review**\n" + "\n".join(lines)
+    waiting = max(waiting, offset + len(pending))
+    if waiting > len(pending):
+        shown = f"{offset + 1}–{offset + len(pending)}"
+        others = waiting - len(pending)
+        text += f"\nShowing {shown} of {waiting}: {others} more waiting."
+    return text
+
+
+def _review_line(suggestion: Suggestion) -> str:
+    where = f" in {suggestion.category}" if suggestion.category else ""
+    when = f"<t:{int(suggestion.created_at.timestamp())}:d>"
+    return (
+        f"`#{suggestion.id}` **{suggestion.name}**{where} · from <@{suggestion.user_id}> · {when}"
+    )
 
 
 def decision_text(decision: SuggestionDecision) -> str:

@@ -7,7 +7,7 @@ Custom ids carry what the callback needs, so they work for anyone, across restar
 - ``tags:join:<category_id>:<page>``  the public picker message: add the selected tags.
 - ``tags:edit``                       the public picker's "Edit my tags" button.
 - ``tags:remove:<tag_id>``            a moderator's "Remove it anyway" confirmation.
-- ``tags:suggestion:<id>:<approve|alias|reject>``  review buttons.
+- review buttons: see ``_review`` (``REVIEW_ITEMS``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Self, cast
 import discord
 from discord import ui
 
-from bot.domain.tags import Suggestion
 from bot.responding import respond
 from bot.services.tags import PickerSection
 from bot.tree import friendly_errors, safe_reply
@@ -139,6 +138,13 @@ class PublicPickerSelect(_SectionSelect, template=r"tags:join:(?P<category>\d+):
             result = await services(interaction).member_tags.set_member_tags(
                 _guild_id(interaction), interaction.user.id, offered=chosen, chosen=chosen
             )
+            if result.stale:
+                gone = [o.label for o in self.item.options if int(o.value) in result.stale]
+                note = _render.stale_menu_text(gone)
+                if result.added:
+                    note = f"{_render.pick_result_text(result)}\n{note}"
+                await send_personal_picker(interaction, note=note)
+                return
             await interaction.response.send_message(
                 _render.pick_result_text(result), view=EditMyTagsView(), ephemeral=True
             )
@@ -196,8 +202,10 @@ def picker_views(sections: Sequence[PickerSection], *, public: bool = False) -> 
     return views
 
 
-async def send_personal_picker(interaction: Interaction) -> None:
-    """The member's own picker, ephemeral: first message as the response, more as followups."""
+async def send_personal_picker(interaction: Interaction, *, note: str | None = None) -> None:
+    """The member's own picker, ephemeral: first message as the response, more as followups.
+
+    ``note`` goes above it (why the member is seeing it)."""
     guild_id = _guild_id(interaction)
     sections = await services(interaction).member_tags.picker(guild_id, interaction.user.id)
     if not sections:
@@ -205,6 +213,8 @@ async def send_personal_picker(interaction: Interaction) -> None:
         return
     count = sum(o.selected for s in sections for o in s.options)
     header = _render.PICK_HEADER.format(count=count, limit=_render.MAX_TAGS_PER_MEMBER)
+    if note:
+        header = f"{note}\n\n{header}"
     views = picker_views(sections)
     await respond(interaction, header, view=views[0])
     for view in views[1:]:
@@ -251,112 +261,9 @@ class ConfirmRemoveView(ui.View):
         self.add_item(ConfirmRemoveButton(tag_id))
 
 
-_ACTIONS = {
-    "approve": ("Approve", discord.ButtonStyle.success),
-    "alias": ("Approve as alias", discord.ButtonStyle.primary),
-    "reject": ("Reject", discord.ButtonStyle.secondary),
-}
-
-
-class SuggestionButton(
-    ui.DynamicItem[ui.Button[Any]],
-    template=r"tags:suggestion:(?P<id>\d+):(?P<action>approve|alias|reject)",
-):
-    def __init__(self, suggestion_id: int, action: str, *, row: int | None = None) -> None:
-        label, style = _ACTIONS[action]
-        super().__init__(
-            ui.Button(
-                label=label,
-                style=style,
-                custom_id=f"tags:suggestion:{suggestion_id}:{action}",
-                row=row,
-            )
-        )
-        self.suggestion_id = suggestion_id
-        self.action = action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> SuggestionButton:
-        return cls(int(match["id"]), match["action"])
-
-    async def interaction_check(self, interaction: Interaction, /) -> bool:
-        return await is_moderator(interaction)
-
-    async def callback(self, interaction: Interaction) -> None:
-        async with friendly_errors(interaction):
-            if self.action == "alias":
-                await interaction.response.send_modal(AliasModal(self.suggestion_id))
-                return
-            suggestions = services(interaction).suggestions
-            guild_id = _guild_id(interaction)
-            if self.action == "approve":
-                decision = await suggestions.approve_suggestion(
-                    guild_id,
-                    self.suggestion_id,
-                    actor_id=interaction.user.id,
-                    guild_name=_guild_name(interaction),
-                )
-            else:
-                decision = await suggestions.reject_suggestion(
-                    guild_id,
-                    self.suggestion_id,
-                    actor_id=interaction.user.id,
-                    guild_name=_guild_name(interaction),
-                )
-            await refresh_review(interaction, _render.decision_text(decision))
-
-
-class AliasModal(ui.Modal, title="Approve as another name for…"):
-    target: ui.TextInput[AliasModal] = ui.TextInput(
-        label="Existing tag (name or alias)", max_length=100, placeholder="e.g. Neurology"
-    )
-
-    def __init__(self, suggestion_id: int) -> None:
-        super().__init__(custom_id=f"tags:alias-modal:{suggestion_id}", timeout=600)
-        self.suggestion_id = suggestion_id
-
-    async def on_submit(self, interaction: Interaction, /) -> None:
-        async with friendly_errors(interaction):
-            decision = await services(interaction).suggestions.approve_suggestion(
-                _guild_id(interaction),
-                self.suggestion_id,
-                actor_id=interaction.user.id,
-                guild_name=_guild_name(interaction),
-                alias_of=self.target.value,
-            )
-            await refresh_review(interaction, _render.decision_text(decision))
-
-
-def review_view(pending: Sequence[Suggestion]) -> ui.View:
-    """One row of buttons per suggestion (at most five, Discord's row limit)."""
-    view = ui.View(timeout=None)
-    for row, suggestion in enumerate(pending[:ROWS_PER_MESSAGE]):
-        for action in _ACTIONS:
-            view.add_item(SuggestionButton(suggestion.id, action, row=row))
-    return view
-
-
-async def refresh_review(interaction: Interaction, note: str) -> None:
-    """Show the decision and the suggestions still waiting, in the review message."""
-    pending = await services(interaction).suggestions.pending_suggestions(
-        _guild_id(interaction), limit=ROWS_PER_MESSAGE
-    )
-    content = f"{note}\n\n{_render.review_text(pending)}"
-    view = review_view(pending) if pending else None
-    if interaction.message is not None:
-        await interaction.response.edit_message(content=content, view=view)
-    elif view is not None:
-        await interaction.response.send_message(content, view=view, ephemeral=True)
-    else:
-        await interaction.response.send_message(content, ephemeral=True)
-
-
 DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (
     PickerSelect,
     PublicPickerSelect,
     EditMyTagsButton,
     ConfirmRemoveButton,
-    SuggestionButton,
 )

@@ -12,15 +12,14 @@ import pytest
 from bot.domain.tags import Suggestion, SuggestionState
 from bot.services import Services
 from bot.services.tags import PickerOption, PickerSection
+from cogs.tags._review import REVIEW_ITEMS, SuggestionButton, review_view
 from cogs.tags._views import (
     DYNAMIC_ITEMS,
     ConfirmRemoveButton,
     EditMyTagsButton,
     PickerSelect,
     PublicPickerSelect,
-    SuggestionButton,
     picker_views,
-    review_view,
 )
 
 GUILD, MOD, ALICE = 1, 2, 3
@@ -43,7 +42,11 @@ def check_limits(view: discord.ui.View) -> None:
 
 
 def matching_item(custom_id: str) -> type[discord.ui.DynamicItem[Any]]:
-    found = [i for i in DYNAMIC_ITEMS if i.__discord_ui_compiled_template__.fullmatch(custom_id)]
+    found = [
+        i
+        for i in (*DYNAMIC_ITEMS, *REVIEW_ITEMS)
+        if i.__discord_ui_compiled_template__.fullmatch(custom_id)
+    ]
     assert len(found) == 1, custom_id
     return found[0]
 
@@ -88,21 +91,28 @@ async def test_custom_ids_rebuild_the_same_item() -> None:
         assert type(rebuilt) is type(item)
 
 
-def test_review_view_has_three_buttons_per_suggestion() -> None:
+def test_review_view_has_three_buttons_per_suggestion_and_pages() -> None:
     pending = [
         Suggestion(n, GUILD, ALICE, f"Idea {n}", None, None, SuggestionState.PENDING, None)  # type: ignore[arg-type]
         for n in range(1, 8)
     ]
-    view = review_view(pending)
+    view = review_view(pending, waiting=11)
     check_limits(view)
     ids = [item.custom_id for item in view.children]  # type: ignore[attr-defined]
-    assert len(ids) == 15
+    assert len(ids) == 13  # four suggestions a page, and the page row
     assert ids[:3] == [
         "tags:suggestion:1:approve",
         "tags:suggestion:1:alias",
         "tags:suggestion:1:reject",
     ]
-    assert all(re.fullmatch(r"tags:suggestion:\d+:(approve|alias|reject)", i) for i in ids)
+    assert all(re.fullmatch(r"tags:suggestion:\d+:(approve|alias|reject)", i) for i in ids[:12])
+    assert ids[12] == "tags:review:4:older"
+    middle = review_view(pending[4:], waiting=11, offset=4)
+    check_limits(middle)
+    pages = [i.custom_id for i in middle.children][-2:]  # type: ignore[attr-defined]
+    assert pages == ["tags:review:0:newer", "tags:review:8:older"]
+    for custom_id in pages:
+        matching_item(custom_id)
 
 
 # -- callbacks, with a stand-in for the interaction (the e2e tests use the real thing) ---------

@@ -145,13 +145,23 @@ async def test_list_shows_counts_and_suppresses_small_ones(pt: DemoCommunity) ->
 
     listing = await answer(await pt.members["james"].slash("tags list"))
     assert "Orthopedics · 3" in listing
-    assert "Sports · fewer than 3" in listing
-    assert "Pediatrics · fewer than 3" in listing
-    assert "Counts below 3 are shown as “fewer than 3”." in listing
+    # The rarely held tags are collapsed onto one line per category, without counts.
+    assert "*and 18 with fewer than 3 members:* Acute Care, Aquatic," in listing
+    assert "Sports ·" not in listing
+    assert "fewer than 3 members are grouped" in listing
+    assert len(listing.splitlines()) < 30
 
     roles = await answer(await pt.members["james"].slash("tags list", category="Role"))
-    assert "PTA · fewer than 3" in roles
+    assert "with fewer than 3 members:* " in roles
+    assert "PTA" in roles
     assert "Orthopedics" not in roles
+
+    # Moderators see the real counts, including the tags nobody holds.
+    exact = await answer(await pt.moderator.slash("tags list", category="Clinical interest"))
+    assert "Orthopedics · 3" in exact
+    assert "Sports · 1" in exact
+    assert "*and 17 with no members:* Acute Care, Aquatic," in exact
+    assert "Exact counts, shown to moderators only." in exact
 
     unknown = await answer(await pt.members["james"].slash("tags list", category="Hobbies"))
     assert "There is no category “Hobbies”" in unknown

@@ -307,8 +307,8 @@ async def outbox_rows(services: Services) -> list[dict[str, object]]:
 async def test_suggest_then_approve_enqueues_exactly_one_dm(pt: Services, clock: FakeClock) -> None:
     suggestion = await pt.suggestions.suggest(GUILD, ALICE, "Telehealth", "Practice setting")
     assert [s.id for s in await pt.suggestions.pending_suggestions(GUILD)] == [suggestion.id]
-    with pytest.raises(Conflict, match="already been suggested"):
-        await pt.suggestions.suggest(GUILD, BOB, "telehealth")
+    with pytest.raises(Conflict, match="already suggested"):
+        await pt.suggestions.suggest(GUILD, ALICE, "telehealth")
     with pytest.raises(Conflict, match="already exists"):
         await pt.suggestions.suggest(GUILD, BOB, "ortho")
     decision = await pt.suggestions.approve_suggestion(
@@ -386,7 +386,8 @@ async def test_moderator_actions_reach_the_moderation_log(pt: Services) -> None:
     await pt.vocabulary.add_tag(GUILD, "Dry Needling", actor_id=MOD)
     rows = (await outbox_rows(pt))[before:]
     recipients = sorted(str(r["recipient"]) for r in rows)
-    assert recipients == ["channel:555", "channel:555", f"user:{ALICE}"]
+    # the suggestion arriving, the approval, the new tag; and the suggester's DM
+    assert recipients == ["channel:555", "channel:555", "channel:555", f"user:{ALICE}"]
     log_texts = [
         json.loads(str(r["payload"]))["message"]["content"]
         for r in rows

@@ -104,4 +104,5 @@ class MemberTagService:
             removed=tuple(sorted((valid[i] for i in to_remove), key=lambda t: tag_key(t.name))),
             total=total,
             mine=tuple(grouped),
+            stale=tuple(sorted(chosen_ids - set(valid))),
         )

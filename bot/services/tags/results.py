@@ -109,6 +109,8 @@ class PickResult:
     removed: tuple[Tag, ...]
     total: int
     mine: tuple[CategoryTags, ...]
+    # chosen ids that are no longer tags: the menu was posted before a vocabulary change
+    stale: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
-"""Members suggest tags; moderators approve (as a tag or an alias) or reject, and the suggester
-hears the outcome by DM in the same transaction."""
+"""Members suggest tags; moderators approve (as a tag or an alias) or reject, and everyone who
+asked for it hears the outcome by DM in the same transaction.
+
+A new suggestion is noted in the moderation log, so it does not wait for someone to remember
+``/setup tags review``. A member asking for a tag someone already suggested joins it as a
+supporter instead of being turned away."""
 
 from __future__ import annotations
 
@@ -38,6 +42,8 @@ class SuggestionService:
     async def suggest(
         self, guild_id: int, user_id: int, name: str, category: str | None = None
     ) -> Suggestion:
+        """The new suggestion, or the waiting one another member made (``user_id`` differs),
+        which this member now supports and will hear the outcome of."""
         clean = clean_name(name)
         key = tag_key(clean)
         index = await self.indexes.get(guild_id)
@@ -50,8 +56,9 @@ class SuggestionService:
                 f"There is no category “{safe_echo(category)}”. Leave it empty if unsure."
             )
         async with self.db.transaction() as uow:
-            if await uow.suggestions.pending_with_key(guild_id, key) is not None:
-                raise Conflict(f"“{clean}” has already been suggested and is waiting for review.")
+            earlier = await uow.suggestions.pending_with_key(guild_id, key)
+            if earlier is not None:
+                return await self._support(uow, earlier, user_id)
             waiting = await uow.suggestions.pending_count_by(guild_id, user_id)
             if waiting >= MAX_PENDING_SUGGESTIONS_PER_MEMBER:
                 raise Conflict(
@@ -62,6 +69,14 @@ class SuggestionService:
             category_id = chosen.id if chosen else None
             suggestion_id = await uow.suggestions.add(
                 guild_id, user_id, clean, key, category_id, now=now
+            )
+            where = f" in {chosen.name}" if chosen else ""
+            await log_moderator_action(
+                uow,
+                guild_id,
+                user_id,
+                f"suggested the tag “{clean}”{where}. Review it with `/setup tags review`.",
+                now=now,
             )
         return Suggestion(
             suggestion_id,
@@ -74,9 +89,22 @@ class SuggestionService:
             now,
         )
 
-    async def pending_suggestions(self, guild_id: int, limit: int = 10) -> list[Suggestion]:
+    async def _support(self, uow: UnitOfWork, earlier: Suggestion, user_id: int) -> Suggestion:
+        if earlier.user_id == user_id:
+            raise Conflict(f"You already suggested “{earlier.name}”; it is waiting for review.")
+        await uow.suggestions.add_supporter(earlier, user_id, now=self.clock.now())
+        return earlier
+
+    async def pending_suggestions(
+        self, guild_id: int, limit: int = 10, offset: int = 0
+    ) -> list[Suggestion]:
         async with self.db.read() as uow:
-            return await uow.suggestions.pending(guild_id, limit=limit)
+            return await uow.suggestions.pending(guild_id, limit=limit, offset=offset)
+
+    async def pending_count(self, guild_id: int) -> int:
+        """How many suggestions wait for review (for /setup show and the review pages)."""
+        async with self.db.read() as uow:
+            return await uow.suggestions.pending_count(guild_id)
 
     async def approve_suggestion(
         self,
@@ -146,7 +174,7 @@ class SuggestionService:
     async def _decide(
         self, uow: UnitOfWork, decision: SuggestionDecision, actor_id: int, guild_name: str
     ) -> None:
-        """Record the decision, log it for moderators and DM the suggester."""
+        """Record the decision, log it for moderators and DM everyone who asked for the tag."""
         suggestion = decision.suggestion
         now = self.clock.now()
         state = SuggestionState.APPROVED if decision.approved else SuggestionState.REJECTED
@@ -155,13 +183,8 @@ class SuggestionService:
             suggestion.id, state, by=actor_id, now=now, tag_id=tag_id
         ):
             raise Conflict(f"Another moderator already decided on “{suggestion.name}”.")
-        verdict = "approved" if decision.approved else "rejected"
         await log_moderator_action(
-            uow,
-            suggestion.guild_id,
-            actor_id,
-            f"{verdict} the tag suggestion “{suggestion.name}”.",
-            now=now,
+            uow, suggestion.guild_id, actor_id, _decision_log_text(decision), now=now
         )
         text = suggestion_outcome_text(
             suggestion.name,
@@ -169,16 +192,34 @@ class SuggestionService:
             approved=decision.approved,
             as_alias_of=decision.tag.name if decision.as_alias and decision.tag else None,
         )
-        await uow.outbox.enqueue(
-            Delivery.dm(
-                key=suggestion_outcome_key(suggestion.id),
-                user_id=suggestion.user_id,
-                message={"content": text},
-                guild_id=suggestion.guild_id,
-                subject_user_id=suggestion.user_id,
-            ),
-            now=now,
-        )
+        supporters = await uow.suggestions.supporters(suggestion.id)
+        for user_id in [suggestion.user_id, *supporters]:
+            await uow.outbox.enqueue(
+                Delivery.dm(
+                    key=_outcome_key(suggestion, user_id),
+                    user_id=user_id,
+                    message={"content": text},
+                    guild_id=suggestion.guild_id,
+                    subject_user_id=user_id,
+                ),
+                now=now,
+            )
+
+
+def _outcome_key(suggestion: Suggestion, user_id: int) -> str:
+    """One DM per person: the first suggester keeps the original key, supporters get their own."""
+    key = suggestion_outcome_key(suggestion.id)
+    return key if user_id == suggestion.user_id else f"{key}:{user_id}"
+
+
+def _decision_log_text(decision: SuggestionDecision) -> str:
+    name = decision.suggestion.name
+    if not decision.approved:
+        return f"rejected the tag suggestion “{name}”."
+    assert decision.tag is not None
+    if decision.as_alias:
+        return f"approved “{name}” as another name for **{decision.tag.name}**."
+    return f"approved the tag suggestion “{name}” as **{decision.tag.name}**."
 
 
 async def _pending(uow: UnitOfWork, guild_id: int, suggestion_id: int) -> Suggestion:

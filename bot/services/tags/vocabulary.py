@@ -76,8 +76,11 @@ class VocabularyService:
     def preset_names(self) -> list[str]:
         return self._preset_names()
 
-    async def vocabulary(self, guild_id: int, category: str | None = None) -> list[CategoryListing]:
-        """The vocabulary with member counts; counts below 3 are suppressed."""
+    async def vocabulary(
+        self, guild_id: int, category: str | None = None, *, exact_counts: bool = False
+    ) -> list[CategoryListing]:
+        """The vocabulary with member counts; counts below 3 are suppressed unless
+        ``exact_counts`` (for moderators, who need to see which tags nobody uses)."""
         index = await self.index(guild_id)
         categories = sorted(index.categories, key=lambda c: (c.position, c.id))
         if category:
@@ -90,12 +93,11 @@ class VocabularyService:
             categories = [found]
         async with self.db.read() as uow:
             counts = await uow.vocabulary.member_counts(guild_id)
+        count = _exact if exact_counts else suppressed
         return [
             CategoryListing(
                 c,
-                tuple(
-                    TagCount(t, suppressed(counts.get(t.id, 0))) for t in index.in_category(c.id)
-                ),
+                tuple(TagCount(t, count(counts.get(t.id, 0))) for t in index.in_category(c.id)),
             )
             for c in categories
         ]
@@ -250,3 +252,7 @@ class VocabularyService:
                 await self._changed(uow, guild_id, actor_id, f"applied the **{name}** tag preset.")
         log.info("Guild %s: preset %s applied by %s: %s", guild_id, name, actor_id, result)
         return result
+
+
+def _exact(count: int) -> int:
+    return count

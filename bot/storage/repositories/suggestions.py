@@ -12,16 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.tags import Suggestion, SuggestionState
 from bot.storage.schema.tags import (
     tag_categories,
+    tag_suggestion_supporters,
     tag_suggestions,
 )
 from bot.storage.types import as_utc
 
 
 class TagSuggestionsRepository:
-    """Members' proposed tags and the moderators' decisions."""
+    """Members' proposed tags, who else asked for them, and the moderators' decisions."""
 
     member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "tag_suggestions": ("user_id", "decided_by")
+        "tag_suggestions": ("user_id", "decided_by"),
+        "tag_suggestion_supporters": ("user_id",),
     }
 
     def __init__(self, conn: AsyncConnection) -> None:
@@ -79,7 +81,7 @@ class TagSuggestionsRepository:
         ).first()
         return self._suggestion(row) if row else None
 
-    async def pending(self, guild_id: int, *, limit: int) -> list[Suggestion]:
+    async def pending(self, guild_id: int, *, limit: int, offset: int = 0) -> list[Suggestion]:
         rows = await self.conn.execute(
             self._query()
             .where(
@@ -88,8 +90,54 @@ class TagSuggestionsRepository:
             )
             .order_by(tag_suggestions.c.id)
             .limit(limit)
+            .offset(offset)
         )
         return [self._suggestion(r) for r in rows]
+
+    async def pending_count(self, guild_id: int) -> int:
+        return int(
+            (
+                await self.conn.execute(
+                    select(func.count())
+                    .select_from(tag_suggestions)
+                    .where(
+                        tag_suggestions.c.guild_id == guild_id,
+                        tag_suggestions.c.state == SuggestionState.PENDING.value,
+                    )
+                )
+            ).scalar_one()
+        )
+
+    async def add_supporter(self, suggestion: Suggestion, user_id: int, *, now: datetime) -> bool:
+        """Record that ``user_id`` asked for the same tag; False if they already had."""
+        exists = (
+            await self.conn.execute(
+                select(tag_suggestion_supporters.c.user_id).where(
+                    tag_suggestion_supporters.c.suggestion_id == suggestion.id,
+                    tag_suggestion_supporters.c.user_id == user_id,
+                )
+            )
+        ).first()
+        if exists is not None:
+            return False
+        await self.conn.execute(
+            insert(tag_suggestion_supporters).values(
+                suggestion_id=suggestion.id,
+                guild_id=suggestion.guild_id,
+                user_id=user_id,
+                created_at=now,
+            )
+        )
+        return True
+
+    async def supporters(self, suggestion_id: int) -> list[int]:
+        """Who else asked for this suggestion, in the order they asked."""
+        rows = await self.conn.execute(
+            select(tag_suggestion_supporters.c.user_id)
+            .where(tag_suggestion_supporters.c.suggestion_id == suggestion_id)
+            .order_by(tag_suggestion_supporters.c.created_at, tag_suggestion_supporters.c.user_id)
+        )
+        return [int(r.user_id) for r in rows]
 
     async def pending_with_key(self, guild_id: int, key: str) -> Suggestion | None:
         row = (
@@ -155,10 +203,34 @@ class TagSuggestionsRepository:
             }
             for r in rows
         ]
-        return {"tag_suggestions": found} if found else {}
+        exported: dict[str, Any] = {"tag_suggestions": found} if found else {}
+        supported = await self._supported_by(guild_id, user_id)
+        if supported:
+            exported["tag_suggestions_supported"] = supported
+        return exported
+
+    async def _supported_by(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
+        rows = await self.conn.execute(
+            select(tag_suggestions.c.name, tag_suggestion_supporters.c.created_at)
+            .join(
+                tag_suggestions, tag_suggestions.c.id == tag_suggestion_supporters.c.suggestion_id
+            )
+            .where(
+                tag_suggestion_supporters.c.guild_id == guild_id,
+                tag_suggestion_supporters.c.user_id == user_id,
+            )
+            .order_by(tag_suggestion_supporters.c.created_at)
+        )
+        return [{"name": r.name, "asked_at": as_utc(r.created_at).isoformat()} for r in rows]
 
     async def delete_member(self, guild_id: int, user_id: int) -> int:
-        """Deletes the member's suggestions and forgets which ones they decided as a moderator."""
+        """Deletes the member's suggestions and support, and forgets which ones they decided."""
+        supported = await self.conn.execute(
+            delete(tag_suggestion_supporters).where(
+                tag_suggestion_supporters.c.guild_id == guild_id,
+                tag_suggestion_supporters.c.user_id == user_id,
+            )
+        )
         result = await self.conn.execute(
             delete(tag_suggestions).where(
                 tag_suggestions.c.guild_id == guild_id, tag_suggestions.c.user_id == user_id
@@ -169,4 +241,4 @@ class TagSuggestionsRepository:
             .where(tag_suggestions.c.guild_id == guild_id, tag_suggestions.c.decided_by == user_id)
             .values(decided_by=None)
         )
-        return int(result.rowcount)
+        return int(result.rowcount) + int(supported.rowcount)

@@ -105,3 +105,21 @@ tag_suggestions = Table(
     Index("ix_tag_suggestions_queue", "guild_id", "state", "id"),
     Index("ix_tag_suggestions_user", "guild_id", "user_id"),
 )
+
+# Members who asked for a tag that another member had already suggested: they hear the
+# outcome too. The first suggester stays on ``tag_suggestions.user_id``.
+tag_suggestion_supporters = Table(
+    "tag_suggestion_supporters",
+    metadata,
+    Column(
+        "suggestion_id",
+        Integer,
+        ForeignKey("tag_suggestions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("suggestion_id", "user_id"),
+    Index("ix_tag_suggestion_supporters_user", "guild_id", "user_id"),
+)
