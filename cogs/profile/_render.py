@@ -8,7 +8,7 @@ import discord
 
 from bot.domain.text import show_member_text
 from bot.services.profiles import ProfileView
-from cogs.tags._render import grouped_lines
+from cogs.rendering import grouped_lines
 
 NOT_SET = "Not filled in yet."
 FIELD_LIMIT = 1024  # Discord's limit on an embed field's value
@@ -35,10 +35,7 @@ def _shown(text: str | None) -> str:
 def _visibility(discoverable: bool) -> str:
     if discoverable:
         return "You are discoverable: members of this server can see this profile."
-    return (
-        "Only you can see this: you are not discoverable here. "
-        "Change it with /privacy discoverable."
-    )
+    return "Only you can see this: you are not discoverable in this server."
 
 
 def saved_text() -> str:

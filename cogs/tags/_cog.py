@@ -8,7 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.tags import NAME_MAX, Completion
+from bot.domain.tag_index import Completion
+from bot.domain.tags import NAME_MAX
 from bot.responding import respond
 from cogs.tags import _render
 from cogs.tags._review import REVIEW_ITEMS

@@ -19,6 +19,7 @@ from bot.services.tags import (
     TagChange,
     TagUsage,
 )
+from cogs.rendering import grouped_lines
 
 FIELD_LIMIT = 1024
 EMBED_BUDGET = 5_800  # Discord allows 6,000 characters per embed; leave room for titles
@@ -47,12 +48,6 @@ def tag_added_text(change: TagChange) -> str:
 
 def tag_removed_text(change: TagChange) -> str:
     return f"Removed **{change.tag.name}**. You have {change.total}/{MAX_TAGS_PER_MEMBER} tags."
-
-
-def grouped_lines(groups: Sequence[CategoryTags]) -> str:
-    return "\n".join(
-        f"**{group.category}**: {', '.join(t.name for t in group.tags)}" for group in groups
-    )
 
 
 def mine_text(groups: Sequence[CategoryTags]) -> str:

@@ -68,7 +68,8 @@ async def test_edit_modal_saves_and_is_prefilled_next_time(
     assert "About me: Outpatient ortho PT in Ohio, 5 years in." in shown
     assert "Love running injuries." in shown
     assert "What I'm looking for: People to talk research with" in shown
-    assert "Only you can see this: you are not discoverable here." in shown
+    assert "Only you can see this: you are not discoverable in this server." in shown
+    assert "/privacy" not in shown  # no command that does not exist yet
 
     again = await maria.slash("profile edit")
     assert modal_fields(again) == {ABOUT: about, LOOKING: "People to talk research with"}

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from bot.clock import FakeClock
 from bot.domain.errors import Conflict, InvalidInput, NotFound
-from bot.domain.tags import MAX_TAGS_PER_MEMBER, UnknownTag
+from bot.domain.tag_index import UnknownTag
+from bot.domain.tags import MAX_TAGS_PER_MEMBER
 from bot.services import Services
 from bot.storage.schema.members import members
 from bot.storage.schema.outbox import outbox

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.errors import Conflict, DomainError, InvalidInput
+from bot.domain.tag_index import TagIndex, UnknownTag
 from bot.domain.tags import (
     MAX_TAGS_PER_GUILD,
     MAX_TAGS_PER_MEMBER,
@@ -20,9 +21,7 @@ from bot.domain.tags import (
     Alias,
     Category,
     Tag,
-    TagIndex,
     TagPreset,
-    UnknownTag,
     check_guild_limit,
     check_member_limit,
     clean_name,

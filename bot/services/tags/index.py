@@ -8,7 +8,7 @@ from caching a stale index.
 from __future__ import annotations
 
 from bot.domain.members import MemberEvent, VocabularyChanged
-from bot.domain.tags import TagIndex
+from bot.domain.tag_index import TagIndex
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
 

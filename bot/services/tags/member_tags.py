@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from bot.clock import Clock
 from bot.domain.errors import NotFound
-from bot.domain.tags import CategoryTags, Completion, check_member_limit, pages, safe_echo, tag_key
+from bot.domain.tag_index import Completion
+from bot.domain.tags import CategoryTags, check_member_limit, pages, safe_echo, tag_key
 from bot.services.members import MemberDirectory
 from bot.services.tags.index import TagIndexCache
 from bot.services.tags.results import PickerOption, PickerSection, PickResult, TagChange

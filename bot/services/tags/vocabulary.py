@@ -7,12 +7,11 @@ from collections.abc import Callable
 
 from bot.clock import Clock
 from bot.domain.errors import Conflict, InvalidInput, NotFound
+from bot.domain.tag_index import Completion, TagIndex
 from bot.domain.tags import (
     DEFAULT_CATEGORIES,
     MAX_ALIASES_PER_TAG,
-    Completion,
     Tag,
-    TagIndex,
     TagPreset,
     clean_name,
     lookup_key,
