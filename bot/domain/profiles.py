@@ -16,6 +16,7 @@ from bot.domain.text import PING_PATTERN, clean_free_text, could_ping
 
 __all__ = [
     "ABOUT_LIMIT",
+    "CONTACT_LIMIT",
     "LOOKING_FOR_LIMIT",
     "PING_PATTERN",
     "Profile",
@@ -27,6 +28,7 @@ __all__ = [
 
 ABOUT_LIMIT = 300
 LOOKING_FOR_LIMIT = 200
+CONTACT_LIMIT = 200
 _INPUT_CAP = 20_000
 
 
@@ -49,10 +51,12 @@ def clean_profile_text(text: str | None, *, limit: int, label: str) -> str | Non
 class Profile:
     about: str | None = None
     looking_for: str | None = None
+    # "How to reach me": shared only with people the member agreed to meet, never listed.
+    contact: str | None = None
 
     @property
     def is_empty(self) -> bool:
-        return not (self.about or self.looking_for)
+        return not (self.about or self.looking_for or self.contact)
 
 
 class ProfileUnavailable(NotFound):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.profiles import (
     ABOUT_LIMIT,
+    CONTACT_LIMIT,
     LOOKING_FOR_LIMIT,
     Profile,
     ProfileUnavailable,
@@ -39,14 +40,21 @@ class ProfileService:
             return await uow.profiles.get(guild_id, user_id) or Profile()
 
     async def edit(
-        self, guild_id: int, user_id: int, *, about: str | None, looking_for: str | None
+        self,
+        guild_id: int,
+        user_id: int,
+        *,
+        about: str | None,
+        looking_for: str | None,
+        contact: str | None = None,
     ) -> Profile:
-        """Replace both fields (empty clears one). Invalid text changes nothing."""
+        """Replace the fields (empty clears one). Invalid text changes nothing."""
         profile = Profile(
             about=clean_profile_text(about, limit=ABOUT_LIMIT, label="About me"),
             looking_for=clean_profile_text(
                 looking_for, limit=LOOKING_FOR_LIMIT, label="What I'm looking for"
             ),
+            contact=clean_profile_text(contact, limit=CONTACT_LIMIT, label="How to reach me"),
         )
         async with self.db.transaction() as uow:
             await self.directory.ensure(uow, guild_id, user_id)

@@ -7,7 +7,7 @@ from typing import Any
 import discord
 from discord import ui
 
-from bot.domain.profiles import ABOUT_LIMIT, LOOKING_FOR_LIMIT, Profile
+from bot.domain.profiles import ABOUT_LIMIT, CONTACT_LIMIT, LOOKING_FOR_LIMIT, Profile
 from bot.services.profiles import ProfileService
 from bot.tree import friendly_errors
 from cogs.profile import _render
@@ -28,12 +28,20 @@ class ProfileModal(ui.Modal, title="Your profile"):
         required=False,
         placeholder="e.g. a mentor for my first year, or people to talk research with.",
     )
+    contact: ui.TextInput[ProfileModal] = ui.TextInput(
+        label="How to reach me (only for people I meet)",
+        style=discord.TextStyle.short,
+        max_length=CONTACT_LIMIT,
+        required=False,
+        placeholder="e.g. a professional email or profile link; never shown in listings.",
+    )
 
     def __init__(self, current: Profile, profiles: ProfileService) -> None:
         super().__init__(timeout=900)
         self.profiles = profiles
         self.about.default = current.about
         self.looking_for.default = current.looking_for
+        self.contact.default = current.contact
 
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         async with friendly_errors(interaction):
@@ -44,6 +52,7 @@ class ProfileModal(ui.Modal, title="Your profile"):
                 interaction.user.id,
                 about=self.about.value,
                 looking_for=self.looking_for.value,
+                contact=self.contact.value,
             )
             view = await profiles.view(
                 interaction.guild_id, interaction.user.id, interaction.user.id

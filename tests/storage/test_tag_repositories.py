@@ -133,6 +133,7 @@ async def test_export_and_delete_touch_only_that_member_in_that_server(database:
     assert exported["profile"] == {
         "about": "PT in Ohio",
         "looking_for": "a mentor",
+        "how_to_reach_me": None,
         "updated_at": NOW.isoformat(),
     }
     assert exported["tags"] == [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.consent import Standing
 from bot.storage.schema.members import members
 from bot.storage.sql import insert_ignore
 from bot.storage.types import as_utc
@@ -22,6 +23,24 @@ class MemberRecord:
     discoverable: bool
     created_at: datetime
     updated_at: datetime
+    snoozed_until: datetime | None = None
+    display_name: str | None = None
+
+    @property
+    def standing(self) -> Standing:
+        return Standing(self.user_id, self.discoverable, self.snoozed_until)
+
+
+def _record(row: Any) -> MemberRecord:
+    return MemberRecord(
+        guild_id=row.guild_id,
+        user_id=row.user_id,
+        discoverable=bool(row.discoverable),
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
+        snoozed_until=as_utc(row.snoozed_until) if row.snoozed_until else None,
+        display_name=row.display_name,
+    )
 
 
 class MembersRepository:
@@ -36,15 +55,24 @@ class MembersRepository:
                 select(members).where(members.c.guild_id == guild_id, members.c.user_id == user_id)
             )
         ).first()
-        if row is None:
-            return None
-        return MemberRecord(
-            guild_id=row.guild_id,
-            user_id=row.user_id,
-            discoverable=bool(row.discoverable),
-            created_at=as_utc(row.created_at),
-            updated_at=as_utc(row.updated_at),
+        return _record(row) if row is not None else None
+
+    async def many(self, guild_id: int, user_ids: Iterable[int]) -> dict[int, MemberRecord]:
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return {}
+        rows = await self.conn.execute(
+            select(members).where(members.c.guild_id == guild_id, members.c.user_id.in_(wanted))
         )
+        return {int(row.user_id): _record(row) for row in rows}
+
+    async def in_guild(self, guild_id: int) -> list[MemberRecord]:
+        rows = await self.conn.execute(select(members).where(members.c.guild_id == guild_id))
+        return [_record(row) for row in rows]
+
+    async def guild_ids(self) -> list[int]:
+        rows = await self.conn.execute(select(members.c.guild_id).distinct())
+        return [int(g) for g in rows.scalars()]
 
     async def ensure(
         self, guild_id: int, user_id: int, *, discoverable: bool, now: datetime
@@ -72,6 +100,28 @@ class MembersRepository:
         )
         return bool(result.rowcount)
 
+    async def set_snooze(
+        self, guild_id: int, user_id: int, until: datetime | None, *, now: datetime
+    ) -> None:
+        await self.conn.execute(
+            update(members)
+            .where(members.c.guild_id == guild_id, members.c.user_id == user_id)
+            .values(snoozed_until=until, updated_at=now)
+        )
+
+    async def set_display_name(self, guild_id: int, user_id: int, name: str) -> bool:
+        """Remember how the member appears; only for members the bot already knows."""
+        result = await self.conn.execute(
+            update(members)
+            .where(
+                members.c.guild_id == guild_id,
+                members.c.user_id == user_id,
+                members.c.display_name.is_distinct_from(name),
+            )
+            .values(display_name=name[:100])
+        )
+        return bool(result.rowcount)
+
     async def discoverable_among(self, guild_id: int, user_ids: list[int]) -> set[int]:
         rows = await self.conn.execute(
             select(members.c.user_id).where(
@@ -91,6 +141,8 @@ class MembersRepository:
         return {
             "member": {
                 "discoverable": record.discoverable,
+                "snoozed_until": record.snoozed_until.isoformat() if record.snoozed_until else None,
+                "display_name": record.display_name,
                 "first_seen_at": record.created_at.isoformat(),
                 "updated_at": record.updated_at.isoformat(),
             }

@@ -28,7 +28,7 @@ class ProfileRepository:
         row = (
             await self.conn.execute(select(member_profiles).where(self._where(guild_id, user_id)))
         ).first()
-        return Profile(about=row.about, looking_for=row.looking_for) if row else None
+        return Profile(row.about, row.looking_for, row.contact) if row else None
 
     async def save(self, guild_id: int, user_id: int, profile: Profile, *, now: datetime) -> None:
         """Store ``profile``; the member row must exist (see ``MembersRepository.ensure``)."""
@@ -37,6 +37,7 @@ class ProfileRepository:
             "user_id": user_id,
             "about": profile.about,
             "looking_for": profile.looking_for,
+            "contact": profile.contact,
             "updated_at": now,
         }
         await upsert(self.conn, member_profiles, values, keys=["guild_id", "user_id"])
@@ -53,6 +54,7 @@ class ProfileRepository:
             "profile": {
                 "about": row.about,
                 "looking_for": row.looking_for,
+                "how_to_reach_me": row.contact,
                 "updated_at": as_utc(row.updated_at).isoformat(),
             }
         }

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     PrimaryKeyConstraint,
+    String,
     Table,
     Text,
 )
@@ -28,6 +29,11 @@ members = Table(
     Column("discoverable", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Hidden from every listing, suggestion and round until then (/intro snooze).
+    Column("snoozed_until", DateTime(timezone=True), nullable=True),
+    # How the member last appeared to the bot (no GUILD_MEMBERS intent: learnt from interactions),
+    # for menus that cannot render a mention.
+    Column("display_name", String(100), nullable=True),
     PrimaryKeyConstraint("guild_id", "user_id"),
     Index("ix_members_discoverable", "guild_id", "discoverable"),
 )
@@ -39,6 +45,8 @@ member_profiles = Table(
     Column("user_id", BigInteger, nullable=False),
     Column("about", Text, nullable=True),
     Column("looking_for", Text, nullable=True),
+    # "How to reach me": shown only to people the member agreed to meet.
+    Column("contact", Text, nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("guild_id", "user_id"),
     ForeignKeyConstraint(
