@@ -141,7 +141,9 @@ async def process_crashes(scratch: Path, synchronous: str, kills: int, seed: int
         next_id = 1 + (top or 0)
         tally.add(integrity_ok, len(confirmed), sum(1 for i in confirmed if i not in present))
         if kill % 50 == 0:
-            print(f"  {synchronous}: {kill} kills, {time.perf_counter() - started:.0f} s", flush=True)
+            print(
+                f"  {synchronous}: {kill} kills, {time.perf_counter() - started:.0f} s", flush=True
+            )
     return tally
 
 
@@ -214,17 +216,17 @@ def power_loss_run(
             content = on_disk.read_bytes() if on_disk.exists() else b""
             self.disk = disks.setdefault(name, DiskImage(bytearray(content)))
 
-        def xWrite(self, data: bytes, offset: int) -> None:  # noqa: N802 - apsw's name
+        def xWrite(self, data: bytes, offset: int) -> None:
             super().xWrite(data, offset)
             self.disk.pending.append((offset, bytes(data)))
             after_io()
 
-        def xTruncate(self, newsize: int) -> None:  # noqa: N802
+        def xTruncate(self, newsize: int) -> None:
             super().xTruncate(newsize)
             self.disk.pending.append((newsize, None))
             after_io()
 
-        def xSync(self, flags: int) -> None:  # noqa: N802
+        def xSync(self, flags: int) -> None:
             super().xSync(flags)
             self.disk.sync()
             after_io()
@@ -233,7 +235,7 @@ def power_loss_run(
         def __init__(self) -> None:
             super().__init__(vfs_name, "")
 
-        def xOpen(self, name: object, flags: list[int]) -> ShimFile:  # noqa: N802
+        def xOpen(self, name: object, flags: list[int]) -> ShimFile:
             filename = name.filename() if isinstance(name, apsw.URIFilename) else str(name)
             return ShimFile(filename, flags)
 
@@ -298,8 +300,10 @@ async def bench(kills: int, points: int, commits: int, seed: int) -> None:
                 rows.extend(power_loss_run(path, synchronous, commits, points, seed))
         elapsed = time.perf_counter() - started
     print(f"crash safety: one-row commits, WAL; {elapsed:.0f} s on {os.cpu_count()} cores")
-    print("| crash | synchronous | crash points | integrity ok | confirmed commits "
-          "| committed rows lost | points with a loss |")
+    print(
+        "| crash | synchronous | crash points | integrity ok | confirmed commits "
+        "| committed rows lost | points with a loss |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for tally in rows:
         print(tally.row())
