@@ -301,12 +301,13 @@ async def bench(kills: int, points: int, commits: int, seed: int) -> None:
         elapsed = time.perf_counter() - started
     print(f"crash safety: one-row commits, WAL; {elapsed:.0f} s on {os.cpu_count()} cores")
     print(
-        "| crash | synchronous | crash points | integrity ok | confirmed commits "
+        "| crash | synchronous | crash points | integrity ok | confirmed rows checked "
         "| committed rows lost | points with a loss |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for tally in rows:
         print(tally.row())
+    print("rows checked: at each point, every row whose commit had returned, summed over points")
     if not apsw_available():
         print("power loss not simulated: `pip install apsw` for the shim VFS it needs")
 
