@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.errors import Conflict, InvalidInput
 from bot.domain.settings import GuildDefaults
+from bot.domain.text import clean_free_text, neutralise_mentions
 
 NOTE_LIMIT = 300
 DAY = timedelta(days=1)
@@ -99,8 +100,7 @@ def check_requester_side(
     if last is not None and at - last.created_at < timedelta(days=defaults.pair_cooldown_days):
         again = last.created_at + timedelta(days=defaults.pair_cooldown_days)
         raise Conflict(
-            f"You asked them on {last.created_at:%B %-d}; you can ask again from "
-            f"{again:%B %-d}."
+            f"You asked them on {last.created_at:%B %-d}; you can ask again from {again:%B %-d}."
         )
     if history.requester_waiting >= defaults.max_outgoing_pending:
         raise Conflict(
@@ -133,13 +133,13 @@ def neutral_answer(expiry_days: int) -> str:
 
 
 def clean_note(text: str | None) -> str | None:
-    from bot.domain.text import clean_free_text, neutralise_mentions
-
     if text is None:
         return None
     cleaned = neutralise_mentions(clean_free_text(text[: NOTE_LIMIT * 4]))
     if len(cleaned) > NOTE_LIMIT:
-        raise InvalidInput(f"A note can be at most {NOTE_LIMIT} characters (that has {len(cleaned)}).")
+        raise InvalidInput(
+            f"A note can be at most {NOTE_LIMIT} characters (that has {len(cleaned)})."
+        )
     return cleaned or None
 
 
