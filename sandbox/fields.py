@@ -7,6 +7,13 @@ against the spec by ``tests/sandbox/test_limits_http.py`` when ``../shared`` is 
 
 from __future__ import annotations
 
+# Beyond the spec: fields Discord accepts (and ignores) on a route although its schema omits
+# them, because real clients send them (discord.py sends ``tts`` on every webhook message edit).
+# The same for an UPDATE_MESSAGE callback (a component's message edited in place).
+ACCEPTED_BEYOND_SPEC: dict[str, frozenset[str]] = {
+    "WEBHOOK_EDIT": frozenset({"tts"}),
+    "CALLBACK_UPDATE": frozenset({"tts"}),
+}
 MESSAGE_CREATE = frozenset(
     {
         "allowed_mentions",
@@ -43,9 +50,6 @@ WEBHOOK_EXECUTE = frozenset(
         "username",
     }
 )
-# Beyond the spec: fields Discord accepts (and ignores) on a route although its schema omits
-# them, because real clients send them (discord.py sends ``tts`` on every webhook message edit).
-ACCEPTED_BEYOND_SPEC: dict[str, frozenset[str]] = {"WEBHOOK_EDIT": frozenset({"tts"})}
 WEBHOOK_EDIT = (
     frozenset(
         {"allowed_mentions", "attachments", "components", "content", "embeds", "flags", "poll"}
@@ -56,8 +60,9 @@ CALLBACK = frozenset({"type", "data"})
 CALLBACK_MESSAGE = frozenset(
     {"allowed_mentions", "attachments", "components", "content", "embeds", "flags", "poll", "tts"}
 )
-CALLBACK_UPDATE = frozenset(
-    {"allowed_mentions", "attachments", "components", "content", "embeds", "flags"}
+CALLBACK_UPDATE = (
+    frozenset({"allowed_mentions", "attachments", "components", "content", "embeds", "flags"})
+    | ACCEPTED_BEYOND_SPEC["CALLBACK_UPDATE"]
 )
 CALLBACK_MODAL = frozenset({"custom_id", "title", "components"})
 CALLBACK_CHOICES = frozenset({"choices"})
