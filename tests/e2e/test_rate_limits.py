@@ -52,7 +52,7 @@ async def test_message_create_bucket_is_enforced_per_channel(server: SandboxServ
     )
     statuses = [status for status, _, _ in answers]
     assert statuses == [200] * 5 + [429, 429, 200]
-    status, headers, body = answers[5]
+    _, headers, body = answers[5]
     assert body["message"] == "You are being rate limited."
     assert body["global"] is False
     assert 0 < body["retry_after"] <= 60

@@ -710,5 +710,3 @@ def test_permission_table_agrees_with_discord_py() -> None:
     for name, enabled in discord.Permissions.all():
         assert enabled
         assert permission_value([name]) == getattr(discord.Permissions, name).flag, name
-
-
