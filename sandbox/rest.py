@@ -914,6 +914,7 @@ class RestApi:
             if not perms & MANAGE_CHANNELS:
                 raise _err(*MISSING_PERMS)
             if "name" in data:
+                _check_channel_name(data["name"])
                 channel.name = data["name"]
             if "topic" in data:
                 channel.topic = data["topic"]

@@ -27,7 +27,7 @@ Body = Any
 @dataclass(frozen=True)
 class Case:
     name: str
-    kind: str  # message | modal | choices | commands | thread | thread_edit | callback
+    kind: str  # message modal choices callback commands thread thread_edit channel_edit
     good: Body
     bad: Body
     path: tuple[str | int, ...]  # where Discord reports the error
@@ -566,6 +566,7 @@ CASES = [
         {"name": "n", "type": 11, "private": True},
         ("private",),
     ),
+    Case("channel rename 100", "channel_edit", {"name": "c" * 100}, {"name": "c" * 101}, ("name",)),
     Case("thread rename 100", "thread_edit", {"name": "r" * 100}, {"name": "r" * 101}, ("name",)),
 ]
 
@@ -576,7 +577,7 @@ class World:
         self.guild = server.create_guild("Limits")
         self.general = self.guild.add_text_channel("general")
         self.member = self.guild.add_member("maria")
-        self.guild.set_bot_permissions(allow=["manage_threads"])
+        self.guild.set_bot_permissions(allow=["manage_threads", "manage_channels"])
         self.http: aiohttp.ClientSession | None = None
 
     def interaction(self, kind: InteractionType) -> Interaction:
@@ -618,6 +619,8 @@ class World:
             return "PUT", f"/applications/{self.server.application_id}/commands", body
         if kind == "thread":
             return "POST", f"/channels/{channel}/threads", body
+        if kind == "channel_edit":
+            return "PATCH", f"/channels/{channel}", body
         if kind == "thread_edit":
             thread = self.guild.threads[0] if self.guild.threads else None
             if thread is None:
