@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -66,6 +67,8 @@ class HeartbeatWatch:
         self.sent: list[float] = []
         self.acks_before_send_recorded = 0
         self.acks = 0
+        self.enough = asyncio.Event()  # set after ``wanted`` ACKs
+        self.wanted = 12
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         watch = self
@@ -82,6 +85,8 @@ class HeartbeatWatch:
             if len(watch.sent) >= 1 and handler._last_send == watch.sent[-1]:
                 watch.acks_before_send_recorded += 1
             watch.acks += 1
+            if watch.acks >= watch.wanted:
+                watch.enough.set()  # ack() runs on the event loop thread
             original_ack(handler)
 
         monkeypatch.setattr(discord.gateway.DiscordWebSocket, "send_heartbeat", send_heartbeat)
@@ -104,8 +109,6 @@ async def test_heartbeat_ack_arrives_after_discord_py_recorded_the_send(
     caplog.set_level(logging.WARNING, logger="discord.gateway")
     async with run_client(sandbox_server, client):
         assert client.get_guild(guild.id) is not None
-        await sandbox_server.wait_for(
-            lambda: watch.acks >= 12, timeout=10, what="twelve heartbeat ACKs"
-        )
+        await asyncio.wait_for(watch.enough.wait(), timeout=10)
     assert watch.acks_before_send_recorded == 0
     assert not [r for r in caplog.records if "behind" in r.getMessage()]
