@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from sandbox.kinds import CallbackType, InteractionType
 from sandbox.state import (
     ADMINISTRATOR,
     ATTACH_FILES,
@@ -34,7 +35,11 @@ if TYPE_CHECKING:
     from sandbox.server import SandboxServer
 
 
-APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
+# Kept for importers of the old names.
+APPLICATION_COMMAND = InteractionType.APPLICATION_COMMAND
+MESSAGE_COMPONENT = InteractionType.MESSAGE_COMPONENT
+AUTOCOMPLETE = InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE
+MODAL_SUBMIT = InteractionType.MODAL_SUBMIT
 _DM_APP_PERMISSIONS = (
     VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY
 )
@@ -59,7 +64,7 @@ class Interaction:
         self,
         server: SandboxServer,
         *,
-        type: int,
+        type: InteractionType,
         data: dict[str, Any],
         user: User,
         member: Member | None,
@@ -73,7 +78,7 @@ class Interaction:
         self.server = server
         self.id = state.ids.next()
         self.token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
-        self.type = type
+        self.type = InteractionType(type)
         self.data = data
         self.user = user
         self.member = member
@@ -88,7 +93,7 @@ class Interaction:
         self.acked = False
         self.expired = False
         self.acked_at: float | None = None
-        self.response_type: int | None = None
+        self.response_type: CallbackType | None = None
         self.original: Message | None = None
         self.followups: list[Message] = []
         self.modal: dict[str, Any] | None = None
@@ -160,12 +165,12 @@ class Interaction:
         """The message the member ends up looking at after the bot's answer settles."""
         await self.wait_ack(timeout=timeout)
         rt = self.response_type
-        if rt in (8, 9):
+        if rt in (CallbackType.APPLICATION_COMMAND_AUTOCOMPLETE_RESULT, CallbackType.MODAL):
             raise SandboxUsageError(
                 f"{self.label} was answered with callback type {rt} (no message); "
                 "use ix.choices or ix.modal"
             )
-        if rt == 6:
+        if rt == CallbackType.DEFERRED_UPDATE_MESSAGE:
             source = self.source_message
             assert source is not None
             edits_before = len(source.history)

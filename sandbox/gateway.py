@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE, RESUME, RECONNECT = 0, 1, 2, 3, 4, 6, 7
 REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 8, 9, 10, 11
 
+# Privileged intents: an app must be granted them in the developer portal, else 4014.
+GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT = 1 << 1, 1 << 8, 1 << 15
+PRIVILEGED_INTENTS = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
+DISALLOWED_INTENTS = 4014
+
 
 @dataclass
 class GatewaySession:
@@ -56,6 +61,10 @@ class Gateway:
         self.resume_count = 0
         self.heartbeat_count = 0
         self.heartbeat_interval_ms = 41250
+        # Discord's ACK takes a network round trip; answering at once races discord.py's
+        # heartbeat thread, which records the send time only after the send returns.
+        self.heartbeat_ack_delay = 0.03
+        self.granted_intents = 0  # privileged intents the sandbox app was granted: none
         self.received: list[dict[str, Any]] = []  # every payload the bot sent, in order
 
     @property
@@ -156,7 +165,9 @@ class Gateway:
         d = payload.get("d")
         if op == HEARTBEAT:
             self.heartbeat_count += 1
-            self._send(conn, HEARTBEAT_ACK, None)
+            asyncio.get_running_loop().call_later(
+                self.heartbeat_ack_delay, self._send, conn, HEARTBEAT_ACK, None
+            )
         elif op == IDENTIFY:
             await self._identify(conn, d or {})
         elif op == RESUME:
@@ -180,8 +191,11 @@ class Gateway:
         if d.get("token") != self.server.token:
             await conn.ws.close(code=4004, message=b"Authentication failed")
             return
-        self.identify_count += 1
         intents = int(d.get("intents", 0))
+        if intents & PRIVILEGED_INTENTS & ~self.granted_intents:
+            await conn.ws.close(code=DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
+            return
+        self.identify_count += 1
         session = GatewaySession(secrets.token_hex(16), intents)
         self.sessions[session.id] = session
         conn.session = session

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
+
+from sandbox import fields as known
 
 _NAME_RE = re.compile(r"^[-_'\w]{1,32}$", re.UNICODE)
 
@@ -51,9 +54,62 @@ class FormErrors:
         if isinstance(value, list) and len(value) > limit:
             self.add(path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
 
+    @classmethod
+    def single(cls, path: tuple[str | int, ...], code: str, message: str) -> ApiError:
+        """The 50035 error for one field, to ``raise``."""
+        errors = cls()
+        errors.add(path, code, message)
+        return ApiError(400, 50035, "Invalid Form Body", errors.tree)
+
     def raise_if_any(self) -> None:
         if self.tree:
             raise ApiError(400, 50035, "Invalid Form Body", self.tree)
+
+
+SUPPRESS_EMBEDS, EPHEMERAL, LOADING = 1 << 2, 1 << 6, 1 << 7
+SUPPRESS_NOTIFICATIONS, IS_VOICE_MESSAGE, IS_COMPONENTS_V2 = 1 << 12, 1 << 13, 1 << 15
+# Flags a bot may set: on a channel message, and on an interaction response or followup.
+CHANNEL_MESSAGE_FLAGS = (
+    SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS | IS_VOICE_MESSAGE | IS_COMPONENTS_V2
+)
+INTERACTION_MESSAGE_FLAGS = CHANNEL_MESSAGE_FLAGS | EPHEMERAL
+DEFER_FIELDS = frozenset({"flags"})
+
+
+def validate_known_fields(
+    path: tuple[str | int, ...], body: Any, allowed: Collection[str], errs: FormErrors | None = None
+) -> None:
+    """Refuse body fields the route does not know (a typo must not pass silently)."""
+    own = errs is None
+    errors = FormErrors() if errs is None else errs
+    if isinstance(body, dict):
+        for key in sorted(set(body) - set(allowed)):
+            errors.add((*path, key), "UNKNOWN_FIELD", f"Unknown field {key!r} for this route.")
+    if own:
+        errors.raise_if_any()
+
+
+def validate_allowed_mentions(errs: FormErrors, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        errs.add(("allowed_mentions",), "MODEL_TYPE_CONVERT", "Only dictionaries may be used.")
+        return
+    validate_known_fields(("allowed_mentions",), value, known.ALLOWED_MENTIONS, errs)
+    parse = value.get("parse") or []
+    for kind in ("users", "roles"):
+        if kind in parse and value.get(kind):
+            errs.add(
+                ("allowed_mentions",),
+                "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+                f'parse:["{kind}"] and {kind}: [ids] are mutually exclusive.',
+            )
+        errs.max_items(("allowed_mentions", kind), value.get(kind), 100)
+
+
+def validate_flags(errs: FormErrors, flags: int, settable: int) -> None:
+    if flags & ~settable:
+        errs.add(("flags",), "MESSAGE_FLAGS_INVALID", f"Flags {flags & ~settable} cannot be set.")
 
 
 def validate_embeds(errs: FormErrors, embeds: Any) -> None:
@@ -88,6 +144,12 @@ def _validate_select(errs: FormErrors, p: tuple[str | int, ...], c: dict[str, An
         errs.add((*p, "min_values"), "NUMBER_TYPE_MAX", "int value should be <= 25 and >= 0.")
     if not 1 <= max_v <= 25:
         errs.add((*p, "max_values"), "NUMBER_TYPE_MAX", "int value should be <= 25 and >= 1.")
+    if isinstance(min_v, int) and isinstance(max_v, int) and min_v > max_v:
+        errs.add(
+            (*p, "min_values"),
+            "SELECT_COMPONENT_MIN_VALUES_TOO_LARGE",
+            "min_values must be less than or equal to max_values",
+        )
     if c.get("type") == 3:
         options = c.get("options") or []
         if not 1 <= len(options) <= 25:
@@ -145,6 +207,12 @@ def validate_components(errs: FormErrors, components: Any, *, v2: bool = False) 
                 if style == 5:
                     if not c.get("url"):
                         errs.add((*cp, "url"), "BASE_TYPE_REQUIRED", "This field is required")
+                    if cid is not None:
+                        errs.add(
+                            (*cp, "custom_id"),
+                            "BUTTON_COMPONENT_LINK_HAS_CUSTOM_ID",
+                            "A link button cannot have a custom_id",
+                        )
                 elif style != 6 and cid is None:
                     errs.add((*cp, "custom_id"), "BASE_TYPE_REQUIRED", "This field is required")
             else:
@@ -163,16 +231,27 @@ def validate_components(errs: FormErrors, components: Any, *, v2: bool = False) 
 
 
 def validate_message(
-    payload: dict[str, Any], *, has_files: bool, creating: bool, is_edit_of_nonempty: bool = False
+    payload: dict[str, Any],
+    *,
+    has_files: bool,
+    creating: bool,
+    fields: Collection[str],
+    settable_flags: int = CHANNEL_MESSAGE_FLAGS,
 ) -> None:
     errs = FormErrors()
+    validate_known_fields((), payload, fields, errs)
     content = payload.get("content")
     if content is not None and not isinstance(content, str):
         errs.add(("content",), "BASE_TYPE_STRING", "Could not interpret value as string.")
     errs.max_len(("content",), content, 2000)
     validate_embeds(errs, payload.get("embeds"))
     flags = int(payload.get("flags") or 0)
-    validate_components(errs, payload.get("components"), v2=bool(flags & (1 << 15)))
+    validate_flags(errs, flags, settable_flags)
+    v2 = bool(flags & IS_COMPONENTS_V2)
+    if v2:
+        _refuse_legacy_fields(errs, payload)
+    validate_components(errs, payload.get("components"), v2=v2)
+    validate_allowed_mentions(errs, payload.get("allowed_mentions"))
     nonce = payload.get("nonce")
     if isinstance(nonce, str):
         errs.max_len(("nonce",), nonce, 25)
@@ -188,8 +267,21 @@ def validate_message(
         raise ApiError(400, 50006, "Cannot send an empty message")
 
 
+def _refuse_legacy_fields(errs: FormErrors, payload: dict[str, Any]) -> None:
+    """With IS_COMPONENTS_V2 the components are the message: no content, embeds, poll."""
+    for key in ("content", "embeds", "poll", "sticker_ids"):
+        if payload.get(key):
+            errs.add(
+                (key,),
+                "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                "The 'content', 'embeds', 'sticker_ids' and 'poll' fields cannot be used "
+                "when the IS_COMPONENTS_V2 flag is set.",
+            )
+
+
 def validate_modal(data: dict[str, Any]) -> None:
     errs = FormErrors()
+    validate_known_fields(("data",), data, known.CALLBACK_MODAL, errs)
     errs.length_between(("data", "title"), data.get("title"), 1, 45)
     errs.length_between(("data", "custom_id"), data.get("custom_id"), 1, 100)
     comps = data.get("components") or []
@@ -232,8 +324,10 @@ def validate_modal(data: dict[str, Any]) -> None:
     errs.raise_if_any()
 
 
-def validate_choices(choices: Any) -> None:
+def validate_choices(data: dict[str, Any]) -> None:
     errs = FormErrors()
+    validate_known_fields(("data",), data, known.CALLBACK_CHOICES, errs)
+    choices = data.get("choices")
     if not isinstance(choices, list):
         errs.add(("data", "choices"), "BASE_TYPE_REQUIRED", "This field is required")
     else:
@@ -281,12 +375,8 @@ def _validate_options(errs: FormErrors, p: tuple[str | int, ...], options: Any) 
 def validate_commands(commands: Any) -> None:
     errs = FormErrors()
     if not isinstance(commands, list):
-        raise ApiError(
-            400,
-            50035,
-            "Invalid Form Body",
-            {"_errors": [{"code": "BASE_TYPE_ARRAY", "message": "Must be an array"}]},
-        )
+        errs.add((), "BASE_TYPE_ARRAY", "Must be an array")
+        errs.raise_if_any()
     seen: set[tuple[int, str]] = set()
     for i, cmd in enumerate(commands):
         p: tuple[str | int, ...] = (i,)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import time
@@ -15,14 +14,23 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from sandbox import fields as known
+from sandbox.kinds import ALLOWED_CALLBACKS, MESSAGE_UPDATES, CallbackType, InteractionType
 from sandbox.limits import (
+    CHANNEL_MESSAGE_FLAGS,
+    DEFER_FIELDS,
+    EPHEMERAL,
+    INTERACTION_MESSAGE_FLAGS,
+    LOADING,
     ApiError,
     FormErrors,
     validate_choices,
     validate_commands,
+    validate_known_fields,
     validate_message,
     validate_modal,
 )
+from sandbox.ratelimits import RateLimits
 from sandbox.state import (
     ATTACH_FILES,
     CREATE_PRIVATE_THREADS,
@@ -98,6 +106,10 @@ def _check_channel_name(name: Any) -> None:
     errors.raise_if_any()
 
 
+def _loop_time() -> float:
+    return asyncio.get_running_loop().time()
+
+
 def _err(status: int, code: int, message: str) -> ApiError:
     return ApiError(status, code, message)
 
@@ -115,9 +127,7 @@ class RestApi:
         self.server = server
         self.routes: list[tuple[str, list[str], str, Handler, bool]] = []
         self._nonces: dict[tuple[int, str], tuple[Message, float]] = {}
-        self._windows: dict[str, tuple[float, int]] = {}
-        self.bucket_limit = 50
-        self.bucket_window = 1.0
+        self.limits = RateLimits(_loop_time, time.time)
         r = self._route
         r("GET", "/gateway", self.get_gateway, auth=False)
         r("GET", "/gateway/bot", self.get_gateway)
@@ -216,8 +226,7 @@ class RestApi:
                 ),
             )
         status, payload, extra_headers = await self._process(request, record, body)
-        headers = {"Via": "1.1 google", **self._ratelimit_headers(record.route, request)}
-        headers.update(extra_headers)
+        headers = {"Via": "1.1 google", **extra_headers}
         if status == 204 or payload is None:
             response = web.Response(status=status, headers=headers)
             out = b""
@@ -273,16 +282,19 @@ class RestApi:
             return e.status, e.body(), {}
         record.body = payload
         record.files = [f.filename for f in files]
+        verdict = self.limits.take(record.route, path[len(API_PREFIX) :])
+        if verdict.status is not None:
+            return verdict.status, verdict.body, verdict.headers
         decision = self.server.faults.decide(record.route)
         if decision.delay:
             await asyncio.sleep(decision.delay)
         if decision.status is not None:
-            return decision.status, decision.body, decision.headers
+            return decision.status, decision.body, {**verdict.headers, **decision.headers}
         try:
             status, result = await handler(Req(request, params, payload, files))
         except ApiError as e:
-            return e.status, e.body(), {}
-        return status, result, {}
+            return e.status, e.body(), verdict.headers
+        return status, result, verdict.headers
 
     async def _parse_body(self, request: web.Request, body: bytes) -> tuple[Any, list[Attachment]]:
         if not body:
@@ -291,19 +303,10 @@ class RestApi:
         if ctype.startswith("multipart/form-data"):
             return await self._parse_multipart(request, body)
         if ctype.split(";")[0].strip() != "application/json":
-            raise ApiError(
-                400,
-                50035,
-                "Invalid Form Body",
-                {
-                    "_errors": [
-                        {
-                            "code": "CONTENT_TYPE_INVALID",
-                            "message": 'Expected "Content-Type" header to be one '
-                            "of {'application/json'}.",
-                        }
-                    ]
-                },
+            raise FormErrors.single(
+                (),
+                "CONTENT_TYPE_INVALID",
+                "Expected \"Content-Type\" header to be one of {'application/json'}.",
             )
         try:
             return json.loads(body), []
@@ -334,31 +337,6 @@ class RestApi:
                     )
                 )
         return payload, files
-
-    def _ratelimit_headers(self, route: str, request: web.Request) -> dict[str, str]:
-        """Normal per-bucket headers: a generous fixed window, so they never get in the way."""
-        now = time.time()
-        major = ""
-        for key in ("channels", "guilds", "webhooks", "interactions"):
-            marker = f"/{key}/"
-            if marker in request.path:
-                major = request.path.split(marker, 1)[1].split("/")[0]
-                break
-        bucket = hashlib.sha1(route.encode()).hexdigest()[:16]
-        key = f"{bucket}:{major}"
-        start, used = self._windows.get(key, (now, 0))
-        if now - start >= self.bucket_window:
-            start, used = now, 0
-        used += 1
-        self._windows[key] = (start, used)
-        reset = start + self.bucket_window
-        return {
-            "X-RateLimit-Limit": str(self.bucket_limit),
-            "X-RateLimit-Remaining": str(max(0, self.bucket_limit - used)),
-            "X-RateLimit-Reset": f"{reset:.3f}",
-            "X-RateLimit-Reset-After": f"{max(0.0, reset - now):.3f}",
-            "X-RateLimit-Bucket": bucket,
-        }
 
     # --- lookups ---------------------------------------------------------------------------
     def _channel(self, channel_id: str) -> Channel:
@@ -576,57 +554,44 @@ class RestApi:
             raise _err(404, 10062, "Unknown interaction")
         payload = req.json if isinstance(req.json, dict) else {}
         ix.callback_payloads.append(payload)
+        validate_known_fields((), payload, known.CALLBACK)
         loop = asyncio.get_running_loop()
         if ix.acked:
             raise _err(400, 40060, "Interaction has already been acknowledged.")
         if loop.time() - ix.created > self.server.interaction_ack_timeout:
             ix.expired = True
             raise _err(404, 10062, "Unknown interaction")
-        rtype = payload.get("type")
-        allowed = {
-            2: {4, 5, 9},
-            3: {4, 5, 6, 7, 9},
-            4: {8},
-            5: {4, 5} | ({6, 7} if ix.source_message is not None else set()),
-        }.get(ix.type, set())
-        if rtype not in allowed:
-            raise ApiError(
-                400,
-                50035,
-                "Invalid Form Body",
-                {
-                    "type": {
-                        "_errors": [
-                            {
-                                "code": "INTERACTION_CALLBACK_TYPE_INVALID",
-                                "message": f"Interaction callback type {rtype} is not "
-                                f"valid for interaction type {ix.type}.",
-                            }
-                        ]
-                    }
-                },
-            )
+        rtype = self._callback_type(ix, payload.get("type"))
         data = payload.get("data") or {}
         message: Message | None = None
-        if rtype == 4:
-            validate_message(data, has_files=bool(req.files), creating=True)
+        if rtype == CallbackType.CHANNEL_MESSAGE_WITH_SOURCE:
+            validate_message(
+                data,
+                has_files=bool(req.files),
+                creating=True,
+                fields=known.CALLBACK_MESSAGE,
+                settable_flags=INTERACTION_MESSAGE_FLAGS,
+            )
             message = self._interaction_message(ix, data, req.files)
             ix.original = message
-        elif rtype == 5:
-            flags = 128 | (int(data.get("flags") or 0) & 64)
+        elif rtype == CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
+            validate_known_fields(("data",), data, DEFER_FIELDS)
+            flags = LOADING | (int(data.get("flags") or 0) & EPHEMERAL)
             message = self._interaction_message(ix, {"content": "", "flags": flags}, [])
             ix.original = message
-        elif rtype == 6:
+        elif rtype == CallbackType.DEFERRED_UPDATE_MESSAGE:
             ix.original = ix.source_message
-        elif rtype == 7:
-            validate_message(data, has_files=bool(req.files), creating=False)
+        elif rtype == CallbackType.UPDATE_MESSAGE:
+            validate_message(
+                data, has_files=bool(req.files), creating=False, fields=known.CALLBACK_UPDATE
+            )
             assert ix.source_message is not None
             self._apply_edit(ix.source_message, data, req.files)
             ix.original = message = ix.source_message
-        elif rtype == 8:
-            validate_choices(data.get("choices"))
+        elif rtype == CallbackType.APPLICATION_COMMAND_AUTOCOMPLETE_RESULT:
+            validate_choices(data)
             ix.choices = list(data["choices"])
-        elif rtype == 9:
+        elif rtype == CallbackType.MODAL:
             validate_modal(data)
             ix.modal = data
         ix.acked = True
@@ -641,14 +606,29 @@ class RestApi:
             interaction["response_message_id"] = str(message.id)
             interaction["response_message_loading"] = message.loading
             interaction["response_message_ephemeral"] = message.ephemeral
-            if rtype in (4, 7):  # the spec has message resources for these two only
+            # the spec has message resources for these two only
+            if rtype in (CallbackType.CHANNEL_MESSAGE_WITH_SOURCE, CallbackType.UPDATE_MESSAGE):
                 out["resource"] = {"type": rtype, "message": message.to_dict()}
         return 200, out
+
+    def _callback_type(self, ix: Interaction, value: Any) -> CallbackType:
+        """The callback type, if Discord accepts it for this interaction (else 50035)."""
+        allowed = set(ALLOWED_CALLBACKS.get(ix.type, frozenset()))
+        if ix.type == InteractionType.MODAL_SUBMIT and ix.source_message is not None:
+            allowed |= MESSAGE_UPDATES
+        if value not in allowed:
+            raise FormErrors.single(
+                ("type",),
+                "INTERACTION_CALLBACK_TYPE_INVALID",
+                f"Interaction callback type {value} is not valid for interaction type "
+                f"{int(ix.type)}.",
+            )
+        return CallbackType(value)
 
     def _interaction_message(
         self, ix: Interaction, data: dict[str, Any], files: list[Attachment]
     ) -> Message:
-        flags = int(data.get("flags") or 0) & (64 | 128 | 4 | 4096 | 32768)
+        flags = int(data.get("flags") or 0) & (INTERACTION_MESSAGE_FLAGS | LOADING)
         message = Message(
             self.state.ids.next(),
             ix.channel,
@@ -663,7 +643,7 @@ class RestApi:
             webhook_id=self.state.application_id,
             application_id=self.state.application_id,
             interaction_metadata=ix.metadata(),
-            visible_to=ix.user.id if flags & 64 else None,
+            visible_to=ix.user.id if flags & EPHEMERAL else None,
         )
         self._store(message)
         return message
@@ -709,9 +689,16 @@ class RestApi:
         if not ix.acked:
             raise _err(404, 10015, "Unknown Webhook")
         data = req.json or {}
-        validate_message(data, has_files=bool(req.files), creating=True)
+        validate_message(
+            data,
+            has_files=bool(req.files),
+            creating=True,
+            fields=known.WEBHOOK_EXECUTE,
+            settable_flags=INTERACTION_MESSAGE_FLAGS,
+        )
         original = ix.original
-        if ix.response_type == 5 and original is not None and original.loading:
+        deferred = ix.response_type == CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
+        if deferred and original is not None and original.loading:
             # Discord: the first followup after a deferred response replaces the "thinking" message.
             self._apply_edit(original, data, req.files)
             message = original
@@ -750,7 +737,13 @@ class RestApi:
         if message.deleted:
             raise _err(404, 10008, "Unknown Message")
         data = req.json or {}
-        validate_message(data, has_files=bool(req.files), creating=False)
+        validate_message(
+            data,
+            has_files=bool(req.files),
+            creating=False,
+            fields=known.WEBHOOK_EDIT,
+            settable_flags=INTERACTION_MESSAGE_FLAGS,
+        )
         self._apply_edit(message, data, req.files)
         return 200, message.to_dict()
 
@@ -832,7 +825,9 @@ class RestApi:
             if not perms & need or (req.files and not perms & ATTACH_FILES):
                 raise _err(*MISSING_PERMS)
             self._check_thread_writable(channel, perms)
-        validate_message(data, has_files=bool(req.files), creating=True)
+        validate_message(
+            data, has_files=bool(req.files), creating=True, fields=known.MESSAGE_CREATE
+        )
         nonce = data.get("nonce")
         bot = self.state.bot_user
         now = time.time()
@@ -849,7 +844,7 @@ class RestApi:
             embeds=list(data.get("embeds") or []),
             components=list(data.get("components") or []),
             attachments=list(req.files),
-            flags=int(data.get("flags") or 0) & (4 | 4096 | 32768),
+            flags=int(data.get("flags") or 0) & CHANNEL_MESSAGE_FLAGS,
             type=19 if ref else 0,
             nonce=nonce,
             allowed_mentions=data.get("allowed_mentions"),
@@ -869,7 +864,7 @@ class RestApi:
             raise _err(400, 50083, "Thread is archived")
         del perms
         data = req.json or {}
-        validate_message(data, has_files=bool(req.files), creating=False)
+        validate_message(data, has_files=bool(req.files), creating=False, fields=known.MESSAGE_EDIT)
         self._apply_edit(message, data, req.files)
         return 200, message.to_dict()
 
@@ -884,20 +879,12 @@ class RestApi:
 
     async def open_dm(self, req: Req) -> tuple[int, Any]:
         data = req.json or {}
+        validate_known_fields((), data, known.DM_OPEN)
         rid: Any = data.get("recipient_id")
         try:
             user = self.state.users[int(rid)]
         except (KeyError, TypeError, ValueError):
-            raise ApiError(
-                400,
-                50035,
-                "Invalid Form Body",
-                {
-                    "recipient_id": {
-                        "_errors": [{"code": "USER_NOT_FOUND", "message": "Unknown user"}]
-                    }
-                },
-            ) from None
+            raise FormErrors.single(("recipient_id",), "USER_NOT_FOUND", "Unknown user") from None
         if user is self.state.bot_user or user.bot:
             raise _err(400, 50007, "Cannot send messages to this user")
         if self.server.faults.quarantined and user.id not in self.state.dm_channels:
@@ -911,6 +898,7 @@ class RestApi:
             raise _err(400, 50003, "Cannot execute action on a DM channel")
         perms = self._require_view(channel)
         data = req.json or {}
+        validate_known_fields((), data, known.CHANNEL_EDIT)
         bot = self.state.bot_user
         if channel.is_thread:
             is_mod = bool(perms & MANAGE_THREADS)
@@ -944,6 +932,7 @@ class RestApi:
             if not perms & MANAGE_CHANNELS:
                 raise _err(*MISSING_PERMS)
             if "name" in data:
+                _check_channel_name(data["name"])
                 channel.name = data["name"]
             if "topic" in data:
                 channel.topic = data["topic"]
@@ -957,20 +946,10 @@ class RestApi:
         _check_channel_name(name)
         duration = data.get("auto_archive_duration", 4320)
         if duration not in (60, 1440, 4320, 10080):
-            raise ApiError(
-                400,
-                50035,
-                "Invalid Form Body",
-                {
-                    "auto_archive_duration": {
-                        "_errors": [
-                            {
-                                "code": "BASE_TYPE_CHOICES",
-                                "message": "Value must be one of {60, 1440, 4320, 10080}.",
-                            }
-                        ]
-                    }
-                },
+            raise FormErrors.single(
+                ("auto_archive_duration",),
+                "BASE_TYPE_CHOICES",
+                "Value must be one of {60, 1440, 4320, 10080}.",
             )
         bot = self.state.bot_user
         thread = Channel(self.state, thread_id, ttype, name, parent.guild, parent_id=parent.id)
@@ -998,22 +977,11 @@ class RestApi:
     async def create_thread(self, req: Req) -> tuple[int, Any]:
         parent, perms = self._thread_parent(req.params["channel_id"])
         data = req.json or {}
+        validate_known_fields((), data, known.THREAD_CREATE)
         ttype = int(data.get("type", PRIVATE_THREAD))
         if ttype not in (PUBLIC_THREAD, PRIVATE_THREAD):
-            raise ApiError(
-                400,
-                50035,
-                "Invalid Form Body",
-                {
-                    "type": {
-                        "_errors": [
-                            {
-                                "code": "BASE_TYPE_CHOICES",
-                                "message": "Value must be one of {11, 12}.",
-                            }
-                        ]
-                    }
-                },
+            raise FormErrors.single(
+                ("type",), "BASE_TYPE_CHOICES", "Value must be one of {11, 12}."
             )
         need = CREATE_PRIVATE_THREADS if ttype == PRIVATE_THREAD else CREATE_PUBLIC_THREADS
         if not perms & need:
@@ -1029,6 +997,7 @@ class RestApi:
         if message.thread is not None:
             raise _err(400, 160004, "A thread has already been created for this message")
         data = req.json or {}
+        validate_known_fields((), data, known.THREAD_FROM_MESSAGE)
         thread = self._new_thread(parent, data.get("name"), PUBLIC_THREAD, data, message.id)
         message.thread = thread
         return 201, thread.to_dict()

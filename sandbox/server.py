@@ -12,8 +12,10 @@ from typing import Any, Literal, Protocol
 
 from aiohttp import web
 
+from sandbox import control
 from sandbox.faults import Faults
 from sandbox.gateway import Gateway
+from sandbox.ratelimits import RateLimits
 from sandbox.rest import RequestRecord, RestApi
 from sandbox.state import Channel, Guild, Member, Message, SandboxState, User
 
@@ -61,6 +63,7 @@ class SandboxServer:
         self.host = host
         self.state = SandboxState(bot_name)
         self.state.server = self
+        self.state.actions = control
         self.faults = Faults(seed)
         self.requests: list[RequestRecord] = []
         self.unknown_routes: list[str] = []
@@ -154,6 +157,16 @@ class SandboxServer:
     def peak_request_rate(self) -> int:
         """The most REST requests that arrived in any one-second window (half-open)."""
         return peak_per_second([r.time for r in self.requests])
+
+    @property
+    def rate_limits(self) -> RateLimits:
+        """The enforced buckets: ``server.rate_limits.set(route, limit=..., window=...)``."""
+        return self.rest.limits
+
+    @property
+    def rate_limited_count(self) -> int:
+        """429s answered because a bucket or the global limit was exhausted (not faults)."""
+        return self.rest.limits.refused
 
     def requests_for(self, route: str) -> list[RequestRecord]:
         """Requests for one route template, e.g. ``"POST /channels/{channel_id}/messages"``."""

@@ -13,53 +13,37 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-import discord
-
+from sandbox.permissions import (
+    ALL_PERMISSIONS,
+    DEFAULT_EVERYONE,
+    PermissionSpec,
+    bit_of,
+    permission_value,
+)
 from sandbox.snowflake import SnowflakeGenerator, snowflake_time_ms
 
 if TYPE_CHECKING:
     from sandbox.control import Interaction
 
-# Permission bits (https://discord.com/developers/docs/topics/permissions).
-ADMINISTRATOR = 1 << 3
-MANAGE_CHANNELS = 1 << 4
-MANAGE_GUILD = 1 << 5
-VIEW_CHANNEL = 1 << 10
-SEND_MESSAGES = 1 << 11
-SEND_TTS_MESSAGES = 1 << 12
-MANAGE_MESSAGES = 1 << 13
-EMBED_LINKS = 1 << 14
-ATTACH_FILES = 1 << 15
-READ_MESSAGE_HISTORY = 1 << 16
-MENTION_EVERYONE = 1 << 17
-USE_APPLICATION_COMMANDS = 1 << 31
-MANAGE_THREADS = 1 << 34
-CREATE_PUBLIC_THREADS = 1 << 35
-CREATE_PRIVATE_THREADS = 1 << 36
-SEND_MESSAGES_IN_THREADS = 1 << 38
-ALL_PERMISSIONS = discord.Permissions.all().value
-
-# What @everyone gets in a new server (Discord's default role permissions, close enough).
-DEFAULT_EVERYONE = discord.Permissions.general().value | discord.Permissions.text().value
-DEFAULT_EVERYONE &= ~(
-    ADMINISTRATOR | MANAGE_CHANNELS | MANAGE_GUILD | MANAGE_MESSAGES | MANAGE_THREADS
-)
-DEFAULT_EVERYONE &= ~discord.Permissions(
-    manage_roles=True,
-    manage_webhooks=True,
-    view_audit_log=True,
-    manage_expressions=True,
-    kick_members=True,
-    ban_members=True,
-    manage_nicknames=True,
-    view_guild_insights=True,
-    mention_everyone=True,
-    send_tts_messages=True,
-    manage_events=True,
-    create_expressions=True,
-).value
+# Permission bits used by the permission algorithm (the full table: sandbox.permissions).
+ADMINISTRATOR = bit_of("administrator")
+MANAGE_CHANNELS = bit_of("manage_channels")
+MANAGE_GUILD = bit_of("manage_guild")
+VIEW_CHANNEL = bit_of("view_channel")
+SEND_MESSAGES = bit_of("send_messages")
+SEND_TTS_MESSAGES = bit_of("send_tts_messages")
+MANAGE_MESSAGES = bit_of("manage_messages")
+EMBED_LINKS = bit_of("embed_links")
+ATTACH_FILES = bit_of("attach_files")
+READ_MESSAGE_HISTORY = bit_of("read_message_history")
+MENTION_EVERYONE = bit_of("mention_everyone")
+USE_APPLICATION_COMMANDS = bit_of("use_application_commands")
+MANAGE_THREADS = bit_of("manage_threads")
+CREATE_PUBLIC_THREADS = bit_of("create_public_threads")
+CREATE_PRIVATE_THREADS = bit_of("create_private_threads")
+SEND_MESSAGES_IN_THREADS = bit_of("send_messages_in_threads")
 
 # Channel types.
 GUILD_TEXT = 0
@@ -67,20 +51,6 @@ DM = 1
 GUILD_CATEGORY = 4
 PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
-
-PermissionSpec = int | str | Iterable[str] | discord.Permissions | None
-
-
-def permission_value(spec: PermissionSpec) -> int:
-    """Accept an int, a discord.Permissions, a discord.py flag name or a list of flag names."""
-    if spec is None:
-        return 0
-    if isinstance(spec, discord.Permissions):
-        return spec.value
-    if isinstance(spec, int):
-        return spec
-    names = [spec] if isinstance(spec, str) else list(spec)
-    return discord.Permissions(**dict.fromkeys(names, True)).value
 
 
 def number_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -581,7 +551,14 @@ class Member:
             data["permissions"] = str(permissions)
         return data
 
-    # Acting as this member: implemented in sandbox.control, exposed here for convenience.
+    # Acting as this member: implemented in sandbox.control, which the server hands to the state
+    # as ``state.actions`` (so this module never imports it back).
+    def _actions(self) -> MemberActions:
+        actions = self.state.actions
+        if actions is None:
+            raise RuntimeError("this member is not attached to a running SandboxServer")
+        return actions
+
     async def slash(
         self,
         command: str,
@@ -593,9 +570,9 @@ class Member:
         **options: Any,
     ) -> Interaction:
         """Run ``/command [group] [sub]`` with typed options; waits for the acknowledgement."""
-        from sandbox.control import slash
-
-        return await slash(self, command, in_channel=in_channel, in_dm=in_dm, wait=wait, **options)
+        return await self._actions().slash(
+            self, command, in_channel=in_channel, in_dm=in_dm, wait=wait, **options
+        )
 
     async def autocomplete(
         self,
@@ -608,9 +585,7 @@ class Member:
         in_dm: bool = False,
         **options: Any,
     ) -> list[dict[str, Any]]:
-        from sandbox.control import autocomplete
-
-        return await autocomplete(
+        return await self._actions().autocomplete(
             self,
             command,
             focused=focused,
@@ -628,29 +603,80 @@ class Member:
         in_channel: Channel | None = None,
         wait: bool = True,
     ) -> Interaction:
-        from sandbox.control import user_command
-
-        return await user_command(self, name, target, in_channel=in_channel, wait=wait)
+        return await self._actions().user_command(
+            self, name, target, in_channel=in_channel, wait=wait
+        )
 
     async def click(self, message: Message, which: str | int, *, wait: bool = True) -> Interaction:
         """Click a button by label, custom_id or 0-based index."""
-        from sandbox.control import click
-
-        return await click(self, message, which, wait=wait)
+        return await self._actions().click(self, message, which, wait=wait)
 
     async def select(
         self, message: Message, which: str | int, values: list[Any], *, wait: bool = True
     ) -> Interaction:
-        from sandbox.control import select
-
-        return await select(self, message, which, values, wait=wait)
+        return await self._actions().select(self, message, which, values, wait=wait)
 
     async def submit_modal(
         self, ix: Interaction, values: Mapping[str, Any], *, wait: bool = True
     ) -> Interaction:
-        from sandbox.control import submit_modal
+        return await self._actions().submit_modal(self, ix, values, wait=wait)
 
-        return await submit_modal(self, ix, values, wait=wait)
+
+class MemberActions(Protocol):
+    """What acting as a member needs (``sandbox.control`` provides it)."""
+
+    async def slash(
+        self,
+        member: Member,
+        command: str,
+        /,
+        *,
+        in_channel: Channel | None = ...,
+        in_dm: bool = ...,
+        wait: bool = ...,
+        **options: Any,
+    ) -> Interaction: ...
+
+    async def autocomplete(
+        self,
+        member: Member,
+        command: str,
+        /,
+        *,
+        focused: str,
+        value: str = ...,
+        in_channel: Channel | None = ...,
+        in_dm: bool = ...,
+        **options: Any,
+    ) -> list[dict[str, Any]]: ...
+
+    async def user_command(
+        self,
+        member: Member,
+        name: str,
+        target: Member | User,
+        *,
+        in_channel: Channel | None = ...,
+        wait: bool = ...,
+    ) -> Interaction: ...
+
+    async def click(
+        self, member: Member, message: Message, which: str | int, *, wait: bool = ...
+    ) -> Interaction: ...
+
+    async def select(
+        self,
+        member: Member,
+        message: Message,
+        which: str | int,
+        values: list[Any],
+        *,
+        wait: bool = ...,
+    ) -> Interaction: ...
+
+    async def submit_modal(
+        self, member: Member, ix: Interaction, values: Mapping[str, Any], *, wait: bool = ...
+    ) -> Interaction: ...
 
 
 class Guild:
@@ -954,6 +980,7 @@ class SandboxState:
         self.dispatch: Callable[[str, dict[str, Any]], None] = lambda _t, _d: None
         self.intents = 0  # what the connected bot asked for
         self.server: Any = None  # the SandboxServer owning this state
+        self.actions: MemberActions | None = None  # set by the server: sandbox.control
 
     # --- users ----------------------------------------------------------------------------
     def create_user(

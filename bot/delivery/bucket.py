@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 
 class TokenBucket:
@@ -14,12 +14,14 @@ class TokenBucket:
         *,
         burst: int = 1,
         monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if rate_per_second <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate_per_second
         self.burst = burst
         self._monotonic = monotonic
+        self._sleep = sleep  # injected with a fake clock in tests
         self._tokens = float(burst)
         self._updated = monotonic()
         self._paused_until = 0.0
@@ -34,11 +36,12 @@ class TokenBucket:
             while True:
                 now = self._monotonic()
                 if now < self._paused_until:
-                    await asyncio.sleep(self._paused_until - now)
+                    await self._sleep(self._paused_until - now)
                     continue
                 self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
                 self._updated = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                # A hair under one token is rounding, not a reason to sleep a few attoseconds.
+                if self._tokens >= 1 - 1e-9:
+                    self._tokens = max(0.0, self._tokens - 1)
                     return
-                await asyncio.sleep((1 - self._tokens) / self.rate)
+                await self._sleep((1 - self._tokens) / self.rate)

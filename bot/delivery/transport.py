@@ -7,10 +7,13 @@ whose hidden retries would escape the budget).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json as _json
 import logging
 import time
 from collections import deque
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -43,6 +46,49 @@ class DiscordError(Exception):
         self.is_global = is_global
 
 
+class RouteBuckets:
+    """What Discord's ``X-RateLimit-*`` headers said about each route, honoured before a 429.
+
+    Requests on one route key (route and major parameter, e.g. one channel's message create)
+    go one at a time; when the last answer said ``Remaining: 0`` the next waits for the reset.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._exhausted_until: dict[str, float] = {}
+
+    @contextlib.asynccontextmanager
+    async def slot(self, key: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            wait = self._exhausted_until.pop(key, 0.0) - self._clock()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            yield
+
+    def update(self, key: str, headers: Mapping[str, str]) -> None:
+        remaining = headers.get("X-RateLimit-Remaining")
+        reset_after = headers.get("X-RateLimit-Reset-After")
+        if remaining is None or reset_after is None:
+            return
+        try:
+            if int(remaining) <= 0:
+                self._exhausted_until[key] = self._clock() + float(reset_after)
+        except ValueError:
+            log.debug("unreadable rate limit headers on %s: %s/%s", key, remaining, reset_after)
+
+
+def route_key(method: str, path: str) -> str:
+    """Discord's bucket identity: the route with ids, except the major parameter, elided."""
+    parts = path.strip("/").split("/")
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        major = i > 0 and parts[i - 1] in ("channels", "guilds", "webhooks")
+        out.append(part if major or not part.isdigit() else "{id}")
+    return f"{method} /{'/'.join(out)}"
+
+
 class DiscordTransport:
     def __init__(
         self,
@@ -61,6 +107,7 @@ class DiscordTransport:
         self._session: aiohttp.ClientSession | None = None
         # When recent requests left (monotonic seconds): the budget as Discord would see it.
         self.sent_at: deque[float] = deque(maxlen=10_000)
+        self.routes = RouteBuckets()
 
     async def close(self) -> None:
         if self._session is not None:
@@ -68,12 +115,18 @@ class DiscordTransport:
             self._session = None
 
     async def _request(self, method: str, path: str, json: Any = None) -> Any:
-        await self.bucket.acquire()
+        key = route_key(method, path)
+        async with self.routes.slot(key):
+            await self.bucket.acquire()
+            return await self._send(method, path, json, key)
+
+    async def _send(self, method: str, path: str, json: Any, key: str) -> Any:
         if self._session is None:
             self._session = aiohttp.ClientSession(headers=self._headers, timeout=self._timeout)
         self.sent_at.append(time.monotonic())
         try:
             async with self._session.request(method, self.base + path, json=json) as response:
+                self.routes.update(key, response.headers)
                 text = await response.text()
                 body = _json.loads(text) if text else None
                 if response.status < 300:

@@ -20,6 +20,7 @@ from sandbox.conformance import (
     ConformanceUnavailable,
     default_shared_dir,
 )
+from sandbox.testing import require_conformance_in_ci
 
 MESSAGES = "/api/v10/channels/123456789012345678/messages"
 CALLBACK = "/api/v10/interactions/300000000000000001/aW50ZXJhY3Rpb24tdG9rZW4/callback"
@@ -32,6 +33,7 @@ def load_or_skip() -> Conformance:
     try:
         return Conformance.load()
     except ConformanceUnavailable as exc:
+        require_conformance_in_ci(None, str(exc))
         pytest.skip(f"Discord conformance references unavailable: {exc}")
 
 
@@ -311,10 +313,18 @@ def test_missing_shared_dir_is_unavailable_with_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(SHARED_DIR_ENV, str(tmp_path))
+    monkeypatch.delenv("CI", raising=False)
     assert default_shared_dir() == tmp_path
     with pytest.raises(ConformanceUnavailable, match=r"openapi\.json"):
         Conformance.load()
     with pytest.raises(pytest.skip.Exception, match="references unavailable"):
+        load_or_skip()
+
+
+def test_missing_shared_dir_fails_in_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SHARED_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="required in CI"):
         load_or_skip()
 
 

@@ -1,0 +1,67 @@
+"""How the sandbox is put together: no import cycle, named interaction types, one error builder."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from sandbox.kinds import CallbackType, InteractionType
+from sandbox.server import SandboxServer
+
+SANDBOX = Path(__file__).resolve().parents[2] / "sandbox"
+
+
+def runtime_imports(module: Path) -> set[str]:
+    """Modules imported when the module runs (``if TYPE_CHECKING:`` blocks excluded)."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    type_only: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            type_only |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return found
+
+
+def test_state_does_not_import_control_back() -> None:
+    assert "sandbox.state" in runtime_imports(SANDBOX / "control.py")
+    assert "sandbox.control" not in runtime_imports(SANDBOX / "state.py")
+
+
+def test_only_form_errors_builds_invalid_form_body() -> None:
+    builders = [
+        p.name for p in SANDBOX.glob("*.py") if '"Invalid Form Body"' in p.read_text("utf-8")
+    ]
+    assert builders == ["limits.py"]
+
+
+async def test_interactions_carry_named_types(sandbox_server: SandboxServer) -> None:
+    from sandbox.control import Interaction
+
+    guild = sandbox_server.create_guild("Kinds")
+    member = guild.add_member("maria")
+    ix = Interaction(
+        sandbox_server,
+        type=InteractionType.APPLICATION_COMMAND,
+        data={},
+        user=member.user,
+        member=member,
+        channel=guild.add_text_channel("general"),
+    )
+    sandbox_server.state.interactions[ix.id] = ix
+    url = f"{sandbox_server.api_base_url}/interactions/{ix.id}/{ix.token}/callback"
+    body: dict[str, Any] = {"type": 5, "data": {"flags": 64}}
+    async with aiohttp.ClientSession() as http, http.post(url, json=body) as resp:
+        assert resp.status == 204
+    assert ix.type is InteractionType.APPLICATION_COMMAND
+    assert ix.response_type is CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
+    assert ix.to_payload()["type"] == 2
