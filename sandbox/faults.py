@@ -141,9 +141,6 @@ class Faults:
         """Sending a DM to this user fails with 403 ``code`` (50007 Cannot send messages)."""
         self.closed_dm_user_ids[int(getattr(user, "id", user))] = code
 
-    def open_dms(self, user: Any) -> None:
-        self.closed_dm_user_ids.pop(int(getattr(user, "id", user)), None)
-
     def dm_open_too_fast(
         self, *, count: int | None = None, probability: float | None = None
     ) -> FaultRule:

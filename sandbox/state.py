@@ -1059,6 +1059,3 @@ class SandboxState:
             self.channels[channel.id] = channel
             self.dm_channels[user.id] = channel
         return channel
-
-    def member_of(self, guild: Guild | None, user: User) -> Member | None:
-        return guild.members.get(user.id) if guild else None

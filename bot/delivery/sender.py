@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
+from bot.delivery.threads import ThreadOpener
 from bot.delivery.transport import DiscordError, DiscordTransport
 from bot.domain.delivery import (
     MAX_ACTIVE_THREADS_CODE,
@@ -38,8 +38,6 @@ from bot.storage.repositories.outbox import OutboxItem, OutboxRepository
 
 log = logging.getLogger(__name__)
 
-DISCORD_EPOCH_MS = 1_420_070_400_000
-THREAD_TRY_STARTED = "thread_try_started_ms"  # checkpoint: a try to create the thread began
 DMS_STOPPED = "dms_stopped"  # the app is quarantined
 DM_OPENS_PAUSED = "dm_opens_paused"  # Discord said 40003
 QUARANTINE_NOTICE = (
@@ -61,11 +59,6 @@ class SenderConfig:
     shutdown_seconds: float = 10.0
 
 
-def snowflake_ms(snowflake: int) -> int:
-    """When Discord made the object with this id (Unix milliseconds)."""
-    return (snowflake >> 22) + DISCORD_EPOCH_MS
-
-
 class DmsClosed(Exception):
     """The recipient's DMs are known to be closed; no request is made during the cool-off."""
 
@@ -82,6 +75,7 @@ class OutboxSender:
         self.db = db
         self.clock = clock
         self.transport = transport
+        self.threads = ThreadOpener(transport, self._checkpoint)
         self.router = router
         self.config = config or SenderConfig()
         self._dm_channels: dict[int, int] = {}
@@ -260,12 +254,15 @@ class OutboxSender:
             self._dm_channels[user_id] = await self.transport.open_dm(user_id)
         return self._dm_channels[user_id]
 
+    async def _checkpoint(self, item: OutboxItem, result: dict[str, Any]) -> None:
+        async with self.db.transaction() as uow:
+            await uow.outbox.checkpoint(item.id, result, now=self.clock.now())
+
     async def _create_thread(self, item: OutboxItem) -> dict[str, Any]:
         payload, result = item.payload, dict(item.result)
         if "thread_id" not in result:
-            result["thread_id"] = await self._open_thread(item, result)
-            async with self.db.transaction() as uow:  # never create it twice
-                await uow.outbox.checkpoint(item.id, result, now=self.clock.now())
+            result["thread_id"] = await self.threads.open(item, result)
+            await self._checkpoint(item, result)  # never create it twice
         thread_id = result["thread_id"]
         for user_id in payload["member_ids"]:
             await self.transport.add_thread_member(thread_id, user_id)  # idempotent PUT
@@ -274,60 +271,6 @@ class OutboxSender:
                 thread_id, payload["message"], nonce_for(item.key, "first")
             )
         return result
-
-    async def _open_thread(self, item: OutboxItem, result: dict[str, Any]) -> int:
-        """Create the item's thread, or find the one an interrupted try already created.
-
-        A crash (or a lost answer) between Discord creating the thread and the checkpoint
-        would otherwise make a second thread. So the try is recorded first; a later try that
-        finds that record looks among the guild's active threads before creating another.
-        Private threads cannot be made from a starter message, so a nonce cannot help here.
-        """
-        payload = item.payload
-        if THREAD_TRY_STARTED in result:
-            found = await self._find_thread(item, since_ms=result[THREAD_TRY_STARTED])
-            if found is not None:
-                log.warning("Delivery %s: found the thread an interrupted try made", item.key)
-                return found
-        else:
-            # Wall-clock milliseconds, compared with Discord's snowflake times (not the
-            # injected clock, which may be simulated).
-            result[THREAD_TRY_STARTED] = int(time.time() * 1000)
-            async with self.db.transaction() as uow:
-                await uow.outbox.checkpoint(item.id, result, now=self.clock.now())
-        return await self.transport.create_thread(
-            item.target_id, payload["name"], private=payload["private"]
-        )
-
-    async def _find_thread(self, item: OutboxItem, *, since_ms: int) -> int | None:
-        """A thread in the item's channel, with its name, created since the first try began,
-        holding nobody but its creator and the item's members: the one that try made.
-
-        Items of one channel leave one at a time, so no other delivery made a thread there
-        since; the member check keeps a member's earlier thread of the same name out.
-        """
-        payload = item.payload
-        guild_id = item.guild_id or await self._guild_of(item.target_id)
-        # The transport has no read calls of its own yet; these two are only for recovery.
-        listing = await self.transport._request("GET", f"/guilds/{guild_id}/threads/active")
-        for thread in sorted(listing["threads"], key=lambda t: int(t["id"])):
-            if (
-                int(thread.get("parent_id") or 0) != item.target_id
-                or thread.get("name") != payload["name"]
-                or snowflake_ms(int(thread["id"])) < since_ms
-            ):
-                continue
-            members = await self.transport._request(
-                "GET", f"/channels/{thread['id']}/thread-members"
-            )
-            allowed = {int(thread.get("owner_id") or 0), *payload["member_ids"]}
-            if {int(m["user_id"]) for m in members} <= allowed:
-                return int(thread["id"])
-        return None
-
-    async def _guild_of(self, channel_id: int) -> int:
-        channel = await self.transport._request("GET", f"/channels/{channel_id}")
-        return int(channel["guild_id"])
 
     # -- outcomes -----------------------------------------------------------------------------
 

@@ -163,6 +163,19 @@ class DiscordTransport:
     async def add_thread_member(self, thread_id: int, user_id: int) -> None:
         await self._request("PUT", f"/channels/{thread_id}/thread-members/{user_id}")
 
+    # -- reads, for recovering from an interrupted thread creation ------------------------------
+
+    async def channel(self, channel_id: int) -> dict[str, Any]:
+        return dict(await self._request("GET", f"/channels/{channel_id}"))
+
+    async def active_threads(self, guild_id: int) -> list[dict[str, Any]]:
+        listing = await self._request("GET", f"/guilds/{guild_id}/threads/active")
+        return list(listing["threads"])
+
+    async def thread_member_ids(self, thread_id: int) -> set[int]:
+        members = await self._request("GET", f"/channels/{thread_id}/thread-members")
+        return {int(member["user_id"]) for member in members}
+
     async def update_thread(self, thread_id: int, *, archived: bool, locked: bool) -> None:
         await self._request(
             "PATCH", f"/channels/{thread_id}", {"archived": archived, "locked": locked}
