@@ -11,6 +11,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.member_data import MemberData
+from bot.storage.repositories.introductions import BlocksRepository, IntroRequestsRepository
 from bot.storage.repositories.member_tags import MemberTagsRepository
 from bot.storage.repositories.members import MembersRepository
 from bot.storage.repositories.outbox import OutboxRepository
@@ -30,6 +31,8 @@ class UnitOfWork:
         self.suggestions = TagSuggestionsRepository(conn)
         self.settings = GuildSettingsRepository(conn)
         self.outbox = OutboxRepository(conn)
+        self.intro_requests = IntroRequestsRepository(conn)
+        self.blocks = BlocksRepository(conn)
         self._after_commit: list[Callable[[], None]] = []
 
     @property
@@ -43,6 +46,8 @@ class UnitOfWork:
             self.suggestions,
             self.settings,
             self.outbox,
+            self.intro_requests,
+            self.blocks,
         )
 
     def after_commit(self, callback: Callable[[], None]) -> None:

@@ -22,6 +22,7 @@ from sandbox.state import Member, Message
 pytestmark = pytest.mark.e2e
 
 ABOUT, LOOKING = "About me", "What I'm looking for"
+CONTACT = "How to reach me (only for people I meet)"
 # An opening bracket Discord would read as the start of a masked link: not escaped by an odd
 # run of backslashes, and followed on the same line by ``](``.
 LIVE_LINK = re.compile(r"(?<!\\)(?:\\\\)*\[[^\n]*?\]\(")
@@ -77,7 +78,11 @@ async def test_emoji_sequences_and_symbols_round_trip(
     assert seen[ABOUT] == about
     assert seen[LOOKING] == looking
     # The edit form opens with exactly what she wrote, so saving again changes nothing.
-    assert prefilled(await maria.slash("profile edit")) == {ABOUT: about, LOOKING: looking}
+    assert prefilled(await maria.slash("profile edit")) == {
+        ABOUT: about,
+        LOOKING: looking,
+        CONTACT: None,
+    }
 
 
 async def test_a_zero_width_joiner_between_letters_is_still_dropped(

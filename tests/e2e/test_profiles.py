@@ -20,6 +20,7 @@ from tests.e2e.conftest import BotRunner
 pytestmark = pytest.mark.e2e
 
 ABOUT, LOOKING = "About me", "What I'm looking for"
+CONTACT = "How to reach me (only for people I meet)"
 HIDDEN = "There is no profile to show for that member."
 
 
@@ -55,7 +56,7 @@ async def test_edit_modal_saves_and_is_prefilled_next_time(
 ) -> None:
     maria = community.members["maria"]
     opened = await maria.slash("profile edit")
-    assert modal_fields(opened) == {ABOUT: None, LOOKING: None}
+    assert modal_fields(opened) == {ABOUT: None, LOOKING: None, CONTACT: None}
     assert opened.modal is not None
     assert opened.modal["title"] == "Your profile"
 
@@ -72,10 +73,18 @@ async def test_edit_modal_saves_and_is_prefilled_next_time(
     assert "/privacy" not in shown  # no command that does not exist yet
 
     again = await maria.slash("profile edit")
-    assert modal_fields(again) == {ABOUT: about, LOOKING: "People to talk research with"}
+    assert modal_fields(again) == {
+        ABOUT: about,
+        LOOKING: "People to talk research with",
+        CONTACT: None,
+    }
     cleared = await answer(await maria.submit_modal(again, {ABOUT: about, LOOKING: ""}))
     assert "What I'm looking for: Not filled in yet." in cleared
-    assert modal_fields(await maria.slash("profile edit")) == {ABOUT: about, LOOKING: None}
+    assert modal_fields(await maria.slash("profile edit")) == {
+        ABOUT: about,
+        LOOKING: None,
+        CONTACT: None,
+    }
 
 
 async def test_a_hidden_members_profile_is_only_theirs_to_see(

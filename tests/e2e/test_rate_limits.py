@@ -22,7 +22,6 @@ from bot.delivery.transport import DiscordTransport
 from bot.domain.delivery import Delivery
 from bot.services import Services
 from bot.storage.database import Database
-from bot.storage.repositories.outbox import OutboxRepository
 from sandbox.server import SandboxServer
 
 pytestmark = pytest.mark.e2e
@@ -108,8 +107,8 @@ async def test_a_burst_of_moderation_log_posts_gets_no_429(
         dm_open_bucket=TokenBucket(2.0),
     )
     sender = OutboxSender(services.db, services.clock, transport, services.outcomes)
-    async with services.db.transaction() as conn:
-        outbox = OutboxRepository(conn)
+    async with services.db.transaction() as uow:
+        outbox = uow.outbox
         for n in range(120):
             post = Delivery.post(f"log:{n}", mod_log.id, {"content": f"entry {n}"})
             await outbox.enqueue(post, now=services.clock.now())

@@ -126,6 +126,8 @@ async def test_export_and_delete_touch_only_that_member_in_that_server(database:
             exported.update(await repo.export_member(GUILD, ALICE))
     assert exported["member"] == {
         "discoverable": False,
+        "snoozed_until": None,
+        "display_name": None,
         "first_seen_at": NOW.isoformat(),
         "updated_at": NOW.isoformat(),
     }
