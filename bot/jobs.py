@@ -29,7 +29,29 @@ def register_housekeeping(scheduler: Scheduler, services: Services) -> None:
     scheduler.register_rebuilder("housekeeping", rebuild)
 
 
-FEATURE_JOBS: tuple[Callable[[Scheduler, Services], None], ...] = (register_housekeeping,)
+INTRO_ENDINGS_JOB = "introductions:end-expired"
+INTRO_ENDINGS_EVERY = IntervalTrigger(minutes=5)
+
+
+def register_introductions(scheduler: Scheduler, services: Services) -> None:
+    """Requests that expired: each requester hears "it didn't work out", once (see the service)."""
+
+    async def rebuild(scheduler: Scheduler) -> None:
+        scheduler.add_job(
+            INTRO_ENDINGS_JOB,
+            services.introductions.end_expired,
+            INTRO_ENDINGS_EVERY,
+            misfire_grace_time=3600,
+        )
+        await services.introductions.end_expired()  # whatever fell due while the bot was down
+
+    scheduler.register_rebuilder("introductions", rebuild)
+
+
+FEATURE_JOBS: tuple[Callable[[Scheduler, Services], None], ...] = (
+    register_housekeeping,
+    register_introductions,
+)
 
 
 def register_jobs(scheduler: Scheduler, services: Services) -> None:

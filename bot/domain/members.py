@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -11,6 +12,7 @@ class TagsChanged:
 
     guild_id: int
     user_id: int
+    tag_ids: frozenset[int] = frozenset()  # what they hold now
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,21 @@ class DiscoverabilityChanged:
     guild_id: int
     user_id: int
     discoverable: bool
+
+
+@dataclass(frozen=True)
+class SnoozeChanged:
+    guild_id: int
+    user_id: int
+    until: datetime | None
+
+
+@dataclass(frozen=True)
+class BlockChanged:
+    guild_id: int
+    blocker_id: int
+    blocked_id: int
+    blocked: bool  # False when lifted
 
 
 @dataclass(frozen=True)
@@ -35,4 +52,11 @@ class VocabularyChanged:
     guild_id: int
 
 
-MemberEvent = TagsChanged | DiscoverabilityChanged | MemberDeleted | VocabularyChanged
+MemberEvent = (
+    TagsChanged
+    | DiscoverabilityChanged
+    | SnoozeChanged
+    | BlockChanged
+    | MemberDeleted
+    | VocabularyChanged
+)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.services.delivery import OutcomeRouter
 from bot.services.housekeeping import HousekeepingService
+from bot.services.introductions import INTRO_DM_HANDLER, FindService, IntroductionService
 from bot.services.members import MemberDirectory
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
@@ -35,17 +36,22 @@ class Services:
     suggestions: SuggestionService
     profiles: ProfileService
     housekeeping: HousekeepingService
+    introductions: IntroductionService
+    find: FindService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
         settings = SettingsService(db, clock, default_timezone=default_timezone)
-        directory = MemberDirectory(settings, clock)
+        directory = MemberDirectory(db, settings, clock)
         tag_index = TagIndexCache(db)
         directory.subscribe(tag_index.on_member_event)
+        outcomes = OutcomeRouter()
+        introductions = IntroductionService(db, clock, directory, settings)
+        outcomes.register(INTRO_DM_HANDLER, introductions.on_introduction_outcome)
         return cls(
             db=db,
             clock=clock,
-            outcomes=OutcomeRouter(),
+            outcomes=outcomes,
             settings=settings,
             directory=directory,
             privacy=PrivacyService(db, directory),
@@ -54,4 +60,6 @@ class Services:
             suggestions=SuggestionService(db, clock, directory, tag_index),
             profiles=ProfileService(db, directory),
             housekeeping=HousekeepingService(db, clock),
+            introductions=introductions,
+            find=FindService(db, clock, directory, tag_index),
         )

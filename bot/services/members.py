@@ -9,36 +9,57 @@ index or, later, the ranking index) what changed; nothing is published for a rol
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Set
+from collections.abc import Awaitable, Callable, Set
+from datetime import datetime
 
 from bot.clock import Clock
+from bot.domain.errors import InvalidInput
 from bot.domain.members import (
+    BlockChanged,
     DiscoverabilityChanged,
     MemberDeleted,
     MemberEvent,
+    SnoozeChanged,
     TagsChanged,
     VocabularyChanged,
 )
 from bot.domain.tags import CategoryTags, group_by_category
 from bot.services.settings import SettingsService
+from bot.storage.database import Database
 from bot.storage.repositories.members import MemberRecord
 from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 Subscriber = Callable[[MemberEvent], None]
+# Called inside the transaction that withdraws consent (opt-out, block, deletion), so each
+# feature cancels what is pending for that member (with ``other``, when a block) atomically.
+Withdrawal = Callable[[UnitOfWork, int, int, "int | None"], Awaitable[None]]
 
 
 class MemberDirectory:
-    def __init__(self, settings: SettingsService, clock: Clock) -> None:
+    def __init__(self, db: Database, settings: SettingsService, clock: Clock) -> None:
+        self.db = db
         self.settings = settings
         self.clock = clock
         self._subscribers: list[Subscriber] = []
+        self._withdrawals: list[Withdrawal] = []
+        self.guild_names: dict[int, str] = {}
+        self._names: dict[tuple[int, int], str] = {}
 
     # -- events ---------------------------------------------------------------------------------
 
     def subscribe(self, subscriber: Subscriber) -> None:
         self._subscribers.append(subscriber)
+
+    def on_consent_withdrawn(self, handler: Withdrawal) -> None:
+        self._withdrawals.append(handler)
+
+    async def consent_withdrawn(
+        self, uow: UnitOfWork, guild_id: int, user_id: int, other_id: int | None = None
+    ) -> None:
+        for handler in self._withdrawals:
+            await handler(uow, guild_id, user_id, other_id)
 
     def _publish_after_commit(self, uow: UnitOfWork, event: MemberEvent) -> None:
         uow.after_commit(lambda: self._publish(event))
@@ -96,7 +117,47 @@ class MemberDirectory:
         removed = await uow.member_tags.remove(guild_id, user_id, set(remove))
         added = await uow.member_tags.add(guild_id, user_id, set(add), now=self.clock.now())
         if added or removed:
-            self._publish_after_commit(uow, TagsChanged(guild_id, user_id))
+            held = frozenset(await uow.member_tags.tag_ids(guild_id, user_id))
+            self._publish_after_commit(uow, TagsChanged(guild_id, user_id, held))
+
+    async def set_snooze(
+        self, uow: UnitOfWork, guild_id: int, user_id: int, until: datetime | None
+    ) -> None:
+        await self.ensure(uow, guild_id, user_id)
+        await uow.members.set_snooze(guild_id, user_id, until, now=self.clock.now())
+        self._publish_after_commit(uow, SnoozeChanged(guild_id, user_id, until))
+
+    async def block(self, uow: UnitOfWork, guild_id: int, blocker: int, blocked: int) -> bool:
+        if blocker == blocked:
+            raise InvalidInput("You can't block yourself.")
+        await self.ensure(uow, guild_id, blocker)
+        added = await uow.blocks.add(guild_id, blocker, blocked, now=self.clock.now())
+        if added:
+            self._publish_after_commit(uow, BlockChanged(guild_id, blocker, blocked, True))
+        await self.consent_withdrawn(uow, guild_id, blocker, blocked)
+        return added
+
+    async def unblock(self, uow: UnitOfWork, guild_id: int, blocker: int, blocked: int) -> bool:
+        removed = await uow.blocks.remove(guild_id, blocker, blocked)
+        if removed:
+            self._publish_after_commit(uow, BlockChanged(guild_id, blocker, blocked, False))
+        return removed
+
+    # -- names, learnt from interactions (no GUILD_MEMBERS intent) ---------------------------
+
+    def remember_guild(self, guild_id: int, name: str) -> None:
+        self.guild_names[guild_id] = name
+
+    def guild_name(self, guild_id: int) -> str:
+        return self.guild_names.get(guild_id, "your server")
+
+    async def remember_name(self, guild_id: int, user_id: int, display_name: str) -> None:
+        """Keep a known member's display name current (a write only when it changed)."""
+        if self._names.get((guild_id, user_id)) == display_name:
+            return
+        async with self.db.transaction() as uow:
+            await uow.members.set_display_name(guild_id, user_id, display_name)
+        self._names[(guild_id, user_id)] = display_name
 
     def vocabulary_changed(self, uow: UnitOfWork, guild_id: int) -> None:
         self._publish_after_commit(uow, VocabularyChanged(guild_id))

@@ -32,6 +32,7 @@ class PrivacyService:
     async def delete(self, guild_id: int, user_id: int) -> int:
         """Delete everything about the member in this server in one transaction; rows touched."""
         async with self.db.transaction() as uow:
+            await self.directory.consent_withdrawn(uow, guild_id, user_id)
             touched = 0
             for repository in uow.member_data:
                 touched += await repository.delete_member(guild_id, user_id)

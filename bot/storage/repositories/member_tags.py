@@ -34,6 +34,18 @@ class MemberTagsRepository:
         )
         return {int(tag_id) for tag_id in rows.scalars()}
 
+    async def held_in(self, guild_id: int) -> dict[int, set[int]]:
+        """Every member's tags in the server (to build the ranking index)."""
+        rows = await self.conn.execute(
+            select(member_tags.c.user_id, member_tags.c.tag_id).where(
+                member_tags.c.guild_id == guild_id
+            )
+        )
+        held: dict[int, set[int]] = {}
+        for user_id, tag_id in rows.all():
+            held.setdefault(int(user_id), set()).add(int(tag_id))
+        return held
+
     async def add(self, guild_id: int, user_id: int, tag_ids: set[int], *, now: datetime) -> int:
         rows = [
             {"guild_id": guild_id, "user_id": user_id, "tag_id": tag_id, "added_at": now}

@@ -1,0 +1,186 @@
+"""/find and /intro suggest: ranked from an in-memory index kept in step with the database.
+
+Each server's :class:`RankingIndex` is built from the database on first use (and for every
+server at start), then kept current by the member directory's events; a vocabulary change
+(merge, removal) drops it so the next query rebuilds it. Every answer passes the consent rule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.domain.errors import InvalidInput
+from bot.domain.members import (
+    BlockChanged,
+    DiscoverabilityChanged,
+    MemberDeleted,
+    MemberEvent,
+    SnoozeChanged,
+    TagsChanged,
+    VocabularyChanged,
+)
+from bot.domain.ranking import Match, RankingIndex
+from bot.domain.tags import Tag
+from bot.services.members import MemberDirectory
+from bot.services.tags import TagIndexCache
+from bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+MAX_REQUIRED_TAGS = 3
+
+
+@dataclass(frozen=True)
+class Person:
+    """One entry of a listing: who, and the tags they share with the viewer."""
+
+    user_id: int
+    name: str | None
+    shared: tuple[str, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class FindResult:
+    tags: tuple[Tag, ...]  # what was searched for
+    people: tuple[Person, ...]
+    page: int  # 0-based
+    pages: int
+    total: int
+
+
+class FindService:
+    def __init__(
+        self, db: Database, clock: Clock, directory: MemberDirectory, tags: TagIndexCache
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.tags = tags
+        self._indexes: dict[int, RankingIndex] = {}
+        self._generations: dict[int, int] = {}
+        self._lock = asyncio.Lock()
+        directory.subscribe(self.on_member_event)
+
+    # -- the index ------------------------------------------------------------------------------
+
+    async def index(self, guild_id: int) -> RankingIndex:
+        cached = self._indexes.get(guild_id)
+        if cached is not None:
+            return cached
+        async with self._lock:  # one build per server at a time
+            cached = self._indexes.get(guild_id)
+            if cached is not None:
+                return cached
+            generation = self._generations.get(guild_id, 0)
+            built = await self._build(guild_id)
+            if self._generations.get(guild_id, 0) == generation:
+                self._indexes[guild_id] = built
+            return built
+
+    async def _build(self, guild_id: int) -> RankingIndex:
+        async with self.db.read() as uow:
+            members = await uow.members.in_guild(guild_id)
+            held = await uow.member_tags.held_in(guild_id)
+            blocks = await uow.blocks.pairs_in(guild_id)
+        rows = [
+            (m.user_id, held.get(m.user_id, set()), m.discoverable, m.snoozed_until)
+            for m in members
+        ]
+        return RankingIndex.build(rows, blocks)
+
+    async def rebuild_all(self) -> int:
+        """At start: every server's index, so the first /find is as fast as the next."""
+        async with self.db.read() as uow:
+            guild_ids = await uow.members.guild_ids()
+        for guild_id in guild_ids:
+            self._drop(guild_id)
+            await self.index(guild_id)
+        return len(guild_ids)
+
+    def _drop(self, guild_id: int) -> None:
+        self._generations[guild_id] = self._generations.get(guild_id, 0) + 1
+        self._indexes.pop(guild_id, None)
+
+    def on_member_event(self, event: MemberEvent) -> None:
+        """Subscribed to the member directory: apply each committed change to the index."""
+        if isinstance(event, VocabularyChanged):
+            self._drop(event.guild_id)
+            return
+        self._generations[event.guild_id] = self._generations.get(event.guild_id, 0) + 1
+        index = self._indexes.get(event.guild_id)
+        if index is None:
+            return  # built from the database when first needed
+        match event:
+            case TagsChanged(user_id=user_id, tag_ids=tag_ids):
+                if user_id in index:
+                    index.set_tags(user_id, tag_ids)
+                else:
+                    self._drop(event.guild_id)  # a new member: rebuild to learn their standing
+            case DiscoverabilityChanged(user_id=user_id, discoverable=discoverable):
+                if user_id in index:
+                    index.set_discoverable(user_id, discoverable)
+                else:
+                    index.set_member(user_id, (), discoverable=discoverable)
+            case SnoozeChanged(user_id=user_id, until=until):
+                if user_id in index:
+                    index.set_snooze(user_id, until)
+            case BlockChanged(blocker_id=blocker, blocked_id=blocked, blocked=True):
+                index.block(blocker, blocked)
+            case BlockChanged(blocker_id=blocker, blocked_id=blocked, blocked=False):
+                index.unblock(blocker, blocked)
+            case MemberDeleted(user_id=user_id):
+                if user_id in index:
+                    index.remove_member(user_id)
+
+    # -- queries --------------------------------------------------------------------------------
+
+    async def find(
+        self, guild_id: int, viewer_id: int, tag_texts: Sequence[str], page: int = 0
+    ) -> FindResult:
+        """Members holding every named tag, ranked by overlap with the viewer."""
+        texts = [t for t in tag_texts if t and t.strip()]
+        if not texts:
+            raise InvalidInput("Name at least one tag to look for.")
+        vocabulary = await self.tags.get(guild_id)
+        wanted = tuple(
+            dict.fromkeys(vocabulary.resolve(text) for text in texts[:MAX_REQUIRED_TAGS])
+        )
+        index = await self.index(guild_id)
+        found = index.find(
+            viewer_id,
+            [t.id for t in wanted],
+            at=self.clock.now(),
+            offset=max(0, page) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
+        pages = max(1, -(-found.total // PAGE_SIZE))
+        people = await self._people(guild_id, found.matches)
+        return FindResult(wanted, people, min(max(0, page), pages - 1), pages, found.total)
+
+    async def suggest(self, guild_id: int, viewer_id: int) -> tuple[Person, ...]:
+        """My best matches, leaving out people I was introduced to or have a request with."""
+        async with self.db.read() as uow:
+            connected = await uow.intro_requests.connected(guild_id, viewer_id)
+        index = await self.index(guild_id)
+        matches = index.suggest(viewer_id, at=self.clock.now(), excluded=connected, limit=PAGE_SIZE)
+        return await self._people(guild_id, matches)
+
+    async def _people(self, guild_id: int, matches: Sequence[Match]) -> tuple[Person, ...]:
+        vocabulary = await self.tags.get(guild_id)
+        async with self.db.read() as uow:
+            records = await uow.members.many(guild_id, (m.user_id for m in matches))
+        names = {t.id: t.name for t in vocabulary.tags}
+        return tuple(
+            Person(
+                user_id=m.user_id,
+                name=records[m.user_id].display_name if m.user_id in records else None,
+                shared=tuple(names[t] for t in m.shared if t in names),
+                score=m.score,
+            )
+            for m in matches
+        )
