@@ -90,6 +90,7 @@ class SigBot(commands.Bot):
             await self.load_extension(name)
         register_jobs(self.scheduler, self.services)
         await self.scheduler.start()
+        await self.services.find.rebuild_all()
         await self.start_delivery()
         if self.dev_guild_id is not None:
             await self.sync_commands(self.dev_guild_id)
@@ -112,8 +113,14 @@ class SigBot(commands.Bot):
         )
         await self.sender.start()
 
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        self.services.directory.remember_guild(guild.id, guild.name)
+
     async def on_interaction(self, interaction: discord.Interaction[SigBot]) -> None:
-        """A form submitted after a restart has no handler left: say so instead of timing out."""
+        """Learn names from interactions (no GUILD_MEMBERS intent); and a form submitted after
+        a restart has no handler left: say so instead of timing out."""
+        if interaction.guild is not None:
+            await self._remember(interaction.guild, interaction.user)
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         data: dict[str, object] = dict(interaction.data or {})
@@ -121,6 +128,14 @@ class SigBot(commands.Bot):
         if self._knows_modal(custom_id) or interaction.response.is_done():
             return
         await respond(interaction, FORM_EXPIRED)
+
+    async def _remember(self, guild: discord.Guild, user: discord.abc.User) -> None:
+        directory = self.services.directory
+        directory.remember_guild(guild.id, guild.name)
+        try:
+            await directory.remember_name(guild.id, user.id, user.display_name)
+        except Exception:  # a name is a nicety: never fail the member's action for it
+            log.exception("Could not remember the display name of %s", user.id)
 
     def _knows_modal(self, custom_id: str) -> bool:
         # discord.py keeps open modals in its view store; if that ever changes, assume handled.

@@ -1,22 +1,82 @@
-"""Export and delete what the bot stores about a member, through the member-data contract.
+"""Members' control over what the bot holds and shows about them (``/privacy``).
 
-No feature writes its own privacy code: each repository that holds member data declares it
-(``bot.storage.member_data``) and the unit of work lists them; this service walks that list.
-``/privacy`` itself arrives with the introductions feature.
+Export and delete walk the member-data contract: each repository that holds member data
+declares it (``bot.storage.member_data``) and the unit of work lists them, so no feature writes
+its own privacy code. Discoverability and blocks go through the member directory, which cancels
+whatever is pending for the member in the same transaction.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from bot.domain.errors import Conflict
 from bot.services.members import MemberDirectory
 from bot.storage.database import Database
+
+
+@dataclass(frozen=True)
+class PrivacySummary:
+    """What ``/privacy show`` states: visibility, snooze, and what is stored."""
+
+    discoverable: bool
+    known: bool  # False: the bot stores nothing about the member here yet
+    snoozed_until: datetime | None
+    stored: dict[str, int]  # a section of the export → how many entries it holds
+
+
+@dataclass(frozen=True)
+class Block:
+    user_id: int
+    name: str | None
+    since: datetime
 
 
 class PrivacyService:
     def __init__(self, db: Database, directory: MemberDirectory) -> None:
         self.db = db
         self.directory = directory
+
+    async def show(self, guild_id: int, user_id: int) -> PrivacySummary:
+        export = await self.export(guild_id, user_id)
+        async with self.db.read() as uow:
+            member = await uow.members.get(guild_id, user_id)
+            defaults = await self.directory.settings.defaults_in(uow, guild_id)
+        now = self.directory.clock.now()
+        snoozed = member.snoozed_until if member and member.standing.snoozed(now) else None
+        stored = {
+            section: len(value) if isinstance(value, list | dict) else 1
+            for section, value in export.items()
+        }
+        discoverable = member.discoverable if member else defaults.discoverable_by_default
+        return PrivacySummary(discoverable, member is not None, snoozed, stored)
+
+    async def set_discoverable(self, guild_id: int, user_id: int, discoverable: bool) -> bool:
+        """Turning it off cancels everything pending for the member, in the same transaction."""
+        async with self.db.transaction() as uow:
+            before = await self.directory.ensure(uow, guild_id, user_id)
+            await self.directory.set_discoverable(uow, guild_id, user_id, discoverable)
+        return before.discoverable != discoverable
+
+    async def block(self, guild_id: int, blocker_id: int, blocked_id: int) -> bool:
+        async with self.db.transaction() as uow:
+            return await self.directory.block(uow, guild_id, blocker_id, blocked_id)
+
+    async def unblock(self, guild_id: int, blocker_id: int, blocked_id: int) -> None:
+        async with self.db.transaction() as uow:
+            if not await self.directory.unblock(uow, guild_id, blocker_id, blocked_id):
+                raise Conflict("You have not blocked them.")
+
+    async def blocks(self, guild_id: int, blocker_id: int) -> list[Block]:
+        async with self.db.read() as uow:
+            made = await uow.blocks.made_by(guild_id, blocker_id)
+            records = await uow.members.many(guild_id, (user_id for user_id, _ in made))
+        return [
+            Block(user_id, records[user_id].display_name if user_id in records else None, since)
+            for user_id, since in made
+        ]
 
     async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
         """Every stored field about the member in this server, one section per kind of data."""

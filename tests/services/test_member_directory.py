@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.domain.members import (
+    BlockChanged,
     DiscoverabilityChanged,
     MemberDeleted,
     MemberEvent,
+    SnoozeChanged,
     TagsChanged,
     VocabularyChanged,
 )
@@ -36,13 +40,17 @@ async def test_new_members_get_the_servers_real_default(services: Services) -> N
 
 
 async def test_tag_changes_reach_subscribers(services: Services, events: list[MemberEvent]) -> None:
-    await services.member_tags.add_member_tag(GUILD, ALICE, "ortho")
+    ortho = await services.member_tags.add_member_tag(GUILD, ALICE, "ortho")
     await services.member_tags.add_member_tag(GUILD, ALICE, "ortho")  # no change: no event
     await services.member_tags.remove_member_tag(GUILD, ALICE, "Orthopedics")
     sections = await services.member_tags.picker(GUILD)
     offered = [o.tag_id for o in sections[0].options[:2]]
     await services.member_tags.set_member_tags(GUILD, BOB, offered=offered, chosen=offered)
-    assert events == [TagsChanged(GUILD, ALICE), TagsChanged(GUILD, ALICE), TagsChanged(GUILD, BOB)]
+    assert events == [
+        TagsChanged(GUILD, ALICE, frozenset({ortho.tag.id})),  # what she holds now
+        TagsChanged(GUILD, ALICE, frozenset()),
+        TagsChanged(GUILD, BOB, frozenset(offered)),
+    ]
 
 
 async def test_discoverability_changes_reach_subscribers(
@@ -74,8 +82,17 @@ async def test_vocabulary_changes_reach_subscribers(
 async def test_deletion_reaches_subscribers(services: Services, events: list[MemberEvent]) -> None:
     await services.member_tags.add_member_tag(GUILD, ALICE, "ortho")
     events.clear()
+    await services.privacy.block(GUILD, ALICE, BOB)
+    await services.privacy.block(GUILD, ALICE, BOB)  # already blocked: no event
+    await services.privacy.unblock(GUILD, ALICE, BOB)
+    await services.introductions.snooze(GUILD, ALICE, 2)
     await services.privacy.delete(GUILD, ALICE)
-    assert events == [MemberDeleted(GUILD, ALICE)]
+    assert events == [
+        BlockChanged(GUILD, ALICE, BOB, True),
+        BlockChanged(GUILD, ALICE, BOB, False),
+        SnoozeChanged(GUILD, ALICE, services.clock.now() + timedelta(weeks=2)),
+        MemberDeleted(GUILD, ALICE),
+    ]
 
 
 async def test_nothing_is_published_for_a_rolled_back_write(
@@ -104,4 +121,4 @@ async def test_a_failing_subscriber_does_not_fail_the_member(
     services.directory.subscribe(events.append)
     change = await services.member_tags.add_member_tag(GUILD, ALICE, "ortho")
     assert change.changed
-    assert events[-1] == TagsChanged(GUILD, ALICE)
+    assert events[-1] == TagsChanged(GUILD, ALICE, frozenset({change.tag.id}))
