@@ -89,6 +89,8 @@ class MemberDirectory:
                 guild_id, user_id, discoverable, now=self.clock.now()
             )
             self._publish_after_commit(uow, DiscoverabilityChanged(guild_id, user_id, discoverable))
+            if not discoverable:
+                await self.consent_withdrawn(uow, guild_id, user_id)
         found = await uow.members.get(guild_id, user_id)
         assert found is not None
         return found

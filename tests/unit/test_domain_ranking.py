@@ -41,9 +41,7 @@ class Community:
         return RankingIndex.build(rows, self.blocks)
 
 
-snoozes = st.one_of(
-    st.none(), st.integers(-3, 3).map(lambda hours: NOW + timedelta(hours=hours))
-)
+snoozes = st.one_of(st.none(), st.integers(-3, 3).map(lambda hours: NOW + timedelta(hours=hours)))
 members = st.builds(
     Member,
     st.frozensets(st.sampled_from(TAGS), max_size=5),
@@ -139,7 +137,9 @@ def test_find_and_suggest_equal_the_brute_force(data: st.DataObject, community: 
     assert page.total == len(expected)
     wanted = brute_force(index, community, viewer, None, at=at, excluded=excluded)
     limit = data.draw(st.integers(0, 6))
-    assert_same_ranking(index.suggest(viewer, at=at, excluded=excluded, limit=limit), wanted[:limit])
+    assert_same_ranking(
+        index.suggest(viewer, at=at, excluded=excluded, limit=limit), wanted[:limit]
+    )
 
 
 @settings(max_examples=150)
