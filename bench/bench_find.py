@@ -124,6 +124,21 @@ def bench_index(index: RankingIndex, rows: list[Row], queries: int) -> dict[str,
     return figures
 
 
+def bench_events(index: RankingIndex, rows: list[Row], times: int) -> dict[str, list[float]]:
+    """What keeping the index in step costs: joins and leaves land mid-order (bitsets shift)."""
+    rng = random.Random(5)
+    newcomers = iter(rng.sample(range(10**17, 10**18), times))
+    picked = [row[0] for row in rng.sample(rows, 2 * times)]
+    leavers, changed = iter(picked[:times]), iter(picked[times:])
+    return {
+        "event: set_member (new)": timed(
+            lambda: index.set_member(next(newcomers), [1, 7, 40], discoverable=True), times
+        ),
+        "event: remove_member": timed(lambda: index.remove_member(next(leavers)), times),
+        "event: set_tags": timed(lambda: index.set_tags(next(changed), [2, 9, 77]), times),
+    }
+
+
 def _find(index: RankingIndex, viewer: int, required: list[int], offset: int = 0) -> object:
     return index.find(viewer, required, at=NOW, offset=offset)
 
@@ -252,7 +267,7 @@ def main(size: int, queries: int, sql_queries: int) -> None:
     print(f"{size:,} members x {TAGS_PER_MEMBER} tags of {TAG_COUNT}, {os.cpu_count()} cores")
     print(f"index build {build_ms:.0f} ms; RSS grew {index_mb:.0f} MB while building")
     print(f"peak RSS {rss_mb:.0f} MB (the generated rows included)")
-    print_table(figures)
+    print_table(figures | bench_events(index, rows, 200))
     if not sql_queries:
         return
     load_s, sql_figures, agreement = asyncio.run(bench_sql(index, rows, sql_queries))
