@@ -1,36 +1,35 @@
 """The ranking index behind ``/find`` and ``/intro suggest``: one server's members and tags.
 
 Pure domain code, kept in step with the database by events (``set_member``, ``set_tags``, …)
-and rebuilt from it with :meth:`RankingIndex.build`. Who may appear is exactly the consent rule
-of :mod:`bot.domain.consent` (``may_surface``): discoverable, not snoozed at the query instant,
-no block in either direction, not the viewer, not in the caller's ``excluded`` set.
+and rebuilt from it by :meth:`RankingIndex.build`. Who may appear is exactly the consent rule
+(:func:`bot.domain.consent.may_surface`): discoverable, not snoozed at the query instant, no
+block in either direction, not the viewer, not in the caller's ``excluded`` set.
 
 Weights
-    A tag held by ``df`` of the ``N`` members in the index weighs ``ln(1 + N / df)``, quantised
-    to a multiple of ``1 / WEIGHT_SCALE`` (32): ``round(32 · ln(1 + N / df)) / 32``, at least
-    ``1 / 32``; a tag nobody holds weighs 0. :meth:`RankingIndex.weight` returns the quantised
-    value and every score is a sum of those, so a brute-force ranking built on ``weight()`` gives
-    the same scores exactly (multiples of a power of two add without rounding).
+    A tag held by ``df`` of the ``N`` members in the index weighs ``ln(1 + N / df)`` quantised
+    to a multiple of ``1 / WEIGHT_SCALE``: ``max(1, round(32 · ln(1 + N / df))) / 32``; a tag
+    nobody holds weighs 0. :meth:`RankingIndex.weight` returns that quantised value and scores
+    are sums of it, so a brute force built on ``weight()`` gives the same scores exactly
+    (multiples of a power of two add without rounding).
 
-    ``N`` and ``df`` count every member in the index, discoverable or not, snoozed or not. Rarity
-    is a property of the community: a member hiding does not make an interest less common.
-    Counting only visible members would make weights depend on the query instant (a snooze
-    ending) and on the viewer (blocks), so page 2 could be ranked with other weights than page 1.
+    ``N`` and ``df`` count every member in the index, discoverable or not, snoozed or not:
+    rarity is a property of the community, and a member hiding does not make an interest
+    less common. Counting only visible members would make weights depend on the query instant
+    (a snooze ending) and on the viewer (blocks), so page 2 could use other weights than page 1.
 
 Score and order
-    A match's score is the sum of the weights of the tags it shares with the viewer (required
-    tags count too when the viewer holds them). Matches are ordered by score descending, then
-    by user id ascending; ``shared`` lists the shared tags heaviest first, then by id.
+    Score: the sum of the weights of the tags shared with the viewer (required tags too, when
+    the viewer holds them). Order: score descending, then user id ascending. ``shared``: the
+    shared tags heaviest first, then by id.
 
-How it is fast (100k members, p99 well under 5 ms in pure Python, see bench/bench_find.py)
+How it is fast (pure Python; figures in bench/README.md)
     Each tag keeps a bitset (a Python int) of its holders; bit ``p`` is the ``p``-th member in
     user-id order, so ascending bits are ascending user ids and ties need no sorting. A query
-    ANDs the consent masks with the required tags, then adds each viewer tag's quantised weight
-    into bit-sliced "digit planes" (one int per binary digit of the score, ripple-carry adds
-    of whole bitsets), and walks the planes from the top digit down to pick the best
-    ``offset + limit`` members without touching the others. Keeping bits in user-id order costs
-    a shift of every tag bitset when a member joins or leaves in the middle (about a millisecond
-    at 100k members); events are rare next to queries.
+    ANDs the consent masks with the required tags, adds each viewer tag's quantised weight into
+    bit-sliced digit planes (one int per binary digit of the score; ripple-carry adds of whole
+    bitsets) and walks the planes from the top digit down to the best ``offset + limit``
+    members. Keeping user-id order costs shifting every tag bitset when a member joins or
+    leaves in the middle of the order (a few ms at 100k); events are rare next to queries.
 """
 
 from __future__ import annotations
@@ -88,8 +87,6 @@ class RankingIndex:
         self._blocking: dict[int, set[int]] = {}  # blocker -> blocked
         self._blocked_by: dict[int, set[int]] = {}  # blocked -> blockers
 
-    # -- building and events ---------------------------------------------------------------
-
     @classmethod
     def build(
         cls,
@@ -130,15 +127,13 @@ class RankingIndex:
         """Insert or replace one member."""
         if user_id not in self._tags:
             self._insert_slot(user_id)
-            self._tags[user_id] = ()
         self.set_tags(user_id, tag_ids)
         self.set_discoverable(user_id, discoverable)
         self.set_snooze(user_id, snoozed_until)
 
     def set_tags(self, user_id: int, tag_ids: Iterable[int]) -> None:
-        old = set(self._member_tags(user_id))
-        new = set(tag_ids)
         bit = 1 << self._position(user_id)
+        old, new = set(self._tags[user_id]), set(tag_ids)
         for tag in old - new:
             remaining = self._holders[tag] ^ bit
             if remaining:
@@ -174,11 +169,10 @@ class RankingIndex:
         self.set_discoverable(user_id, False)
         self._drop_snooze(user_id)
         position = self._position(user_id)
-        self._holders = {tag: _without_bit(bits, position) for tag, bits in self._holders.items()}
-        self._discoverable = _without_bit(self._discoverable, position)
+        self._holders = {tag: _moved(bits, position, -1) for tag, bits in self._holders.items()}
+        self._discoverable = _moved(self._discoverable, position, -1)
         del self._ids[position]
         del self._tags[user_id]
-        self._snooze_cache = None
 
     def block(self, blocker: int, blocked: int) -> None:
         self._blocking.setdefault(blocker, set()).add(blocked)
@@ -187,8 +181,6 @@ class RankingIndex:
     def unblock(self, blocker: int, blocked: int) -> None:
         self._blocking.get(blocker, set()).discard(blocked)
         self._blocked_by.get(blocked, set()).discard(blocker)
-
-    # -- reading ---------------------------------------------------------------------------
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -208,7 +200,8 @@ class RankingIndex:
 
     def weight(self, tag_id: int) -> float:
         """The quantised weight of a tag now (see the module docstring)."""
-        return self._units(tag_id) / WEIGHT_SCALE
+        holders = self._holders.get(tag_id, 0)
+        return quantised_weight(len(self._ids), holders.bit_count()) / WEIGHT_SCALE
 
     def find(
         self,
@@ -220,11 +213,8 @@ class RankingIndex:
         offset: int = 0,
         limit: int = 10,
     ) -> FindPage:
-        """Members holding every ``required`` tag whom the consent rule lets the viewer see,
-        ranked by overlap with the viewer's own tags; one page of them and how many in all.
-
-        No required tags at all means every member the viewer may see.
-        """
+        """One page of the members holding every ``required`` tag (none: everyone) whom the
+        consent rule lets the viewer see, ranked by overlap with the viewer's tags."""
         _check_page(offset, limit)
         pool = self._allowed(viewer_id, at, excluded)
         for tag in set(required):
@@ -247,23 +237,10 @@ class RankingIndex:
         pool = self._allowed(viewer_id, at, excluded) & sharing_any
         return self._ranked(viewer_id, pool, 0, limit)
 
-    # -- internals -------------------------------------------------------------------------
-
-    def _units(self, tag_id: int) -> int:
-        holders = self._holders.get(tag_id, 0)
-        return quantised_weight(len(self._ids), holders.bit_count()) if holders else 0
-
-    def _member_tags(self, user_id: int) -> tuple[int, ...]:
-        try:
-            return self._tags[user_id]
-        except KeyError:
-            raise KeyError(f"member {user_id} is not in the ranking index") from None
-
     def _position(self, user_id: int) -> int:
-        position = bisect_left(self._ids, user_id)
-        if position == len(self._ids) or self._ids[position] != user_id:
-            raise KeyError(f"member {user_id} is not in the ranking index")
-        return position
+        for position in self._positions((user_id,)):
+            return position
+        raise KeyError(f"member {user_id} is not in the ranking index")
 
     def _positions(self, user_ids: Iterable[int]) -> Iterator[int]:
         """Bit positions of those ids that are in the index."""
@@ -277,9 +254,10 @@ class RankingIndex:
         """Make room for a new member's bit at its place in user-id order."""
         position = bisect_left(self._ids, user_id)
         if position < len(self._ids):  # joining at the end (the usual new id) shifts nothing
-            self._holders = {tag: _with_gap(bits, position) for tag, bits in self._holders.items()}
-            self._discoverable = _with_gap(self._discoverable, position)
+            self._holders = {tag: _moved(bits, position, 1) for tag, bits in self._holders.items()}
+            self._discoverable = _moved(self._discoverable, position, 1)
         self._ids.insert(position, user_id)
+        self._tags[user_id] = ()
         self._snooze_cache = None
 
     def _drop_snooze(self, user_id: int) -> None:
@@ -298,17 +276,15 @@ class RankingIndex:
 
     def _allowed(self, viewer_id: int, at: datetime, excluded: Collection[int]) -> int:
         """Bitset of the members ``may_surface`` lets the viewer see at ``at``."""
-        hidden_ids = {viewer_id, *excluded}
-        hidden_ids |= self._blocking.get(viewer_id, set())
-        hidden_ids |= self._blocked_by.get(viewer_id, set())
-        hidden = _bitset(self._positions(hidden_ids)) | self._snoozed_at(at)
+        blocks = self._blocking.get(viewer_id, set()) | self._blocked_by.get(viewer_id, set())
+        hidden = _bitset(self._positions({viewer_id, *excluded, *blocks})) | self._snoozed_at(at)
         return self._discoverable ^ (self._discoverable & hidden)
 
     def _ranked(self, viewer_id: int, pool: int, offset: int, limit: int) -> tuple[Match, ...]:
         """One page of ``pool`` ranked by the weight shared with the viewer."""
         if not pool or not limit:
             return ()
-        units = {tag: self._units(tag) for tag in self.tags_of(viewer_id)}
+        units = {tag: round(self.weight(tag) * WEIGHT_SCALE) for tag in self.tags_of(viewer_id)}
         heaviest_first = sorted(units, key=lambda tag: (-units[tag], tag))
         terms = [(units[tag], self._holders[tag] & pool) for tag in heaviest_first]
         planes = _score_planes([(weight, bits) for weight, bits in terms if bits])
@@ -338,27 +314,20 @@ def _bitset(positions: Iterable[int]) -> int:
     return int.from_bytes(buffer, "little")
 
 
-def _with_gap(bits: int, position: int) -> int:
-    """``bits`` with a clear bit inserted at ``position`` (higher bits move up one)."""
+def _moved(bits: int, position: int, step: int) -> int:
+    """``bits`` with a clear bit inserted at ``position`` (``step`` 1: higher bits move up one)
+    or the bit at ``position`` taken out (``step`` -1: higher bits move down one)."""
     if bits.bit_length() <= position:
         return bits
     low = bits & ((1 << position) - 1)
-    return ((bits >> position) << (position + 1)) | low
-
-
-def _without_bit(bits: int, position: int) -> int:
-    """``bits`` with the bit at ``position`` taken out (higher bits move down one)."""
-    if bits.bit_length() <= position:
-        return bits
-    low = bits & ((1 << position) - 1)
-    return ((bits >> (position + 1)) << position) | low
+    return ((bits >> (position + max(0, -step))) << (position + max(0, step))) | low
 
 
 def _score_planes(terms: Sequence[tuple[int, int]]) -> list[int]:
     """Bit-sliced sums: plane ``i`` holds binary digit ``i`` of every member's total weight.
 
-    Each term adds ``weight`` to the members in ``bits``: a ripple-carry add done on whole
-    bitsets at once, so the work grows with the digits of the score, not with the members.
+    Each (weight, bits) term is a ripple-carry add on whole bitsets: the work grows with the
+    digits of the score, not with the number of members.
     """
     planes: list[int] = []
     for weight, bits in terms:
@@ -384,9 +353,8 @@ def _score_planes(terms: Sequence[tuple[int, int]]) -> list[int]:
 def _best(planes: Sequence[int], pool: int, skip: int, take: int) -> list[tuple[int, list[int]]]:
     """Ranks ``skip`` … ``skip + take - 1`` of ``pool`` as (score, positions) groups, best first.
 
-    A depth-first walk from the top digit: members with the digit set come before those
-    without, so the leaves are reached in descending score and the walk stops once it has
-    ``take`` members. Whole subtrees that fall before ``skip`` are counted, not visited.
+    Depth first from the top digit, digit set before digit clear: leaves come in descending
+    score. Stops at ``take`` members; subtrees wholly before ``skip`` are counted, not walked.
     """
     found: list[tuple[int, list[int]]] = []
     stack = [(pool, len(planes) - 1, 0)]

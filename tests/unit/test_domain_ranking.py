@@ -137,9 +137,8 @@ def test_find_and_suggest_equal_the_brute_force(data: st.DataObject, community: 
     assert page.total == len(expected)
     wanted = brute_force(index, community, viewer, None, at=at, excluded=excluded)
     limit = data.draw(st.integers(0, 6))
-    assert_same_ranking(
-        index.suggest(viewer, at=at, excluded=excluded, limit=limit), wanted[:limit]
-    )
+    suggested = index.suggest(viewer, at=at, excluded=excluded, limit=limit)
+    assert_same_ranking(suggested, wanted[:limit])
 
 
 @settings(max_examples=150)
@@ -337,4 +336,16 @@ def test_shared_tags_are_heaviest_first_then_by_id() -> None:
     assert index.weight(3) > index.weight(1) == index.weight(2)
     assert index.find(1, [2], at=NOW).matches[0] == Match(
         2, index.weight(1) + index.weight(2) + index.weight(3), (3, 1, 2)
+    )
+
+
+def test_tied_members_far_apart_all_come_out_in_user_id_order() -> None:
+    """Tied members more than a machine word apart in the bitset (read out chunk by chunk)."""
+    rows = [(u, [1, 2] if u % 70 == 0 else [1], True, None) for u in range(1, 1_000)]
+    index = RankingIndex.build(rows, [])
+    holders = [u for u in range(1, 1_000) if u % 70 == 0]
+    page = index.find(OUTSIDER, [2], at=NOW, limit=100)
+    assert [m.user_id for m in page.matches] == holders
+    assert [m.user_id for m in index.find(OUTSIDER, [2], at=NOW, offset=5, limit=3).matches] == (
+        holders[5:8]
     )
