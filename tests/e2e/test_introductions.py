@@ -487,3 +487,20 @@ async def test_request_from_the_user_menu_and_suggest(
     assert "Priya" not in text  # a request is waiting with her
     chose = await maria.select(suggested, "Request an introduction", [str(grace.id)])
     assert NEUTRAL in await answer(await maria.submit_modal(chose, {NOTE: "Sports talk?"}))
+
+
+async def test_help_lists_every_new_command_whole(
+    clocked: ClockedRunner, community: DemoCommunity
+) -> None:
+    helped = await answer(await community.members["maria"].slash("help"))
+    for command in (
+        "`/find`",
+        "`/intro request`",
+        "`/intro pending`",
+        "`/intro snooze-off`",
+        "`/privacy show`",
+        "`/privacy blocks`",
+        "`Request introduction`: right-click a member",
+        "`View profile`: right-click a member",
+    ):
+        assert command in helped, command
