@@ -31,9 +31,10 @@ def display_name(person: Person) -> str:
 
 
 def _entry(number: int, person: Person) -> str:
-    name = show_member_text(display_name(person))
+    # The mention shows the member's name in Discord; the stored name helps where it doesn't.
+    name = f" ({show_member_text(person.name)})" if person.name else ""
     shared = ", ".join(person.shared) if person.shared else "no tags in common yet"
-    return f"**{number}.** <@{person.user_id}> ({name}) · {shared}"
+    return f"**{number}.** <@{person.user_id}>{name} · {shared}"
 
 
 def people_embed(title: str, people: Sequence[Person], *, first_number: int = 1) -> discord.Embed:
