@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -34,11 +34,10 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="You
 
     @app_commands.command(name="discoverable", description="Let members find you, or hide")
     @app_commands.describe(value="On: members can find you and ask to meet you")
-    @app_commands.choices(
-        value=[app_commands.Choice(name="on", value=1), app_commands.Choice(name="off", value=0)]
-    )
-    async def discoverable(self, interaction: discord.Interaction[SigBot], value: int) -> None:
-        wanted = bool(value)
+    async def discoverable(
+        self, interaction: discord.Interaction[SigBot], value: Literal["on", "off"]
+    ) -> None:
+        wanted = value == "on"
         changed = await self.privacy.set_discoverable(
             _guild_id(interaction), interaction.user.id, wanted
         )

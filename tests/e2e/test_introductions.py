@@ -417,7 +417,7 @@ async def test_the_answer_is_the_same_whatever_the_target_would_say(
     await request(maria, m["grace"])
     await (await m["grace"].click(await asked_dm(server, m["grace"]), "Decline")).final()
     assert await expire(clocked, days=31) == 1
-    await answer(await m["nina"].slash("privacy discoverable", value=0))
+    await answer(await m["nina"].slash("privacy discoverable", value="off"))
     await answer(await m["diego"].slash("intro snooze", weeks=2))
     server.faults.close_dms(m["kofi"])
     await answer(await m["beth"].slash("privacy block", member=m["james"]))

@@ -42,10 +42,10 @@ async def test_show_states_visibility_and_what_is_stored(
     assert "3 tags" in shown
     assert "maria@example.org" not in shown  # counted, not repeated
 
-    turned = await answer(await maria.slash("privacy discoverable", value=1))
+    turned = await answer(await maria.slash("privacy discoverable", value="on"))
     assert "You are discoverable" in turned
     assert "already discoverable" in await answer(
-        await maria.slash("privacy discoverable", value=1)
+        await maria.slash("privacy discoverable", value="on")
     )
     assert "**Discoverable**" in await answer(await maria.slash("privacy show"))
 
@@ -57,7 +57,7 @@ async def test_turning_discoverability_off_hides_and_cancels_pending(
     maria, priya = community.members["maria"], community.members["priya"]
     assert NEUTRAL in await request(maria, priya)
     asked = await asked_dm(server, priya)
-    off = await answer(await priya.slash("privacy discoverable", value=0))
+    off = await answer(await priya.slash("privacy discoverable", value="off"))
     assert "no longer discoverable" in off
 
     assert "Priya" not in await answer(await maria.slash("find", tag="ortho"))
@@ -66,7 +66,7 @@ async def test_turning_discoverability_off_hides_and_cancels_pending(
     await drained(clocked)
     assert server.dm_messages(maria) == []  # nobody is told
 
-    await answer(await priya.slash("privacy discoverable", value=1))
+    await answer(await priya.slash("privacy discoverable", value="on"))
     assert "Priya" in await answer(await maria.slash("find", tag="ortho"))
 
 
