@@ -28,6 +28,8 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.setup",
     "cogs.tags",
     "cogs.profile",
+    "cogs.introductions",
+    "cogs.privacy",
 )
 
 

@@ -47,10 +47,28 @@ def member_commands(tree: app_commands.CommandTree[SigBot]) -> list[tuple[str, s
     return sorted(lines)
 
 
+FIELD_LIMIT = 1024  # Discord's limit on an embed field's value
+
+
+def listing_chunks(commands_: list[tuple[str, str]]) -> list[str]:
+    """The command lines, cut into field-sized pieces at line ends (never mid-command)."""
+    chunks: list[str] = []
+    current = ""
+    for name, description in commands_:
+        line = f"`{name}`: {description}"[:FIELD_LIMIT]
+        if current and len(current) + 1 + len(line) > FIELD_LIMIT:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    return [*chunks, current] if current else chunks
+
+
 def help_embed(commands_: list[tuple[str, str]], is_moderator: bool) -> discord.Embed:
     embed = discord.Embed(title="How I can help", description=INTRO)
-    listing = "\n".join(f"`{name}`: {description}" for name, description in commands_)
-    embed.add_field(name="Your commands", value=listing[:1024] or "None yet.", inline=False)
+    chunks = listing_chunks(commands_) or ["None yet."]
+    for number, chunk in enumerate(chunks):
+        name = "Your commands" if number == 0 else "Your commands (continued)"
+        embed.add_field(name=name, value=chunk, inline=False)
     if is_moderator:
         embed.add_field(
             name="For moderators",

@@ -44,14 +44,22 @@ DEMO_TAGS: dict[str, tuple[str, ...]] = {
     "nina": ("neuro", "Inpatient", "New grad", "PT", "Midwest"),
 }
 
-DEMO_PROFILES: dict[str, tuple[str, str]] = {
+# about, what I'm looking for, how to reach me (shared only with people they agree to meet)
+DEMO_PROFILES: dict[str, tuple[str, str, str]] = {
     "maria": (
         "Outpatient ortho and sports PT, 8 years in. Runner; I love return-to-run programs.",
         "People to swap running-injury cases with, and a student or two to mentor.",
+        "maria.lopez@lakeshore-pt.example",
     ),
     "aisha": (
         "Faculty in a DPT program; I research tendon loading and teach MSK.",
         "Clinicians interested in practice-based research.",
+        "a.karim@university.example",
+    ),
+    "priya": (
+        "OCS, 12 years in outpatient ortho; manual therapy and spine.",
+        "Students and new grads who want to talk manual therapy.",
+        "linkedin.com/in/priya-raman-pt-example",
     ),
 }
 
@@ -76,9 +84,13 @@ async def seed_settings(bot: SigBot, community: DemoCommunity) -> None:
         member = community.members[username]
         for name in names:
             await bot.services.member_tags.add_member_tag(guild.id, member.id, name)
-    for username, (about, looking_for) in DEMO_PROFILES.items():
+    for username, (about, looking_for, contact) in DEMO_PROFILES.items():
         await bot.services.profiles.edit(
-            guild.id, community.members[username].id, about=about, looking_for=looking_for
+            guild.id,
+            community.members[username].id,
+            about=about,
+            looking_for=looking_for,
+            contact=contact,
         )
 
 

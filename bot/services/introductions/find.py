@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.domain.errors import InvalidInput
+from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.members import (
     BlockChanged,
     DiscoverabilityChanged,
@@ -150,17 +150,35 @@ class FindService:
         wanted = tuple(
             dict.fromkeys(vocabulary.resolve(text) for text in texts[:MAX_REQUIRED_TAGS])
         )
+        return await self._find(guild_id, viewer_id, wanted, page)
+
+    async def find_by_ids(
+        self, guild_id: int, viewer_id: int, tag_ids: Sequence[int], page: int = 0
+    ) -> FindResult:
+        """Another page of a search (paging buttons carry tag ids, which survive a rename)."""
+        vocabulary = await self.tags.get(guild_id)
+        found = [vocabulary.get(tag_id) for tag_id in tag_ids[:MAX_REQUIRED_TAGS]]
+        wanted = tuple(dict.fromkeys(tag for tag in found if tag is not None))
+        if not wanted or len(wanted) < len(found):
+            raise NotFound("A tag in that search was removed since; please run /find again.")
+        return await self._find(guild_id, viewer_id, wanted, page)
+
+    async def _find(
+        self, guild_id: int, viewer_id: int, wanted: tuple[Tag, ...], page: int
+    ) -> FindResult:
         index = await self.index(guild_id)
-        found = index.find(
-            viewer_id,
-            [t.id for t in wanted],
-            at=self.clock.now(),
-            offset=max(0, page) * PAGE_SIZE,
-            limit=PAGE_SIZE,
-        )
+        required = [t.id for t in wanted]
+        now = self.clock.now()
+        page = max(0, page)
+        found = index.find(viewer_id, required, at=now, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         pages = max(1, -(-found.total // PAGE_SIZE))
+        if page >= pages:  # the list shrank since that page was shown: show its last page
+            page = pages - 1
+            found = index.find(
+                viewer_id, required, at=now, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+            )
         people = await self._people(guild_id, found.matches)
-        return FindResult(wanted, people, min(max(0, page), pages - 1), pages, found.total)
+        return FindResult(wanted, people, page, pages, found.total)
 
     async def suggest(self, guild_id: int, viewer_id: int) -> tuple[Person, ...]:
         """My best matches, leaving out people I was introduced to or have a request with."""

@@ -52,16 +52,26 @@ def answer_buttons(request_id: int) -> list[dict[str, Any]]:
 def _profile_fields(profile: Profile | None) -> list[dict[str, Any]]:
     fields = []
     if profile and profile.about:
-        fields.append({"name": "About", "value": show_member_text(profile.about)[:1024]})
+        fields.append(
+            {"inline": False, "name": "About", "value": show_member_text(profile.about)[:1024]}
+        )
     if profile and profile.looking_for:
         fields.append(
-            {"name": "Looking for", "value": show_member_text(profile.looking_for)[:1024]}
+            {
+                "inline": False,
+                "name": "Looking for",
+                "value": show_member_text(profile.looking_for)[:1024],
+            }
         )
     return fields
 
 
 def _shared_field(shared: Sequence[str]) -> list[dict[str, Any]]:
-    return [{"name": "You share", "value": ", ".join(shared)[:1024]}] if shared else []
+    return (
+        [{"inline": False, "name": "You share", "value": ", ".join(shared)[:1024]}]
+        if shared
+        else []
+    )
 
 
 def request_dm(
@@ -74,8 +84,11 @@ def request_dm(
     """What the target sees: who asks, their profile, what they share, the note, and buttons."""
     fields = _profile_fields(requester_profile) + _shared_field(shared)
     if request.note:
-        fields.append({"name": "Their note", "value": show_member_text(request.note)[:1024]})
+        fields.append(
+            {"inline": False, "name": "Their note", "value": show_member_text(request.note)[:1024]}
+        )
     embed = {
+        "type": "rich",  # Discord always returns it; sent explicitly so the echo matches
         "title": "Someone would like to meet you",
         "description": (
             f"<@{request.requester_id}> in **{server_label(guild_name)}** asked for an "
@@ -105,14 +118,16 @@ def introduction(
     contact = other_profile.contact if other_profile else None
     fields.append(
         {
+            "inline": False,
             "name": "How to reach them",
             "value": show_member_text(contact)[:1024]
             if contact
             else "Reply to them here on Discord.",
         }
     )
-    fields.append({"name": "A way to start", "value": suggested_opener(shared)})
+    fields.append({"inline": False, "name": "A way to start", "value": suggested_opener(shared)})
     embed = {
+        "type": "rich",
         "title": "You've been introduced",
         "description": (
             f"Meet <@{other_id}> from **{server_label(guild_name)}**: you both said yes."
