@@ -57,9 +57,8 @@ class PrivacyService:
         """Turning it off cancels everything pending for the member, in the same transaction."""
         async with self.db.transaction() as uow:
             before = await self.directory.ensure(uow, guild_id, user_id)
+            # Turning it off cancels what is pending (the directory's consent-withdrawn hook).
             await self.directory.set_discoverable(uow, guild_id, user_id, discoverable)
-            if not discoverable:
-                await self.directory.consent_withdrawn(uow, guild_id, user_id)
         return before.discoverable != discoverable
 
     async def block(self, guild_id: int, blocker_id: int, blocked_id: int) -> bool:
