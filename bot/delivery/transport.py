@@ -160,6 +160,13 @@ class DiscordTransport:
         thread = await self._request("POST", f"/channels/{parent_id}/threads", body)
         return int(thread["id"])
 
+    async def create_thread_from_message(self, channel_id: int, message_id: int, name: str) -> int:
+        """A public thread on a posted message (for replies to a prompt)."""
+        body = {"name": name[:100], "auto_archive_duration": 1440}
+        path = f"/channels/{channel_id}/messages/{message_id}/threads"
+        thread = await self._request("POST", path, body)
+        return int(thread["id"])
+
     async def add_thread_member(self, thread_id: int, user_id: int) -> None:
         await self._request("PUT", f"/channels/{thread_id}/thread-members/{user_id}")
 

@@ -38,6 +38,15 @@ class BlockChanged:
 
 
 @dataclass(frozen=True)
+class NameChanged:
+    """How the member appears changed (learnt from an interaction)."""
+
+    guild_id: int
+    user_id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class MemberDeleted:
     """Everything about the member in this server was deleted."""
 
@@ -57,6 +66,7 @@ MemberEvent = (
     | DiscoverabilityChanged
     | SnoozeChanged
     | BlockChanged
+    | NameChanged
     | MemberDeleted
     | VocabularyChanged
 )

@@ -19,6 +19,7 @@ from bot.domain.members import (
     DiscoverabilityChanged,
     MemberDeleted,
     MemberEvent,
+    NameChanged,
     SnoozeChanged,
     TagsChanged,
     VocabularyChanged,
@@ -158,7 +159,8 @@ class MemberDirectory:
         if self._names.get((guild_id, user_id)) == display_name:
             return
         async with self.db.transaction() as uow:
-            await uow.members.set_display_name(guild_id, user_id, display_name)
+            if await uow.members.set_display_name(guild_id, user_id, display_name):
+                self._publish_after_commit(uow, NameChanged(guild_id, user_id, display_name))
         self._names[(guild_id, user_id)] = display_name
 
     def vocabulary_changed(self, uow: UnitOfWork, guild_id: int) -> None:

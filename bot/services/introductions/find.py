@@ -19,6 +19,7 @@ from bot.domain.members import (
     DiscoverabilityChanged,
     MemberDeleted,
     MemberEvent,
+    NameChanged,
     SnoozeChanged,
     TagsChanged,
     VocabularyChanged,
@@ -62,6 +63,8 @@ class FindService:
         self.clock = clock
         self.tags = tags
         self._indexes: dict[int, RankingIndex] = {}
+        # Display names beside each index, so a listing needs no database read.
+        self._names: dict[int, dict[int, str]] = {}
         self._generations: dict[int, int] = {}
         self._lock = asyncio.Lock()
         directory.subscribe(self.on_member_event)
@@ -77,12 +80,13 @@ class FindService:
             if cached is not None:
                 return cached
             generation = self._generations.get(guild_id, 0)
-            built = await self._build(guild_id)
+            built, names = await self._build(guild_id)
             if self._generations.get(guild_id, 0) == generation:
                 self._indexes[guild_id] = built
+                self._names[guild_id] = names
             return built
 
-    async def _build(self, guild_id: int) -> RankingIndex:
+    async def _build(self, guild_id: int) -> tuple[RankingIndex, dict[int, str]]:
         async with self.db.read() as uow:
             members = await uow.members.in_guild(guild_id)
             held = await uow.member_tags.held_in(guild_id)
@@ -91,7 +95,8 @@ class FindService:
             (m.user_id, held.get(m.user_id, set()), m.discoverable, m.snoozed_until)
             for m in members
         ]
-        return RankingIndex.build(rows, blocks)
+        names = {m.user_id: m.display_name for m in members if m.display_name}
+        return RankingIndex.build(rows, blocks), names
 
     async def rebuild_all(self) -> int:
         """At start: every server's index, so the first /find is as fast as the next."""
@@ -105,6 +110,7 @@ class FindService:
     def _drop(self, guild_id: int) -> None:
         self._generations[guild_id] = self._generations.get(guild_id, 0) + 1
         self._indexes.pop(guild_id, None)
+        self._names.pop(guild_id, None)
 
     def on_member_event(self, event: MemberEvent) -> None:
         """Subscribed to the member directory: apply each committed change to the index."""
@@ -116,6 +122,8 @@ class FindService:
         if index is None:
             return  # built from the database when first needed
         match event:
+            case NameChanged(user_id=user_id, name=name):
+                self._names.setdefault(event.guild_id, {})[user_id] = name
             case TagsChanged(user_id=user_id, tag_ids=tag_ids):
                 if user_id in index:
                     index.set_tags(user_id, tag_ids)
@@ -189,16 +197,18 @@ class FindService:
         return await self._people(guild_id, matches)
 
     async def _people(self, guild_id: int, matches: Sequence[Match]) -> tuple[Person, ...]:
+        """Names from memory (kept with the index), tag names from the vocabulary index."""
         vocabulary = await self.tags.get(guild_id)
-        async with self.db.read() as uow:
-            records = await uow.members.many(guild_id, (m.user_id for m in matches))
-        names = {t.id: t.name for t in vocabulary.tags}
-        return tuple(
-            Person(
-                user_id=m.user_id,
-                name=records[m.user_id].display_name if m.user_id in records else None,
-                shared=tuple(names[t] for t in m.shared if t in names),
-                score=m.score,
+        names = self._names.get(guild_id, {})
+        people = []
+        for match in matches:
+            shared = (vocabulary.get(tag_id) for tag_id in match.shared)
+            people.append(
+                Person(
+                    user_id=match.user_id,
+                    name=names.get(match.user_id),
+                    shared=tuple(tag.name for tag in shared if tag is not None),
+                    score=match.score,
+                )
             )
-            for m in matches
-        )
+        return tuple(people)
