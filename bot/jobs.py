@@ -7,7 +7,9 @@ adds a rebuilder that re-creates the feature's jobs from the database at start.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.scheduling import Scheduler
@@ -48,9 +50,42 @@ def register_introductions(scheduler: Scheduler, services: Services) -> None:
     scheduler.register_rebuilder("introductions", rebuild)
 
 
+ICEBREAKER_TICK_JOB = "icebreakers:watchdog"
+ICEBREAKER_NEXT_JOB = "icebreakers:next-slot"
+ICEBREAKER_WATCHDOG_EVERY = IntervalTrigger(seconds=30)
+
+
+def register_icebreakers(scheduler: Scheduler, services: Services) -> None:
+    """Our own next-slot computation drives the wake-up: a one-off job at the earliest next slot
+    of any schedule, re-armed after every change and every post; a 30 s watchdog covers a lost
+    wake-up (or a clock jump). Either way the service reads what is due from the database."""
+    schedules = services.icebreaker_schedules
+
+    def arm(earliest: datetime | None) -> None:
+        if not scheduler.running:
+            return
+        if earliest is None:
+            scheduler.remove_job(ICEBREAKER_NEXT_JOB)
+            return
+        at = max(earliest, datetime.now(UTC))
+        scheduler.add_job(
+            ICEBREAKER_NEXT_JOB, schedules.tick, DateTrigger(run_date=at), misfire_grace_time=3600
+        )
+
+    async def rebuild(scheduler: Scheduler) -> None:
+        scheduler.add_job(
+            ICEBREAKER_TICK_JOB, schedules.tick, ICEBREAKER_WATCHDOG_EVERY, misfire_grace_time=3600
+        )
+        schedules.wake_listeners.append(arm)
+        await schedules.tick()  # posts (or skips and logs) what fell due while the bot was down
+
+    scheduler.register_rebuilder("icebreakers", rebuild)
+
+
 FEATURE_JOBS: tuple[Callable[[Scheduler, Services], None], ...] = (
     register_housekeeping,
     register_introductions,
+    register_icebreakers,
 )
 
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
+from bot.delivery.posts import QuietChannel, post_message
 from bot.delivery.threads import ThreadOpener
 from bot.delivery.transport import DiscordError, DiscordTransport
 from bot.domain.delivery import (
@@ -213,6 +214,8 @@ class OutboxSender:
             result = await self._perform(item)
         except DmsClosed:
             await self._settle(item, failure=FailureReason.DMS_CLOSED)
+        except QuietChannel:
+            await self._settle(item, failure=FailureReason.QUIET)
         except DiscordError as error:
             await self._on_error(item, error)
         else:
@@ -229,10 +232,7 @@ class OutboxSender:
             )
             return {"channel_id": channel_id, "message_id": message_id}
         if item.kind is DeliveryKind.POST_MESSAGE:
-            message_id = await self.transport.create_message(
-                item.target_id, payload["message"], nonce_for(item.key)
-            )
-            return {"channel_id": item.target_id, "message_id": message_id}
+            return await post_message(self.transport, item, self._checkpoint)
         if item.kind is DeliveryKind.CREATE_THREAD:
             return await self._create_thread(item)
         if item.kind is DeliveryKind.EDIT_MESSAGE:

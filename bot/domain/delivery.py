@@ -38,6 +38,7 @@ class FailureReason(enum.StrEnum):
     REJECTED = "rejected"  # Discord refused the payload (a bug on our side)
     GAVE_UP = "gave_up"  # too many transient failures
     CANCELLED = "cancelled"  # the feature withdrew it (consent changed)
+    QUIET = "quiet"  # a prompt skipped: nobody posted since the previous one
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.services.delivery import OutcomeRouter
 from bot.services.housekeeping import HousekeepingService
+from bot.services.icebreakers import POST_HANDLER, IcebreakerPrompts, IcebreakerSchedules
 from bot.services.introductions import INTRO_DM_HANDLER, FindService, IntroductionService
 from bot.services.members import MemberDirectory
 from bot.services.privacy import PrivacyService
@@ -38,6 +39,8 @@ class Services:
     housekeeping: HousekeepingService
     introductions: IntroductionService
     find: FindService
+    icebreaker_schedules: IcebreakerSchedules
+    icebreaker_prompts: IcebreakerPrompts
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
@@ -48,6 +51,8 @@ class Services:
         outcomes = OutcomeRouter()
         introductions = IntroductionService(db, clock, directory, settings)
         outcomes.register(INTRO_DM_HANDLER, introductions.on_introduction_outcome)
+        icebreakers = IcebreakerSchedules(db, clock, settings)
+        outcomes.register(POST_HANDLER, icebreakers.on_posted)
         return cls(
             db=db,
             clock=clock,
@@ -62,4 +67,6 @@ class Services:
             housekeeping=HousekeepingService(db, clock),
             introductions=introductions,
             find=FindService(db, clock, directory, tag_index),
+            icebreaker_schedules=icebreakers,
+            icebreaker_prompts=IcebreakerPrompts(db, clock),
         )

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.member_data import MemberData
+from bot.storage.repositories.icebreakers import IcebreakersRepository
 from bot.storage.repositories.introductions import BlocksRepository, IntroRequestsRepository
 from bot.storage.repositories.member_tags import MemberTagsRepository
 from bot.storage.repositories.members import MembersRepository
@@ -33,6 +34,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(conn)
         self.intro_requests = IntroRequestsRepository(conn)
         self.blocks = BlocksRepository(conn)
+        self.icebreakers = IcebreakersRepository(conn)
         self._after_commit: list[Callable[[], None]] = []
 
     @property
@@ -48,6 +50,7 @@ class UnitOfWork:
             self.outbox,
             self.intro_requests,
             self.blocks,
+            self.icebreakers,
         )
 
     def after_commit(self, callback: Callable[[], None]) -> None:

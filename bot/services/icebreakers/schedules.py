@@ -1,0 +1,354 @@
+"""Icebreaker schedules: set up, list, pause, resume, remove, and post each slot exactly once.
+
+The scheduler only wakes :meth:`IcebreakerSchedules.tick`; what is due comes from the database
+(``next_slot_at``) and the clock. Each slot is claimed in ``icebreaker_posts`` (primary key
+schedule + slot) in the same transaction as its outbox post, keyed by schedule and slot, so no
+wake-up, restart or clock jump can post it twice. A slot missed while the bot was down is posted
+once if it is less than the server's catch-up window late, else skipped and logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.domain.delivery import Delivery, FailureReason, Outcome
+from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.icebreakers import (
+    LOW_POOL,
+    Schedule,
+    next_prompt,
+    recurrence,
+    thread_name,
+    unused_count,
+)
+from bot.domain.schedules import catch_up, local_label, next_slot
+from bot.services.moderation_log import log_bot_notice, log_moderator_action
+from bot.services.settings import SettingsService
+from bot.storage.database import Database
+from bot.storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+POST_HANDLER = "icebreakers.post"
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    schedule: Schedule
+    next_label: str
+    prompts_left: int
+    next_prompt: str | None
+
+
+class IcebreakerSchedules:
+    def __init__(self, db: Database, clock: Clock, settings: SettingsService) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        # Told the earliest next slot after every change, so the scheduler can wake then.
+        self.wake_listeners: list[Callable[[datetime | None], None]] = []
+
+    async def _changed(self) -> None:
+        async with self.db.read() as uow:
+            earliest = await uow.icebreakers.earliest_next_slot()
+        for listener in self.wake_listeners:
+            listener(earliest)
+
+    # -- moderators -----------------------------------------------------------------------------
+
+    async def add(
+        self,
+        guild_id: int,
+        channel_id: int,
+        *,
+        cadence: str,
+        time: str,
+        weekday: int | None,
+        timezone: str | None,
+        thread: bool,
+        skip_if_quiet: bool,
+        actor_id: int,
+    ) -> ScheduleView:
+        now = self.clock.now()
+        async with self.db.transaction() as uow:
+            zone = timezone or (await self.settings.defaults_in(uow, guild_id)).timezone
+            anchor = now.date()
+            rec = recurrence(cadence, time, zone, weekday, anchor)
+            schedule = await uow.icebreakers.add_schedule(
+                {
+                    "guild_id": guild_id,
+                    "channel_id": channel_id,
+                    "cadence": rec.cadence.value,
+                    "local_time": rec.time.strftime("%H:%M"),
+                    "weekday": weekday,
+                    "timezone": zone,
+                    "anchor": anchor,
+                    "thread": thread,
+                    "skip_if_quiet": skip_if_quiet,
+                    "paused": False,
+                    "next_slot_at": next_slot(rec, now),
+                    "cycle": 0,
+                    "thread_problem_told": False,
+                    "created_at": now,
+                    "created_by": actor_id,
+                    "last_slot_at": now,  # nothing before its creation is "missed"
+                }
+            )
+            view = await self._view(uow, schedule)
+            await log_moderator_action(
+                uow,
+                guild_id,
+                actor_id,
+                f"scheduled icebreakers in <#{channel_id}> ({rec.cadence.value}, "
+                f"{view.next_label} next; schedule {schedule.id}).",
+                now=now,
+            )
+        await self._changed()
+        return view
+
+    async def list(self, guild_id: int) -> list[ScheduleView]:
+        async with self.db.read() as uow:
+            return [await self._view(uow, s) for s in await uow.icebreakers.schedules(guild_id)]
+
+    async def _view(self, uow: UnitOfWork, schedule: Schedule) -> ScheduleView:
+        pool = await uow.icebreakers.prompt_ids(schedule.guild_id)
+        used = await uow.icebreakers.used_in_cycle(schedule.id, schedule.cycle)
+        chosen = next_prompt(pool, used, schedule.id, schedule.cycle)
+        text = None
+        if chosen is not None:
+            found = await uow.icebreakers.prompt(schedule.guild_id, chosen[0])
+            text = found[1] if found else None
+        return ScheduleView(
+            schedule,
+            local_label(schedule.recurrence, schedule.next_slot_at),
+            unused_count(pool, used),
+            text,
+        )
+
+    async def _owned(self, uow: UnitOfWork, guild_id: int, schedule_id: int) -> Schedule:
+        schedule = await uow.icebreakers.schedule(guild_id, schedule_id)
+        if schedule is None:
+            raise NotFound(f"There is no icebreaker schedule {schedule_id} in this server.")
+        return schedule
+
+    async def set_paused(
+        self, guild_id: int, schedule_id: int, paused: bool, *, actor_id: int
+    ) -> ScheduleView:
+        now = self.clock.now()
+        async with self.db.transaction() as uow:
+            schedule = await self._owned(uow, guild_id, schedule_id)
+            values: dict[str, object] = {"paused": paused}
+            if not paused:  # resuming: slots while paused are not "missed"
+                values |= {"next_slot_at": next_slot(schedule.recurrence, now), "last_slot_at": now}
+            await uow.icebreakers.update_schedule(schedule.id, **values)
+            word = "paused" if paused else "resumed"
+            await log_moderator_action(
+                uow, guild_id, actor_id, f"{word} icebreaker schedule {schedule.id}.", now=now
+            )
+            view = await self._view(uow, await self._owned(uow, guild_id, schedule_id))
+        await self._changed()
+        return view
+
+    async def remove(self, guild_id: int, schedule_id: int, *, actor_id: int) -> Schedule:
+        now = self.clock.now()
+        async with self.db.transaction() as uow:
+            schedule = await self._owned(uow, guild_id, schedule_id)
+            await uow.icebreakers.remove_schedule(guild_id, schedule_id)
+            await log_moderator_action(
+                uow, guild_id, actor_id, f"removed icebreaker schedule {schedule.id}.", now=now
+            )
+        await self._changed()
+        return schedule
+
+    async def post_now(self, guild_id: int, channel_id: int, *, actor_id: int) -> str:
+        """One prompt now, from the channel's schedule rotation (or the pool's order)."""
+        now = self.clock.now()
+        async with self.db.transaction() as uow:
+            schedules = [
+                s for s in await uow.icebreakers.schedules(guild_id) if s.channel_id == channel_id
+            ]
+            schedule = schedules[0] if schedules else None
+            text = await self._post(uow, schedule, guild_id, channel_id, now, slot=None)
+            if text is None:
+                raise InvalidInput(
+                    "There are no prompts yet: add some with /setup icebreakers pack."
+                )
+            await log_moderator_action(
+                uow, guild_id, actor_id, f"posted an icebreaker in <#{channel_id}> now.", now=now
+            )
+        return text
+
+    # -- the wake-up (a scheduled job) ----------------------------------------------------------
+
+    async def tick(self) -> int:
+        """Handle every due slot once; how many were posted. Then re-arm the next wake."""
+        now = self.clock.now()
+        posted = 0
+        async with self.db.transaction() as uow:
+            for schedule in await uow.icebreakers.due(now=now):
+                posted += await self._run(uow, schedule, now)
+        await self._changed()
+        return posted
+
+    async def _run(self, uow: UnitOfWork, schedule: Schedule, now: datetime) -> int:
+        grace = timedelta(
+            minutes=(
+                await self.settings.defaults_in(uow, schedule.guild_id)
+            ).icebreaker_catch_up_minutes
+        )
+        rec = schedule.recurrence
+        to_post, skipped = catch_up(rec, schedule.last_slot_at, now, grace)
+        for slot in skipped:
+            if await uow.icebreakers.claim_slot(
+                schedule.id, slot, prompt_id=None, cycle=schedule.cycle, state="late", now=now
+            ):
+                log.warning(
+                    "Icebreaker schedule %s: slot %s missed by more than %s, skipped",
+                    schedule.id,
+                    slot.isoformat(),
+                    grace,
+                )
+        posted = 0
+        if to_post is not None:
+            text = await self._post(
+                uow, schedule, schedule.guild_id, schedule.channel_id, now, slot=to_post
+            )
+            posted = int(text is not None)
+        last = max([s for s in (to_post, *skipped) if s is not None], default=schedule.next_slot_at)
+        await uow.icebreakers.update_schedule(
+            schedule.id, last_slot_at=last, next_slot_at=next_slot(rec, max(last, now))
+        )
+        return posted
+
+    async def _post(
+        self,
+        uow: UnitOfWork,
+        schedule: Schedule | None,
+        guild_id: int,
+        channel_id: int,
+        now: datetime,
+        *,
+        slot: datetime | None,
+    ) -> str | None:
+        pool = await uow.icebreakers.prompt_ids(guild_id)
+        schedule_id, cycle = (schedule.id, schedule.cycle) if schedule else (0, 0)
+        used = await uow.icebreakers.used_in_cycle(schedule_id, cycle) if schedule else set()
+        chosen = next_prompt(pool, used, schedule_id, cycle)
+        if chosen is None:
+            log.warning("Guild %s: icebreaker slot with an empty prompt pool", guild_id)
+            return None
+        prompt_id, cycle = chosen
+        found = await uow.icebreakers.prompt(guild_id, prompt_id)
+        assert found is not None
+        text = found[1]
+        if schedule is not None and slot is not None:
+            if not await uow.icebreakers.claim_slot(
+                schedule.id, slot, prompt_id=prompt_id, cycle=cycle, state="queued", now=now
+            ):
+                return None  # this slot was handled already
+            if cycle != schedule.cycle:
+                await uow.icebreakers.update_schedule(schedule.id, cycle=cycle)
+            await self._note_low_pool(uow, schedule, pool, cycle, now)
+        await uow.outbox.enqueue(
+            self._delivery(schedule, guild_id, channel_id, text, slot, now), now=now
+        )
+        return text
+
+    def _delivery(
+        self,
+        schedule: Schedule | None,
+        guild_id: int,
+        channel_id: int,
+        text: str,
+        slot: datetime | None,
+        now: datetime,
+    ) -> Delivery:
+        key = (
+            f"icebreaker:{schedule.id}:{slot.isoformat()}"
+            if schedule is not None and slot is not None
+            else f"icebreaker:now:{channel_id}:{now.isoformat()}"
+        )
+        delivery = Delivery.post(
+            key,
+            channel_id,
+            {"content": f"**Icebreaker** · {text}"},
+            guild_id=guild_id,
+            outcome_handler=POST_HANDLER if schedule is not None else None,
+        )
+        payload = dict(delivery.payload)
+        if schedule is not None:
+            payload["schedule_id"] = schedule.id
+            payload["slot"] = slot.isoformat() if slot else None
+        if schedule is not None and schedule.thread:
+            payload["thread_name"] = thread_name(text)
+        if schedule is not None and schedule.skip_if_quiet and schedule.quiet_channel_id:
+            payload["skip_if_quiet"] = {
+                "channel_id": schedule.quiet_channel_id,
+                "last_message_id": schedule.quiet_message_id,
+            }
+        return Delivery(
+            delivery.key,
+            delivery.kind,
+            delivery.target_id,
+            payload,
+            guild_id=guild_id,
+            outcome_handler=delivery.outcome_handler,
+        )
+
+    async def _note_low_pool(
+        self, uow: UnitOfWork, schedule: Schedule, pool: list[int], cycle: int, now: datetime
+    ) -> None:
+        used = await uow.icebreakers.used_in_cycle(schedule.id, cycle)
+        left = unused_count(pool, used)
+        if left < LOW_POOL and schedule.low_pool_told_cycle != cycle:
+            await uow.icebreakers.update_schedule(schedule.id, low_pool_told_cycle=cycle)
+            await log_bot_notice(
+                uow,
+                schedule.guild_id,
+                f"Icebreaker schedule {schedule.id} in <#{schedule.channel_id}> has "
+                f"{left} unused prompts left in this round; add more with /setup icebreakers "
+                "pack or add-prompt (it starts over after that).",
+                now=now,
+            )
+
+    # -- what the sender reports back -----------------------------------------------------------
+
+    async def on_posted(self, uow: UnitOfWork, outcome: Outcome, now: datetime) -> None:
+        """Remember where the prompt can be answered (skip-if-quiet), and thread problems."""
+        payload_schedule = outcome.key.split(":")[1]
+        if not payload_schedule.isdigit():
+            return
+        schedule = await uow.icebreakers.schedule_by_id(int(payload_schedule))
+        if schedule is None:
+            return
+        slot = datetime.fromisoformat(outcome.key.split(":", 2)[2])
+        if outcome.failure is FailureReason.QUIET:
+            await uow.icebreakers.set_post_state(schedule.id, slot, "quiet")
+            return
+        if not outcome.sent:
+            await uow.icebreakers.set_post_state(schedule.id, slot, "failed")
+            return
+        await uow.icebreakers.set_post_state(schedule.id, slot, "posted")
+        result = outcome.result
+        if "thread_id" in result:  # replies go to the thread, which starts empty
+            quiet = {"quiet_channel_id": int(result["thread_id"]), "quiet_message_id": None}
+        else:
+            quiet = {
+                "quiet_channel_id": outcome.target_id,
+                "quiet_message_id": int(result["message_id"]),
+            }
+        await uow.icebreakers.update_schedule(schedule.id, **quiet)
+        if "thread_error" in result and not schedule.thread_problem_told:
+            await uow.icebreakers.update_schedule(schedule.id, thread_problem_told=True)
+            await log_bot_notice(
+                uow,
+                schedule.guild_id,
+                f"I posted the icebreaker in <#{schedule.channel_id}> but could not open "
+                f"a thread for it (Discord error {result['thread_error']}): check that I can "
+                "create public threads there (/setup show names what is missing).",
+                now=now,
+            )
