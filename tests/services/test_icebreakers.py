@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -71,16 +71,16 @@ async def test_a_daily_slot_posts_once_at_local_time(ready: Services, clock: Fak
 async def test_across_spring_forward_the_wall_clock_time_holds(
     ready: Services, clock: FakeClock
 ) -> None:
-    await daily(ready)
-    instants = []
-    for day in range(14):  # 2–15 March: DST begins on Sunday 8 March
-        clock.set(datetime(2026, 3, 2 + day, 23, 0, tzinfo=UTC))
-        if await ready.icebreaker_schedules.tick():
-            instants.append(json.loads(json.dumps((await posts(ready))[-1]["key"])))
-    assert len(instants) == 14
-    hours = [datetime.fromisoformat(str(k).split(":", 2)[2]).hour for k in instants]
-    assert hours[:6] == [15] * 6  # 09:00 CST
-    assert hours[6:] == [14] * 8  # 09:00 CDT from 8 March
+    schedule = await daily(ready)
+    for _ in range(14):  # 2–15 March: DST begins on Sunday 8 March
+        async with ready.db.read() as uow:
+            found = await uow.icebreakers.schedule(GUILD, schedule)
+        assert found is not None
+        clock.set(found.next_slot_at + timedelta(seconds=1))  # the wake-up, a second late
+        assert await ready.icebreaker_schedules.tick() == 1
+    keys = [str(p["key"]) for p in await posts(ready)]
+    hours = [datetime.fromisoformat(k.split(":", 2)[2]).hour for k in keys]
+    assert hours == [15] * 6 + [14] * 8  # 09:00 CST until 7 March, 09:00 CDT from 8 March
 
 
 async def test_a_slot_missed_while_down_is_posted_once_within_the_window(

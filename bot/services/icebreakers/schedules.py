@@ -110,7 +110,7 @@ class IcebreakerSchedules:
         await self._changed()
         return view
 
-    async def list(self, guild_id: int) -> list[ScheduleView]:
+    async def schedules(self, guild_id: int) -> list[ScheduleView]:
         async with self.db.read() as uow:
             return [await self._view(uow, s) for s in await uow.icebreakers.schedules(guild_id)]
 
