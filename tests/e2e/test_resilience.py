@@ -11,7 +11,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 import bot.app
 from bot.client import SigBot
-from bot.jobs import HOUSEKEEPING_JOB, INTRO_ENDINGS_JOB
+from bot.jobs import HOUSEKEEPING_JOB, ICEBREAKER_TICK_JOB, INTRO_ENDINGS_JOB
 from bot.scheduling import Scheduler
 from bot.tree import AppCommandTree
 from sandbox.demo import DemoCommunity
