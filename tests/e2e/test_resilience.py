@@ -24,9 +24,8 @@ pytestmark = pytest.mark.e2e
 CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"
 GUILD_COMMANDS = "PUT /applications/{application_id}/guilds/{guild_id}/commands"
 JOB_ID = "test.digest"
-EXPECTED_JOBS = sorted(
-    [HOUSEKEEPING_JOB, INTRO_ENDINGS_JOB, JOB_ID]
-)  # the bot's own and the test's
+# The bot's own jobs beside the test's (no icebreaker schedule yet, so no next-slot job).
+EXPECTED_JOBS = sorted([HOUSEKEEPING_JOB, INTRO_ENDINGS_JOB, ICEBREAKER_TICK_JOB, JOB_ID])
 # Discord's 3 s deadline and the bot's 2 s auto-defer, scaled down ×6 so a test waits ~1 s.
 ACK_DEADLINE, AUTO_DEFER, DATABASE_DELAY = 0.5, 0.2, 1.0
 
