@@ -11,6 +11,7 @@ import pytest
 
 from bot.client import SigBot
 from sandbox.demo import DemoCommunity
+from sandbox.render import render_message
 from sandbox.server import SandboxServer
 from sandbox.state import Channel, Member, Message
 from tests.e2e.test_introductions import (
@@ -221,3 +222,14 @@ async def test_a_thread_that_cannot_be_made_still_posts_and_tells_moderators_onc
     assert all(m.thread is None for m in posted)
     notes = [m for m in log.messages if "could not open a thread" in m.content]
     assert len(notes) == 1
+
+
+async def test_help_names_the_icebreaker_commands(
+    clocked: ClockedRunner, community: DemoCommunity
+) -> None:
+    member_help = render_message(await (await community.members["maria"].slash("help")).final())
+    assert "/icebreaker suggest" in member_help
+    assert "/setup icebreakers" not in member_help
+    mod_help = render_message(await (await community.moderator.slash("help")).final())
+    assert "/setup icebreakers schedule" in mod_help
+    assert "/setup icebreakers review" in mod_help
