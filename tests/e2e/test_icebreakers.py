@@ -83,7 +83,8 @@ async def test_schedule_list_next_pause_resume_remove(
     assert "Next: Tue 6 Jan 2026, 09:00 UTC" in made  # the clock starts Mon 5 Jan 12:00 UTC
 
     listed = await answer(await mod.slash("setup icebreakers list"))
-    assert "daily 09:00" in listed and "next Tue 6 Jan 2026, 09:00 UTC" in listed
+    assert "daily 09:00" in listed
+    assert "next Tue 6 Jan 2026, 09:00 UTC" in listed
     coming = await answer(await mod.slash("setup icebreakers next"))
     assert "Tue 6 Jan 2026, 09:00 UTC" in coming
     assert any(p in coming for p in PROMPTS)
@@ -143,7 +144,8 @@ async def test_a_pack_import_fills_the_pool(
 ) -> None:
     mod = community.moderator
     imported = await answer(await mod.slash("setup icebreakers pack", name="pt-students"))
-    assert "Imported" in imported and "new prompts" in imported
+    assert "Imported" in imported
+    assert "new prompts" in imported
     again = await answer(await mod.slash("setup icebreakers pack", name="pt-students"))
     assert "already in this server's pool" in again
     listing = await answer(await mod.slash("setup icebreakers prompts"))

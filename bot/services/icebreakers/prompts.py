@@ -6,8 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from config.icebreaker_packs import IcebreakerPack, available_icebreaker_packs, load_icebreaker_pack
-
 from bot.clock import Clock
 from bot.domain.delivery import Delivery
 from bot.domain.errors import Conflict, InvalidInput, NotFound
@@ -16,6 +14,7 @@ from bot.domain.tags import server_label
 from bot.domain.text import safe_echo
 from bot.services.moderation_log import log_moderator_action
 from bot.storage.database import Database
+from config.icebreaker_packs import IcebreakerPack, available_icebreaker_packs, load_icebreaker_pack
 
 MAX_PENDING_PER_MEMBER = 3
 REVIEW_PAGE = 4
