@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 EXTENSIONS: tuple[str, ...] = (
     "cogs.help",
     "cogs.setup",
+    "cogs.icebreakers",
     "cogs.tags",
     "cogs.profile",
     "cogs.introductions",

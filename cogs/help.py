@@ -24,7 +24,11 @@ MODERATOR_HELP = (
     "to do next.\n"
     "`/setup tags` curates the interest tags: start with `/setup tags preset name:pt` (or "
     "`general`), post a picker with `/setup tags picker`, and approve members' suggestions "
-    "with `/setup tags review`."
+    "with `/setup tags review`.\n"
+    "`/setup icebreakers` posts discussion prompts: import a pack with `/setup icebreakers pack`, "
+    "add a schedule with `/setup icebreakers schedule`, check it with `/setup icebreakers list` "
+    "and `next`, and review members' `/icebreaker suggest` ideas with "
+    "`/setup icebreakers review`."
 )
 
 

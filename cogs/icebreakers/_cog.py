@@ -1,0 +1,42 @@
+"""/icebreaker: members suggest prompts for the moderators to review."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.icebreakers import PROMPT_LIMIT
+from bot.responding import respond
+from cogs.icebreakers import _render
+from cogs.icebreakers._views import DYNAMIC_ITEMS
+
+if TYPE_CHECKING:
+    from bot.client import SigBot
+
+PromptText = app_commands.Range[str, 1, PROMPT_LIMIT]
+
+
+@app_commands.guild_only()
+class IcebreakerCog(
+    commands.GroupCog, group_name="icebreaker", group_description="Icebreaker prompts"
+):
+    def __init__(self, bot: SigBot) -> None:
+        self.bot = bot
+        self.prompts = bot.services.icebreaker_prompts
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+
+    @app_commands.command(name="suggest", description="Suggest an icebreaker prompt")
+    @app_commands.describe(text="The question you'd like the community to talk about")
+    async def suggest(self, interaction: discord.Interaction[SigBot], text: PromptText) -> None:
+        assert interaction.guild_id is not None  # guild-only
+        await self.prompts.suggest(interaction.guild_id, interaction.user.id, text)
+        await respond(interaction, _render.SUGGESTED)
