@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 
 from bot.domain.settings import ChannelPurpose
 from bot.services import Services
 from bot.storage.database import Database
 from bot.storage.member_data import holds_member_id
+from bot.storage.schema import metadata
 from bot.storage.schema.tags import tags
 
 GUILD, OTHER = 1001, 2002
@@ -32,14 +33,13 @@ async def rows_about(database: Database, user_id: int, guild_id: int) -> dict[st
         found = await conn.run_sync(columns)
     counts: dict[str, int] = {}
     async with database.read() as uow:
-        for table, column, per_guild in found:
-            query = f'SELECT COUNT(*) FROM "{table}" WHERE "{column}" IN (:id, :recipient)'
+        for table_name, column, per_guild in found:
+            table = metadata.tables[table_name]  # the migrated schema equals it (a test checks)
+            value: object = f"user:{user_id}" if column == "recipient" else user_id
+            query = select(func.count()).select_from(table).where(table.c[column] == value)
             if per_guild:
-                query += " AND guild_id = :guild"
-            params = {"id": user_id, "recipient": f"user:{user_id}", "guild": guild_id}
-            counts[f"{table}.{column}"] = int(
-                (await uow.conn.exec_driver_sql(query, params)).scalar_one()
-            )
+                query = query.where(table.c.guild_id == guild_id)
+            counts[f"{table_name}.{column}"] = int((await uow.conn.execute(query)).scalar_one())
     return counts
 
 
