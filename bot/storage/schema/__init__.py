@@ -4,7 +4,24 @@ Migrations must keep the database equal to ``metadata``; a test compares them. I
 package registers every table.
 """
 
-from bot.storage.schema import icebreakers, introductions, members, outbox, settings, tags
+from bot.storage.schema import (
+    icebreakers,
+    introductions,
+    members,
+    mentorship,
+    outbox,
+    settings,
+    tags,
+)
 from bot.storage.schema.base import metadata
 
-__all__ = ["icebreakers", "introductions", "members", "metadata", "outbox", "settings", "tags"]
+__all__ = [
+    "icebreakers",
+    "introductions",
+    "members",
+    "mentorship",
+    "metadata",
+    "outbox",
+    "settings",
+    "tags",
+]
