@@ -28,8 +28,8 @@ How it is fast (pure Python; figures in bench/README.md)
     ANDs the consent masks with the required tags, adds each viewer tag's quantised weight into
     bit-sliced digit planes (one int per binary digit of the score; ripple-carry adds of whole
     bitsets) and walks the planes from the top digit down to the best ``offset + limit``
-    members. Keeping user-id order costs shifting every tag bitset when a member joins or
-    leaves in the middle of the order (a few ms at 100k); events are rare next to queries.
+    members. Keeping user-id order costs shifting every bitset when a member joins or leaves
+    mid-order (a few ms at 100k); events are rare next to queries.
 """
 
 from __future__ import annotations
@@ -210,13 +210,15 @@ class RankingIndex:
         *,
         at: datetime,
         excluded: Collection[int] = (),
+        among: Collection[int] | None = None,
         offset: int = 0,
         limit: int = 10,
     ) -> FindPage:
-        """One page of the members holding every ``required`` tag (none: everyone) whom the
-        consent rule lets the viewer see, ranked by overlap with the viewer's tags."""
+        """One page of the members (of ``among`` if given) holding every ``required`` tag (none:
+        everyone) whom the consent rule lets the viewer see, ranked by overlap with the viewer."""
         _check_page(offset, limit)
         pool = self._allowed(viewer_id, at, excluded)
+        pool &= ~0 if among is None else _bitset(self._positions(among))
         for tag in set(required):
             pool &= self._holders.get(tag, 0)
         return FindPage(self._ranked(viewer_id, pool, offset, limit), pool.bit_count())

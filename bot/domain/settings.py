@@ -146,6 +146,13 @@ class GuildDefaults:
         help="Days before an unanswered introduction request expires",
         between=(1, 30),
     )
+    event_retention_days: int = _setting(
+        30,
+        option="event_retention_days",
+        label="Event attendance kept after the event (days)",
+        help="Days after an event ends before its attendance list fades",
+        between=(0, 365),
+    )
     max_outgoing_pending: int = _setting(
         5,
         option="outgoing_pending",

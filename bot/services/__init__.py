@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.services.delivery import OutcomeRouter
+from bot.services.events import EventService
 from bot.services.housekeeping import HousekeepingService
 from bot.services.icebreakers import POST_HANDLER, IcebreakerPrompts, IcebreakerSchedules
 from bot.services.introductions import INTRO_DM_HANDLER, FindService, IntroductionService
@@ -41,6 +42,7 @@ class Services:
     find: FindService
     icebreaker_schedules: IcebreakerSchedules
     icebreaker_prompts: IcebreakerPrompts
+    events: EventService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
@@ -53,6 +55,7 @@ class Services:
         outcomes.register(INTRO_DM_HANDLER, introductions.on_introduction_outcome)
         icebreakers = IcebreakerSchedules(db, clock, settings)
         outcomes.register(POST_HANDLER, icebreakers.on_posted)
+        find = FindService(db, clock, directory, tag_index)
         return cls(
             db=db,
             clock=clock,
@@ -66,7 +69,8 @@ class Services:
             profiles=ProfileService(db, directory),
             housekeeping=HousekeepingService(db, clock),
             introductions=introductions,
-            find=FindService(db, clock, directory, tag_index),
+            find=find,
             icebreaker_schedules=icebreakers,
             icebreaker_prompts=IcebreakerPrompts(db, clock),
+            events=EventService(db, clock, directory, settings, find),
         )

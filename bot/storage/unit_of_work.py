@@ -11,6 +11,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.member_data import MemberData
+from bot.storage.repositories.events import EventsRepository
 from bot.storage.repositories.icebreakers import IcebreakersRepository
 from bot.storage.repositories.introductions import BlocksRepository, IntroRequestsRepository
 from bot.storage.repositories.member_tags import MemberTagsRepository
@@ -35,6 +36,7 @@ class UnitOfWork:
         self.intro_requests = IntroRequestsRepository(conn)
         self.blocks = BlocksRepository(conn)
         self.icebreakers = IcebreakersRepository(conn)
+        self.events = EventsRepository(conn)
         self._after_commit: list[Callable[[], None]] = []
 
     @property
@@ -51,6 +53,7 @@ class UnitOfWork:
             self.intro_requests,
             self.blocks,
             self.icebreakers,
+            self.events,
         )
 
     def after_commit(self, callback: Callable[[], None]) -> None:

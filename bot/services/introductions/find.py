@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.clock import Clock
@@ -24,7 +24,7 @@ from bot.domain.members import (
     TagsChanged,
     VocabularyChanged,
 )
-from bot.domain.ranking import Match, RankingIndex
+from bot.domain.ranking import FindPage, Match, RankingIndex
 from bot.domain.tags import Tag
 from bot.services.members import MemberDirectory
 from bot.services.tags import TagIndexCache
@@ -148,43 +148,67 @@ class FindService:
     # -- queries --------------------------------------------------------------------------------
 
     async def find(
-        self, guild_id: int, viewer_id: int, tag_texts: Sequence[str], page: int = 0
+        self,
+        guild_id: int,
+        viewer_id: int,
+        tag_texts: Sequence[str],
+        page: int = 0,
+        *,
+        among: Collection[int] | None = None,
+        required: bool = True,
     ) -> FindResult:
-        """Members holding every named tag, ranked by overlap with the viewer."""
+        """Members holding every named tag (of ``among`` if given: an event's attendees),
+        ranked by overlap with the viewer. ``required=False`` allows naming no tag."""
         texts = [t for t in tag_texts if t and t.strip()]
-        if not texts:
+        if not texts and required:
             raise InvalidInput("Name at least one tag to look for.")
         vocabulary = await self.tags.get(guild_id)
         wanted = tuple(
             dict.fromkeys(vocabulary.resolve(text) for text in texts[:MAX_REQUIRED_TAGS])
         )
-        return await self._find(guild_id, viewer_id, wanted, page)
+        return await self._find(guild_id, viewer_id, wanted, page, among)
 
     async def find_by_ids(
-        self, guild_id: int, viewer_id: int, tag_ids: Sequence[int], page: int = 0
+        self,
+        guild_id: int,
+        viewer_id: int,
+        tag_ids: Sequence[int],
+        page: int = 0,
+        *,
+        among: Collection[int] | None = None,
     ) -> FindResult:
         """Another page of a search (paging buttons carry tag ids, which survive a rename)."""
         vocabulary = await self.tags.get(guild_id)
         found = [vocabulary.get(tag_id) for tag_id in tag_ids[:MAX_REQUIRED_TAGS]]
         wanted = tuple(dict.fromkeys(tag for tag in found if tag is not None))
-        if not wanted or len(wanted) < len(found):
+        if (not wanted and among is None) or len(wanted) < len(found):
             raise NotFound("A tag in that search was removed since; please run /find again.")
-        return await self._find(guild_id, viewer_id, wanted, page)
+        return await self._find(guild_id, viewer_id, wanted, page, among)
 
     async def _find(
-        self, guild_id: int, viewer_id: int, wanted: tuple[Tag, ...], page: int
+        self,
+        guild_id: int,
+        viewer_id: int,
+        wanted: tuple[Tag, ...],
+        page: int,
+        among: Collection[int] | None = None,
     ) -> FindResult:
         index = await self.index(guild_id)
         required = [t.id for t in wanted]
         now = self.clock.now()
         page = max(0, page)
-        found = index.find(viewer_id, required, at=now, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+
+        def one(page: int) -> FindPage:
+            offset = page * PAGE_SIZE
+            return index.find(
+                viewer_id, required, at=now, among=among, offset=offset, limit=PAGE_SIZE
+            )
+
+        found = one(page)
         pages = max(1, -(-found.total // PAGE_SIZE))
         if page >= pages:  # the list shrank since that page was shown: show its last page
             page = pages - 1
-            found = index.find(
-                viewer_id, required, at=now, offset=page * PAGE_SIZE, limit=PAGE_SIZE
-            )
+            found = one(page)
         people = await self._people(guild_id, found.matches)
         return FindResult(wanted, people, page, pages, found.total)
 

@@ -5,6 +5,7 @@ package registers every table.
 """
 
 from bot.storage.schema import (
+    events,
     icebreakers,
     introductions,
     members,
@@ -16,6 +17,7 @@ from bot.storage.schema import (
 from bot.storage.schema.base import metadata
 
 __all__ = [
+    "events",
     "icebreakers",
     "introductions",
     "members",
