@@ -82,10 +82,30 @@ def register_icebreakers(scheduler: Scheduler, services: Services) -> None:
     scheduler.register_rebuilder("icebreakers", rebuild)
 
 
+EVENTS_FADE_JOB = "events:forget-faded"
+EVENTS_FADE_EVERY = IntervalTrigger(hours=1)
+
+
+def register_events(scheduler: Scheduler, services: Services) -> None:
+    """Faded attendance is deleted (data minimisation); listings leave it out before that."""
+
+    async def rebuild(scheduler: Scheduler) -> None:
+        scheduler.add_job(
+            EVENTS_FADE_JOB,
+            services.events.forget_faded,
+            EVENTS_FADE_EVERY,
+            misfire_grace_time=3600,
+        )
+        await services.events.forget_faded()  # whatever faded while the bot was down
+
+    scheduler.register_rebuilder("events", rebuild)
+
+
 FEATURE_JOBS: tuple[Callable[[Scheduler, Services], None], ...] = (
     register_housekeeping,
     register_introductions,
     register_icebreakers,
+    register_events,
 )
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.errors import Conflict
+from bot.domain.events import Event, local_today, oldest_live_end
 from bot.services.members import MemberDirectory
 from bot.storage.database import Database
 
@@ -25,6 +26,7 @@ class PrivacySummary:
     known: bool  # False: the bot stores nothing about the member here yet
     snoozed_until: datetime | None
     stored: dict[str, int]  # a section of the export → how many entries it holds
+    events: tuple[Event, ...] = ()  # the events I attend whose attendance has not faded
 
 
 @dataclass(frozen=True)
@@ -44,14 +46,17 @@ class PrivacyService:
         async with self.db.read() as uow:
             member = await uow.members.get(guild_id, user_id)
             defaults = await self.directory.settings.defaults_in(uow, guild_id)
-        now = self.directory.clock.now()
+            now = self.directory.clock.now()
+            today = local_today(now, defaults.timezone)
+            live_from = oldest_live_end(today, defaults.event_retention_days)
+            events = await uow.events.events_of(guild_id, user_id, live_from=live_from)
         snoozed = member.snoozed_until if member and member.standing.snoozed(now) else None
         stored = {
             section: len(value) if isinstance(value, list | dict) else 1
             for section, value in export.items()
         }
         discoverable = member.discoverable if member else defaults.discoverable_by_default
-        return PrivacySummary(discoverable, member is not None, snoozed, stored)
+        return PrivacySummary(discoverable, member is not None, snoozed, stored, tuple(events))
 
     async def set_discoverable(self, guild_id: int, user_id: int, discoverable: bool) -> bool:
         """Turning it off cancels everything pending for the member, in the same transaction."""

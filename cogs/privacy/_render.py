@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.domain.text import plural, show_member_text
+from bot.domain.text import escape_markdown, plural, show_member_text
 from bot.services.privacy import Block, PrivacySummary
 
 # An export section → how to say what it holds; a list section is counted, a record is not.
@@ -18,6 +18,8 @@ SECTION_WORDS: dict[str, tuple[str, str]] = {
     "tag_suggestions": ("tag suggestion", "tag suggestions"),
     "tags_created": ("tag you created", "tags you created"),
     "settings_last_changed_by_you": ("setting you last changed", "settings you last changed"),
+    "events_attending": ("event you marked you attend", "events you marked you attend"),
+    "events_created": ("event you added", "events you added"),
 }
 RECORDS = frozenset({"member", "profile"})
 
@@ -43,6 +45,11 @@ def summary_text(summary: PrivacySummary) -> str:
     else:
         stored = [_stored_line(s, n) for s, n in summary.stored.items()]
         lines.append("**Stored about you in this server**:\n" + "\n".join(f"- {s}" for s in stored))
+    if summary.events:
+        names = ", ".join(
+            f"{escape_markdown(e.name)} ({e.start_date:%d %b %Y})" for e in summary.events
+        )
+        lines.append(f"**Events you attend**: {names} (each fades a while after it ends).")
     lines.append("Change it with `/privacy discoverable`; blocks are in `/privacy blocks`.")
     return "\n".join(lines)
 

@@ -205,7 +205,10 @@ class EventsRepository:
             }
             for name, start, end, since in await self.conn.execute(query)
         ]
-        return {"events_attending": found} if found else {}
+        created = select(E.name).where(E.guild_id == guild_id, E.created_by == user_id)
+        names = list((await self.conn.execute(created.order_by(E.id))).scalars())
+        export: dict[str, Any] = {"events_attending": found} if found else {}
+        return export | ({"events_created": names} if names else {})
 
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """The member's attendance goes; events they created stay, unsigned."""
