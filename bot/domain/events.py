@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
-from bot.domain.text import neutralise_mentions, one_line
+from bot.domain.text import could_ping, neutralise_mentions, one_line
 
 NAME_MIN, NAME_MAX = 2, 100
 LOCATION_MAX = 100
@@ -79,7 +79,8 @@ def check_url(text: str | None) -> str | None:
         parts.scheme not in ("http", "https")
         or not parts.hostname
         or "." not in parts.hostname
-        or any(c.isspace() for c in url)
+        or any(c.isspace() or c in '<>"`' for c in url)
+        or could_ping(url)
         or len(url) > URL_MAX
     ):
         raise InvalidInput("The link should be a web address starting with https:// (or http://).")

@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.introductions._cog import FindCog, IntroCog
+from cogs.introductions._render import event_label, find_embed
+from cogs.introductions._views import find_view
+
+# Public for other features' listings (events): the same entries and introduction select.
+__all__ = ["event_label", "find_embed", "find_view", "setup"]
 
 if TYPE_CHECKING:
     from bot.client import SigBot

@@ -42,6 +42,7 @@ class FindCog(commands.Cog):
         self.bot = bot
         self.find_people = bot.services.find
         self.vocabulary = bot.services.vocabulary
+        self.events = bot.services.events
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -52,7 +53,10 @@ class FindCog(commands.Cog):
     @app_commands.command(name="find", description="Find members who share interest tags")
     @app_commands.guild_only()
     @app_commands.describe(
-        tag="Start typing a tag", tag2="Another tag they must have", tag3="A third tag"
+        tag="Start typing a tag",
+        tag2="Another tag they must have",
+        tag3="A third tag",
+        event="Only people attending this event",
     )
     async def find(
         self,
@@ -60,14 +64,28 @@ class FindCog(commands.Cog):
         tag: TagText,
         tag2: TagText | None = None,
         tag3: TagText | None = None,
+        event: int | None = None,
     ) -> None:
         texts = [t for t in (tag, tag2, tag3) if t]
-        result = await self.find_people.find(_guild_id(interaction), interaction.user.id, texts)
+        guild_id, user_id = _guild_id(interaction), interaction.user.id
+        at = None
+        if event is None:
+            result = await self.find_people.find(guild_id, user_id, texts)
+        else:
+            found = await self.events.people(guild_id, user_id, event, texts, tag_required=True)
+            result, at = found.result, found.event.name
         if not result.people:
             await respond(interaction, _render.NOBODY_FOUND)
             return
-        view = find_view(result)
-        await respond(interaction, embed=_render.find_embed(result), view=view)
+        view = find_view(result, event)
+        await respond(interaction, embed=_render.find_embed(result, at=at), view=view)
+
+    @find.autocomplete("event")
+    async def _event(
+        self, interaction: discord.Interaction[SigBot], current: str
+    ) -> list[app_commands.Choice[int]]:
+        found = await self.events.complete(_guild_id(interaction), current)
+        return [app_commands.Choice(name=_render.event_label(e), value=e.id) for e in found]
 
     @find.autocomplete("tag")
     @find.autocomplete("tag2")

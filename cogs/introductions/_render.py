@@ -7,8 +7,9 @@ from datetime import datetime
 
 import discord
 
+from bot.domain.events import Event
 from bot.domain.introductions import IntroRequest
-from bot.domain.text import plural, show_member_text
+from bot.domain.text import escape_markdown, plural, show_member_text
 from bot.services.introductions import FindResult, PendingRequests, Person
 
 COLOUR = 0x2E8B57
@@ -42,15 +43,24 @@ def people_embed(title: str, people: Sequence[Person], *, first_number: int = 1)
     return discord.Embed(title=title[:256], description="\n".join(lines)[:4096], colour=COLOUR)
 
 
-def find_embed(result: FindResult) -> discord.Embed:
+def find_embed(result: FindResult, *, at: str | None = None) -> discord.Embed:
+    """A /find page; ``at``: the event whose attendees were searched (``/find event:``)."""
     names = ", ".join(tag.name for tag in result.tags)
-    embed = people_embed(f"People with {names}", result.people, first_number=result.page * 10 + 1)
+    title = f"People with {names}" if names else "People"
+    title = f"{title} at {escape_markdown(at)}" if at else title
+    embed = people_embed(title, result.people, first_number=result.page * 10 + 1)
     counted = plural(result.total, "person", "people")
     embed.set_footer(
         text=f"Page {result.page + 1} of {result.pages} · {counted} · "
         "choose someone below to ask for an introduction"
     )
     return embed
+
+
+def event_label(event: Event) -> str:
+    """An event as an autocomplete choice: its name and first day."""
+    day = event.start_date
+    return f"{event.name} · {day.day} {day:%b %Y}"[:OPTION_LIMIT]
 
 
 def suggest_embed(people: Sequence[Person]) -> discord.Embed:

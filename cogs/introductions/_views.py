@@ -2,7 +2,8 @@
 
 Custom ids carry what the callback needs, so they work after a restart and in DMs:
 
-- ``find:<tag ids>:<page>:<prev|next>``  turn a /find listing to ``page`` (tag ids comma-joined).
+- ``find:<tag ids>:<page>:<prev|next>[:<event id>]``  turn a /find listing to ``page`` (tag ids
+  comma-joined; with an event id, a ``/find event:`` listing of that event's attendees).
 - ``intro:ask``                         the "Request an introduction" select (values: user ids).
 - ``intro:<accept|decline|block|report>:<request id>``  the target's answer, in the request DM
   (built by ``bot.services.introductions.messages``) and in /intro pending.
@@ -113,50 +114,67 @@ class RequestSelect(ui.DynamicItem[ui.Select[Any]], template=r"intro:ask"):
 
 # -- /find paging -------------------------------------------------------------------------------
 
-FIND_PAGE = r"find:(?P<tags>\d+(?:,\d+){0,2}):(?P<page>\d+):(?P<step>prev|next)"
+FIND_PAGE = (
+    r"find:(?P<tags>(?:\d+(?:,\d+){0,2})?):(?P<page>\d+):(?P<step>prev|next)(?::(?P<event>\d+))?"
+)
 
 
 class FindPageButton(ui.DynamicItem[ui.Button[Any]], template=FIND_PAGE):
     """Turns a /find listing to another page; the search is in the custom id."""
 
-    def __init__(self, tag_ids: Sequence[int], page: int, step: str) -> None:
+    def __init__(
+        self, tag_ids: Sequence[int], page: int, step: str, event_id: int | None = None
+    ) -> None:
+        event = f":{event_id}" if event_id is not None else ""
         super().__init__(
             ui.Button(
                 label="Previous" if step == "prev" else "Next",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"find:{','.join(map(str, tag_ids))}:{page}:{step}",
+                custom_id=f"find:{','.join(map(str, tag_ids))}:{page}:{step}{event}",
                 row=1,
             )
         )
         self.tag_ids = tuple(tag_ids)
         self.page = page
+        self.event_id = event_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
     ) -> Self:
-        return cls([int(t) for t in match["tags"].split(",")], int(match["page"]), match["step"])
+        tags = [int(t) for t in match["tags"].split(",") if t]  # none: an event, any tag
+        event = int(match["event"]) if match["event"] else None
+        return cls(tags, int(match["page"]), match["step"], event)
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            result = await services(interaction).find.find_by_ids(
-                _guild_id(interaction), interaction.user.id, self.tag_ids, self.page
-            )
+            guild_id, user_id = _guild_id(interaction), interaction.user.id
+            if self.event_id is None:
+                result = await services(interaction).find.find_by_ids(
+                    guild_id, user_id, self.tag_ids, self.page
+                )
+                embed = _render.find_embed(result)
+            else:
+                found = await services(interaction).events.people_by_ids(
+                    guild_id, user_id, self.event_id, self.tag_ids, self.page
+                )
+                result = found.result
+                embed = _render.find_embed(result, at=found.event.name)
             await interaction.response.edit_message(
-                embed=_render.find_embed(result), view=find_view(result)
+                embed=embed, view=find_view(result, self.event_id)
             )
 
 
-def find_view(result: FindResult) -> ui.View | None:
+def find_view(result: FindResult, event_id: int | None = None) -> ui.View | None:
     view = people_view(result.people)
     if result.pages <= 1:
         return view
     view = view or ui.View(timeout=None)
     tag_ids = [tag.id for tag in result.tags]
     if result.page > 0:
-        view.add_item(FindPageButton(tag_ids, result.page - 1, "prev"))
+        view.add_item(FindPageButton(tag_ids, result.page - 1, "prev", event_id))
     if result.page + 1 < result.pages:
-        view.add_item(FindPageButton(tag_ids, result.page + 1, "next"))
+        view.add_item(FindPageButton(tag_ids, result.page + 1, "next", event_id))
     return view
 
 
