@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,12 @@ MEMBERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("beth", "Beth Sullivan, PT, residency faculty", ("Faculty",)),
 )
 MODERATOR = ("dana", "Dana Whitfield (SIG chair)")
+# The server's Discord scheduled events (what /setup events import reads): name, start and end
+# (UTC), location. External events, as a conference is.
+SCHEDULED_EVENTS: tuple[tuple[str, str, str, str], ...] = (
+    ("APTA CSM 2027", "2027-02-11T14:00:00", "2027-02-13T23:00:00", "San Diego, CA"),
+    ("Lakeshore Chapter Fall Meeting", "2027-10-02T13:00:00", "2027-10-02T21:00:00", "Chicago, IL"),
+)
 
 
 @dataclass
@@ -137,4 +144,12 @@ def _build(server: SandboxServer) -> DemoCommunity:
         )
         for username, display, role_names in MEMBERS
     }
+    for name, start, end, location in SCHEDULED_EVENTS:
+        guild.add_scheduled_event(
+            name, _utc(start), _utc(end), location=location, creator=moderator.user
+        )
     return DemoCommunity(server=server, guild=guild, moderator=moderator, members=members)
+
+
+def _utc(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)

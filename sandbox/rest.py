@@ -185,6 +185,7 @@ class RestApi:
         r("GET", "/guilds/{guild_id}/channels", self.get_guild_channels)
         r("GET", "/guilds/{guild_id}/threads/active", self.list_active_threads)
         r("GET", "/guilds/{guild_id}/roles", self.get_guild_roles)
+        r("GET", "/guilds/{guild_id}/scheduled-events", self.list_scheduled_events)
         r("GET", "/guilds/{guild_id}/members/{user_id}", self.get_guild_member)
 
     def _route(self, method: str, template: str, handler: Handler, *, auth: bool = True) -> None:
@@ -483,6 +484,12 @@ class RestApi:
     async def get_guild_roles(self, req: Req) -> tuple[int, Any]:
         guild = self._guild(req.params["guild_id"])
         return 200, [r.to_dict() for r in guild.roles.values()]
+
+    async def list_scheduled_events(self, req: Req) -> tuple[int, Any]:
+        guild = self._guild(req.params["guild_id"])
+        with_counts = req.query.get("with_user_count", "").lower() in ("1", "true")
+        events = sorted(guild.scheduled_events.values(), key=lambda e: (e.start, e.id))
+        return 200, [e.to_dict(with_user_count=with_counts) for e in events]
 
     async def get_guild_member(self, req: Req) -> tuple[int, Any]:
         guild = self._guild(req.params["guild_id"])

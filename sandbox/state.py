@@ -679,6 +679,54 @@ class MemberActions(Protocol):
     ) -> Interaction: ...
 
 
+@dataclass(eq=False)
+class ScheduledEvent:
+    """A guild scheduled event (``GET /guilds/{id}/scheduled-events``). External events have a
+    location and must end; voice events happen in a channel and may have no end time."""
+
+    id: int
+    guild: Guild
+    name: str
+    start: float  # epoch seconds
+    end: float | None
+    location: str | None = None
+    channel: Channel | None = None
+    description: str | None = None
+    status: int = 1  # 1 scheduled, 2 active, 3 completed, 4 canceled
+    creator: User | None = None
+    user_count: int = 0
+
+    def to_dict(self, *, with_user_count: bool = False, gateway: bool = False) -> dict[str, Any]:
+        """REST shape; ``gateway``: as in GUILD_CREATE, which has no exceptions list (the
+        gateway schemas reject it there; the REST spec requires it)."""
+        external = self.channel is None
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "guild_id": str(self.guild.id),
+            "name": self.name,
+            "description": self.description,
+            "channel_id": None if external else str(self.channel.id),  # type: ignore[union-attr]
+            "creator_id": str(self.creator.id) if self.creator else None,
+            "image": None,
+            "scheduled_start_time": iso(self.start),
+            "scheduled_end_time": iso(self.end),
+            "status": self.status,
+            "entity_type": 3 if external else 2,
+            "entity_id": None,
+            "recurrence_rule": None,
+            "privacy_level": 2,
+            "guild_scheduled_event_exceptions": [],
+            "entity_metadata": {"location": self.location or ""} if external else None,
+        }
+        if self.creator is not None:
+            data["creator"] = self.creator.to_dict()
+        if gateway:
+            del data["guild_scheduled_event_exceptions"]
+        if with_user_count:
+            data["user_count"] = self.user_count
+        return data
+
+
 class Guild:
     def __init__(self, state: SandboxState, id: int, name: str, owner_id: int) -> None:
         self.state = state
@@ -687,6 +735,7 @@ class Guild:
         self.owner_id = owner_id
         self.roles: dict[int, Role] = {id: Role(id, self, "@everyone", DEFAULT_EVERYONE, 0)}
         self.members: dict[int, Member] = {}
+        self.scheduled_events: dict[int, ScheduledEvent] = {}
         self.joined_at = time.time()
 
     def __repr__(self) -> str:
@@ -820,6 +869,38 @@ class Guild:
 
     moderator = add_moderator
 
+    def add_scheduled_event(
+        self,
+        name: str,
+        start: datetime.datetime,
+        end: datetime.datetime | None = None,
+        *,
+        location: str | None = None,
+        channel: Channel | None = None,
+        description: str | None = None,
+        status: int = 1,
+        creator: User | None = None,
+    ) -> ScheduledEvent:
+        """Seed a scheduled event as a moderator would create it in Discord's client. Without a
+        ``channel`` it is external: Discord requires a location and an end time for those."""
+        if channel is None and (not location or end is None):
+            raise ValueError("an external scheduled event needs a location and an end time")
+        event = ScheduledEvent(
+            self.state.ids.next(),
+            self,
+            name,
+            start.timestamp(),
+            end.timestamp() if end is not None else None,
+            location=location,
+            channel=channel,
+            description=description,
+            status=status,
+            creator=creator or self.state.owner,
+        )
+        self.scheduled_events[event.id] = event
+        self.state.changed()
+        return event
+
     def set_bot_permissions(
         self,
         channel: Channel | None = None,
@@ -951,7 +1032,9 @@ class Guild:
                 ],
                 "presences": [],
                 "stage_instances": [],
-                "guild_scheduled_events": [],
+                "guild_scheduled_events": [
+                    e.to_dict(gateway=True) for e in self.scheduled_events.values()
+                ],
                 "soundboard_sounds": [],
             }
         )
