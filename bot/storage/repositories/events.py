@@ -160,7 +160,7 @@ class EventsRepository:
         return int(result.rowcount)
 
     async def guilds_with_attendance(self) -> list[int]:
-        rows = await self.conn.execute(select(distinct(A.guild_id)).order_by(A.guild_id))
+        rows = await self.conn.execute(select(A.guild_id).distinct().order_by(A.guild_id))
         return list(rows.scalars())
 
     # -- for reports ----------------------------------------------------------------------------
