@@ -47,7 +47,8 @@ def summary_text(summary: PrivacySummary) -> str:
         lines.append("**Stored about you in this server**:\n" + "\n".join(f"- {s}" for s in stored))
     if summary.events:
         names = ", ".join(
-            f"{escape_markdown(e.name)} ({e.start_date:%d %b %Y})" for e in summary.events
+            f"{escape_markdown(e.name)} ({e.start_date.day} {e.start_date:%b %Y})"
+            for e in summary.events
         )
         lines.append(f"**Events you attend**: {names} (each fades a while after it ends).")
     lines.append("Change it with `/privacy discoverable`; blocks are in `/privacy blocks`.")
