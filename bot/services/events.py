@@ -210,6 +210,7 @@ class EventService:
                 raise Conflict(f"{event.name} is over, so it can no longer be attended.")
             member = await self.directory.ensure(uow, guild_id, user_id)
             new = await uow.events.attend(guild_id, event_id, user_id, at=self.clock.now())
+            uow.after_commit(lambda: self.finder.knows(guild_id, user_id))
         return Attending(event, new, member.discoverable)
 
     async def leave(self, guild_id: int, user_id: int, event_id: int) -> Event:

@@ -127,3 +127,12 @@ async def test_unknown_events_are_friendly(services: Services) -> None:
         await services.events.attend(GUILD, MARIA, 999)
     with pytest.raises(NotFound):
         await services.events.remove(GUILD, 999, actor_id=MOD)
+
+
+async def test_a_member_first_seen_attending_is_listed(services: Services) -> None:
+    event_id = await community(services)
+    await services.settings.set_defaults(GUILD, actor_id=MOD, discoverable_by_default=True)
+    assert await people(services, event_id) == [PRIYA, GRACE, TOM]  # the index is built
+    newcomer = 999  # no tags, never seen before: discoverable by the server's default
+    await services.events.attend(GUILD, newcomer, event_id)
+    assert await people(services, event_id) == [PRIYA, GRACE, TOM, newcomer]

@@ -112,6 +112,13 @@ class FindService:
         self._indexes.pop(guild_id, None)
         self._names.pop(guild_id, None)
 
+    def knows(self, guild_id: int, user_id: int) -> None:
+        """A member the bot may never have indexed (first seen attending an event, with no
+        tags): rebuild the server's index on next use if they are missing from it."""
+        index = self._indexes.get(guild_id)
+        if index is not None and user_id not in index:
+            self._drop(guild_id)
+
     def on_member_event(self, event: MemberEvent) -> None:
         """Subscribed to the member directory: apply each committed change to the index."""
         if isinstance(event, VocabularyChanged):
