@@ -39,11 +39,12 @@ MEMBERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("beth", "Beth Sullivan, PT, residency faculty", ("Faculty",)),
 )
 MODERATOR = ("dana", "Dana Whitfield (SIG chair)")
-# The server's Discord scheduled events (what /setup events import reads): name, start and end
-# (UTC), location. External events, as a conference is.
-SCHEDULED_EVENTS: tuple[tuple[str, str, str, str], ...] = (
-    ("APTA CSM 2027", "2027-02-11T14:00:00", "2027-02-13T23:00:00", "San Diego, CA"),
-    ("Lakeshore Chapter Fall Meeting", "2027-10-02T13:00:00", "2027-10-02T21:00:00", "Chicago, IL"),
+# The server's Discord scheduled events (what /setup events import reads): name, first day as
+# days from today, days it lasts, location. External events, as a conference is; always ahead,
+# so the demo (and its script) can attend them on whatever day it runs.
+SCHEDULED_EVENTS: tuple[tuple[str, int, int, str], ...] = (
+    ("APTA Combined Sections Meeting", 70, 3, "San Diego, CA"),
+    ("Lakeshore Chapter Meeting", 300, 1, "Chicago, IL"),
 )
 
 
@@ -144,12 +145,9 @@ def _build(server: SandboxServer) -> DemoCommunity:
         )
         for username, display, role_names in MEMBERS
     }
-    for name, start, end, location in SCHEDULED_EVENTS:
-        guild.add_scheduled_event(
-            name, _utc(start), _utc(end), location=location, creator=moderator.user
-        )
+    today = datetime.datetime.now(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    for name, in_days, days, location in SCHEDULED_EVENTS:
+        start = today + datetime.timedelta(days=in_days, hours=14)
+        end = start + datetime.timedelta(days=days - 1, hours=9)  # 23:00 UTC on the last day
+        guild.add_scheduled_event(name, start, end, location=location, creator=moderator.user)
     return DemoCommunity(server=server, guild=guild, moderator=moderator, members=members)
-
-
-def _utc(text: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)

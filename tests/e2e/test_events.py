@@ -78,27 +78,28 @@ async def test_add_import_attend_people_find_fade_remove(
 
     imported = await answer(await mod.slash("setup events import"))
     assert "2 added, 0 updated" in imported
-    assert "APTA CSM 2027" in imported
-    assert "Lakeshore Chapter Fall Meeting" in imported
-    seeded = next(e for e in community.guild.scheduled_events.values() if "CSM" in e.name)
-    seeded.name = "APTA CSM 2027 (San Diego)"
+    assert "APTA Combined Sections Meeting" in imported
+    assert "Lakeshore Chapter Meeting" in imported
+    seeded = next(e for e in community.guild.scheduled_events.values() if "Combined" in e.name)
+    seeded.name = "APTA CSM (San Diego)"
     again = await answer(await mod.slash("setup events import"))
     assert "0 added, 2 updated" in again
     events = await events_here(clocked, community)
     assert set(events) == {
         "CSM 2026",
-        "APTA CSM 2027 (San Diego)",
-        "Lakeshore Chapter Fall Meeting",
+        "APTA CSM (San Diego)",
+        "Lakeshore Chapter Meeting",
     }
-    csm27 = events["APTA CSM 2027 (San Diego)"]
-    assert (csm27.start_date.isoformat(), csm27.end_date.isoformat()) == (
-        "2027-02-11",
-        "2027-02-13",
-    )
+    csm27 = events["APTA CSM (San Diego)"]
+    assert seeded.end is not None
+    # Three days from 14:00 UTC on the first to 23:00 UTC on the last: local dates (UTC here).
+    assert csm27.start_date == datetime.fromtimestamp(seeded.start, UTC).date()
+    assert csm27.end_date == datetime.fromtimestamp(seeded.end, UTC).date()
+    assert (csm27.end_date - csm27.start_date).days == 2
     assert csm27.location == "San Diego, CA"
     assert csm27.url == f"https://discord.com/events/{community.guild.id}/{seeded.id}"
     listed = await answer(await mod.slash("setup events list"))
-    assert listed.index("CSM 2026") < listed.index("APTA CSM 2027")  # by start date
+    assert listed.index("CSM 2026") < listed.index("APTA CSM (San Diego)")  # by start date
     await drained(clocked)
     logged = "\n".join(render_message(m) for m in mod_log.messages)
     assert "added the event" in logged
