@@ -73,7 +73,7 @@ class Attending:
 
 @dataclass(frozen=True)
 class EventLine:
-    """An event as moderators list it: its state today and how many attend."""
+    """An event as moderators list it, with its state today."""
 
     event: Event
     over: bool
