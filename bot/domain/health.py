@@ -60,9 +60,7 @@ def problem_text(missing: list[str], channel_name: str) -> str:
 
 
 def purpose_use(purpose: ChannelPurpose, channel_id: int | None) -> ChannelUse:
-    return ChannelUse(
-        purpose.value, channel_id, REQUIRED_PERMISSIONS[purpose], purpose.description
-    )
+    return ChannelUse(purpose.value, channel_id, REQUIRED_PERMISSIONS[purpose], purpose.description)
 
 
 def icebreaker_schedule_needs(*, thread: bool, skip_if_quiet: bool) -> tuple[str, ...]:

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.services.delivery import OutcomeRouter
+from bot.services.health import HealthService
 from bot.services.housekeeping import HousekeepingService
 from bot.services.icebreakers import POST_HANDLER, IcebreakerPrompts, IcebreakerSchedules
 from bot.services.introductions import INTRO_DM_HANDLER, FindService, IntroductionService
 from bot.services.members import MemberDirectory
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
+from bot.services.reports import ReportService
 from bot.services.settings import SettingsService
 from bot.services.tags import (
     MemberTagService,
@@ -41,6 +43,8 @@ class Services:
     find: FindService
     icebreaker_schedules: IcebreakerSchedules
     icebreaker_prompts: IcebreakerPrompts
+    reports: ReportService
+    health: HealthService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
@@ -69,4 +73,6 @@ class Services:
             find=FindService(db, clock, directory, tag_index),
             icebreaker_schedules=icebreakers,
             icebreaker_prompts=IcebreakerPrompts(db, clock),
+            reports=ReportService(db, clock),
+            health=HealthService(db),
         )

@@ -29,15 +29,22 @@ def _weekly(ax: Axes, report: Report) -> None:
     xs = list(range(len(weeks)))
     top = SMALLEST_SHOWN
     for series, colour in zip(report.series, COLOURS, strict=False):
-        ys = [math.nan if v is None else v for v in series.drawn]
-        top = max([top, *(v for v in ys if not math.isnan(v))])
+        ys = [math.nan if v is None else float(v) for v in series.drawn]
+        top = max([top, *(v for v in series.drawn if v is not None)])
         label = series.spec.label
         if all(v is None for v in series.drawn):
             label += f" ({SUPPRESSED} each week)"
         ax.plot(xs, ys, marker="o", linewidth=3.5, markersize=8, color=colour, label=label)
     ax.axhspan(0, SMALLEST_SHOWN, color="#e6e6e6", zorder=0)
-    ax.text(0.01, SMALLEST_SHOWN / 2, f"{SUPPRESSED}: not shown",
-            transform=ax.get_yaxis_transform(), va="center", fontsize=FONT - 4, color="#555555")
+    ax.text(
+        0.01,
+        SMALLEST_SHOWN / 2,
+        f"{SUPPRESSED}: not shown",
+        transform=ax.get_yaxis_transform(),
+        va="center",
+        fontsize=FONT - 4,
+        color="#555555",
+    )
     ax.set_ylim(0, top * 1.15 + 1)
     step = max(1, math.ceil(len(weeks) / 6))
     ax.set_xticks(xs[::step], [f"{w:%b} {w.day}" for w in weeks[::step]], fontsize=FONT - 2)
@@ -48,8 +55,15 @@ def _weekly(ax: Axes, report: Report) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if report.series:
-        ax.legend(loc="upper left", bbox_to_anchor=(-0.02, -0.1), ncols=2, frameon=False,
-                  fontsize=FONT - 3, handlelength=1.2, columnspacing=1)
+        ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(-0.02, -0.1),
+            ncols=2,
+            frameon=False,
+            fontsize=FONT - 3,
+            handlelength=1.2,
+            columnspacing=1,
+        )
 
 
 def _tags(ax: Axes, report: Report) -> None:
@@ -58,8 +72,9 @@ def _tags(ax: Axes, report: Report) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if not tags:
-        ax.text(0.5, 0.5, "No tags yet", ha="center", va="center", fontsize=FONT,
-                transform=ax.transAxes)
+        ax.text(
+            0.5, 0.5, "No tags yet", ha="center", va="center", fontsize=FONT, transform=ax.transAxes
+        )
         ax.set_axis_off()
         return
     ys = list(range(len(tags)))

@@ -249,7 +249,9 @@ class IntroRequestsRepository:
 
     # -- reports ------------------------------------------------------------------------------
 
-    async def requested_times(self, guild_id: int, start: datetime, end: datetime) -> list[datetime]:
+    async def requested_times(
+        self, guild_id: int, start: datetime, end: datetime
+    ) -> list[datetime]:
         """When each request made in ``[start, end)`` was made."""
         c = intro_requests.c
         rows = await self.conn.execute(
