@@ -33,7 +33,7 @@ def _weekly(ax: Axes, report: Report) -> None:
         top = max([top, *(v for v in series.drawn if v is not None)])
         label = series.spec.label
         if all(v is None for v in series.drawn):
-            label += f" ({SUPPRESSED} each week)"
+            label += " (< 3 a week)"
         ax.plot(xs, ys, marker="o", linewidth=3.5, markersize=8, color=colour, label=label)
     ax.axhspan(0, SMALLEST_SHOWN, color="#e6e6e6", zorder=0)
     ax.text(
@@ -58,7 +58,7 @@ def _weekly(ax: Axes, report: Report) -> None:
         ax.legend(
             loc="upper left",
             bbox_to_anchor=(-0.02, -0.1),
-            ncols=2,
+            ncols=1,
             frameon=False,
             fontsize=FONT - 3,
             handlelength=1.2,
@@ -80,14 +80,19 @@ def _tags(ax: Axes, report: Report) -> None:
     ys = list(range(len(tags)))
     values = [count if count >= SMALLEST_SHOWN else 0 for _, count in tags]
     ax.barh(ys, values, color="#1b6ac9", height=0.6)
-    ax.set_yticks(ys, [name for name, _ in tags], fontsize=FONT)
+    ax.set_yticks(ys, [_short(name) for name, _ in tags], fontsize=FONT)
     widest = max(values) or SMALLEST_SHOWN
     for y, value in zip(ys, values, strict=True):
-        label = str(value) if value else SUPPRESSED
-        ax.text(value + widest * 0.02, y, label, va="center", fontsize=FONT - 2)
+        label, colour = (str(value), "black") if value else (SUPPRESSED, "#555555")
+        ax.text(value + widest * 0.02, y, label, va="center", fontsize=FONT - 2, color=colour)
     ax.set_xlim(0, widest * 1.3)
     ax.set_xticks([])  # each bar is labelled with its number
     ax.spines["bottom"].set_visible(False)
+
+
+def _short(name: str, limit: int = 18) -> str:
+    """Long names would squeeze the bars to nothing at thumbnail size."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 def report_chart(report: Report, *, title: str) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -23,8 +24,7 @@ FOOTNOTE = f"Counts below 3 show as “{SUPPRESSED}”, so nobody can be picked 
 def report_text(report: Report) -> str:
     window = report.window
     lines = [
-        f"**Report: the last {window.days} days** ({window.start:%b} {window.start.day} to "
-        f"{window.end:%b} {window.end.day}, {window.end:%Y})"
+        f"**Report: the last {window.days} days** ({_day(window.start)} to {_day(window.end)})"
     ]
     lines += [f"{line.label}: **{line.shown}**" for line in report.lines]
     if report.top_tags:
@@ -32,6 +32,10 @@ def report_text(report: Report) -> str:
         lines.append(f"Top tags: {tags}")
     lines.append(f"-# {FOOTNOTE}")
     return "\n".join(lines)
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%b} {moment.day}, {moment:%Y}"
 
 
 def _file_name(report: Report, extension: str) -> str:
@@ -43,7 +47,7 @@ async def report_file(report: Report, fmt: Format, guild_name: str) -> discord.F
         data = csv_text(report).encode("utf-8")
         return discord.File(io.BytesIO(data), filename=_file_name(report, "csv"))
     if fmt == "chart":
-        title = f"{guild_name[:40]}: last {report.window.days} days"
+        title = f"{guild_name[:32]}\nLast {report.window.days} days"
         # Drawing takes a few hundred milliseconds: keep it off the event loop.
         png = await asyncio.to_thread(report_chart, report, title=title)
         return discord.File(io.BytesIO(png), filename=_file_name(report, "png"))
