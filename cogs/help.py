@@ -28,7 +28,9 @@ MODERATOR_HELP = (
     "`/setup icebreakers` posts discussion prompts: import a pack with `/setup icebreakers pack`, "
     "add a schedule with `/setup icebreakers schedule`, check it with `/setup icebreakers list` "
     "and `next`, and review members' `/icebreaker suggest` ideas with "
-    "`/setup icebreakers review`."
+    "`/setup icebreakers review`.\n"
+    "`/setup report` counts the last 30 or 90 days (`format:csv` or `format:chart` attaches a "
+    'file); counts below 3 show as "fewer than 3".'
 )
 
 
