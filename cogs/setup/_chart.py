@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -22,6 +23,7 @@ from bot.domain.reports import SMALLEST_SHOWN, SUPPRESSED, Report
 WIDTH_PX, HEIGHT_PX, DPI = 800, 960, 100
 COLOURS = ("#1b6ac9", "#d1495b", "#2a9d8f", "#e9a03b")
 FONT = 19
+_DRAWING = threading.Lock()
 
 
 def _weekly(ax: Axes, report: Report) -> None:
@@ -96,7 +98,13 @@ def _short(name: str, limit: int = 18) -> str:
 
 
 def report_chart(report: Report, *, title: str) -> bytes:
-    """The PNG bytes of the report's chart."""
+    """The PNG bytes of the report's chart (one drawing at a time: matplotlib's font and
+    text caches are shared between threads)."""
+    with _DRAWING:
+        return _draw(report, title)
+
+
+def _draw(report: Report, title: str) -> bytes:
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     figure.suptitle(title, fontsize=FONT + 5, fontweight="bold")

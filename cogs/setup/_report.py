@@ -12,7 +12,6 @@ from discord import app_commands
 
 from bot.domain.reports import SUPPRESSED, Report, csv_text
 from bot.responding import respond
-from cogs.setup._chart import report_chart
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -38,6 +37,12 @@ def _day(moment: datetime) -> str:
     return f"{moment:%b} {moment.day}, {moment:%Y}"
 
 
+def _chart_png(report: Report, title: str) -> bytes:
+    from cogs.setup._chart import report_chart  # imported on first use, not at every start
+
+    return report_chart(report, title=title)
+
+
 def _file_name(report: Report, extension: str) -> str:
     return f"report-{report.window.end:%Y-%m-%d}-{report.window.days}d.{extension}"
 
@@ -48,8 +53,9 @@ async def report_file(report: Report, fmt: Format, guild_name: str) -> discord.F
         return discord.File(io.BytesIO(data), filename=_file_name(report, "csv"))
     if fmt == "chart":
         title = f"{guild_name[:32]}\nLast {report.window.days} days"
-        # Drawing takes a few hundred milliseconds: keep it off the event loop.
-        png = await asyncio.to_thread(report_chart, report, title=title)
+        # Importing matplotlib (a second or more, once) and drawing (a few hundred ms) both
+        # happen in a worker thread, never on the event loop.
+        png = await asyncio.to_thread(_chart_png, report, title)
         return discord.File(io.BytesIO(png), filename=_file_name(report, "png"))
     return None
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import FakeClock
+from bot.domain.delivery import DeliveryKind, FailureReason, Outcome
 from bot.domain.health import icebreaker_schedule_needs
 from bot.domain.settings import REQUIRED_PERMISSIONS, ChannelPurpose
 from bot.services import Services
@@ -170,3 +171,32 @@ async def test_the_health_registry_lists_every_purpose_and_schedule(services: Se
     schedules = [use for use in uses if use.label.startswith("icebreaker schedule")]
     assert [use.channel_id for use in schedules] == [CHANNEL]  # not the other server's
     assert schedules[0].needs == icebreaker_schedule_needs(thread=True, skip_if_quiet=False)
+
+
+async def test_an_undeliverable_introduction_is_a_bot_notice_naming_nobody(
+    services: Services,
+) -> None:
+    await services.settings.set_channel(GUILD, "moderation-log", MODLOG, actor_id=MOD)
+    now = START
+    async with services.db.transaction() as uow:
+        request = await uow.intro_requests.add(
+            GUILD, ALICE, ALICE + 1, note=None, delivered=True, now=now, expires_at=now
+        )
+        outcome = Outcome(
+            1,
+            f"intro:{request.id}:{ALICE}",
+            DeliveryKind.SEND_DM,
+            ALICE,
+            GUILD,
+            False,
+            FailureReason.DMS_CLOSED,
+        )
+        await services.introductions.on_introduction_outcome(uow, outcome, now)
+    notes = [
+        json.loads(str(row["payload"]))["message"]["content"]
+        for row in await outbox_rows(services)
+        if row["recipient"] == f"channel:{MODLOG}"
+    ]
+    assert len(notes) == 2  # the channel being set, then the notice
+    assert "no introductions channel is set" in notes[1]
+    assert "<@" not in notes[1]
