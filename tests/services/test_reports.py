@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.clock import FakeClock
 from bot.domain.errors import InvalidInput
@@ -167,3 +170,46 @@ async def test_a_new_source_is_one_function(services: Services, clock: FakeClock
 async def test_only_30_or_90_days(services: Services) -> None:
     with pytest.raises(InvalidInput):
         await services.reports.report(A, 7)
+
+
+_guilds = itertools.count(10_000, 2)
+_rows = st.lists(
+    st.tuples(
+        st.booleans(),  # server A (True) or B
+        st.integers(min_value=-35 * 86400, max_value=2 * 86400),  # seconds from the window
+        st.sampled_from([None, RequestState.ACCEPTED, RequestState.REPORTED]),
+    ),
+    max_size=25,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(rows=_rows)
+async def test_counts_are_exactly_this_servers_rows_in_the_window(
+    services: Services, rows: list[tuple[bool, int, RequestState | None]]
+) -> None:
+    a = next(_guilds)  # fresh servers for every example, in the same database
+    b = a + 1
+    async with services.db.transaction() as uow:
+        for n, (in_a, seconds, state) in enumerate(rows):
+            at = NOW - timedelta(days=30) + timedelta(seconds=seconds)
+            await add_request(uow, a if in_a else b, at, state, 10 + 2 * n)
+    for guild, mine in ((a, True), (b, False)):
+        ours = [
+            (NOW - timedelta(days=30) + timedelta(seconds=s), state)
+            for in_a, s, state in rows
+            if in_a is mine
+        ]
+        inside = [(at, state) for at, state in ours if WINDOW.contains(at)]
+        part = await contribution_of(services, introductions_source, guild)
+        assert part.lines["intros_requested"].count == len(inside)
+        accepted = [at for at, state in inside if state is RequestState.ACCEPTED]
+        assert part.lines["intros_accepted"].count == len(accepted)
+        assert part.lines["intro_reports"].count == sum(
+            1 for _, state in inside if state is RequestState.REPORTED
+        )
+        assert list(part.weekly["intros_accepted"]) == WINDOW.weekly_counts(accepted)
