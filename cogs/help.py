@@ -32,7 +32,9 @@ MODERATOR_HELP = (
     "`/setup icebreakers review`.\n"
     "`/setup events` lists conferences members can attend: `add` one or `import` the server's "
     "Discord scheduled events, then `list` or `remove`; attendance fades "
-    "`event_retention_days` after each event (`/setup defaults`)."
+    "`event_retention_days` after each event (`/setup defaults`).\n"
+    "`/setup report` counts the last 30 or 90 days (`format:csv` or `format:chart` attaches a "
+    'file); counts below 3 show as "fewer than 3".'
 )
 
 

@@ -35,9 +35,10 @@ _PURPOSE_DESCRIPTIONS = {
 # adapter can check them without the domain knowing about discord.py. Locking a finished
 # mentorship thread needs Manage Threads.
 REQUIRED_PERMISSIONS: dict[ChannelPurpose, tuple[str, ...]] = {
-    ChannelPurpose.INTRODUCTIONS: (
+    ChannelPurpose.INTRODUCTIONS: (  # the fallback thread's first message has embeds
         "view_channel",
         "send_messages",
+        "embed_links",
         "create_private_threads",
         "send_messages_in_threads",
     ),

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.services.delivery import OutcomeRouter
 from bot.services.events import EventService
+from bot.services.health import HealthService
 from bot.services.housekeeping import HousekeepingService
 from bot.services.icebreakers import POST_HANDLER, IcebreakerPrompts, IcebreakerSchedules
 from bot.services.introductions import INTRO_DM_HANDLER, FindService, IntroductionService
 from bot.services.members import MemberDirectory
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
+from bot.services.reports import ReportService
 from bot.services.settings import SettingsService
 from bot.services.tags import (
     MemberTagService,
@@ -43,6 +45,8 @@ class Services:
     icebreaker_schedules: IcebreakerSchedules
     icebreaker_prompts: IcebreakerPrompts
     events: EventService
+    reports: ReportService
+    health: HealthService
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
@@ -73,4 +77,6 @@ class Services:
             icebreaker_schedules=icebreakers,
             icebreaker_prompts=IcebreakerPrompts(db, clock),
             events=EventService(db, clock, directory, settings, find),
+            reports=ReportService(db, clock),
+            health=HealthService(db),
         )

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any, Literal
 import discord
 from discord import app_commands
 
+from bot.domain.health import icebreaker_schedule_needs
 from bot.domain.icebreakers import PROMPT_LIMIT
 from bot.domain.schedules import WEEKDAYS
 from bot.domain.settings import suggest_timezones
 from bot.responding import respond
 from cogs.icebreakers import _render
 from cogs.icebreakers._views import confirm_remove_view, prompts_page, review_page
+from cogs.rendering import channel_check
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -75,7 +77,9 @@ class IcebreakersAdmin(app_commands.Group):
             skip_if_quiet=skip_if_quiet,
             actor_id=interaction.user.id,
         )
-        await respond(interaction, _render.scheduled_text(view))
+        needs = icebreaker_schedule_needs(thread=thread, skip_if_quiet=skip_if_quiet)
+        check = channel_check(f"schedule {view.schedule.id}", channel, needs)
+        await respond(interaction, f"{_render.scheduled_text(view)}\n{check}")
 
     @app_commands.command(name="list", description="The icebreaker schedules here")
     async def list_(self, interaction: Interaction) -> None:

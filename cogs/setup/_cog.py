@@ -12,6 +12,7 @@ from bot.domain.settings import ChannelPurpose
 from bot.responding import respond
 from cogs.setup._defaults import defaults_command
 from cogs.setup._render import TagProgress, channel_health, settings_embed
+from cogs.setup._report import report_command
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -40,6 +41,7 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Moderat
         super().__init__()
         assert self.app_command is not None  # a GroupCog always has its group
         self.app_command.add_command(defaults_command())
+        self.app_command.add_command(report_command)
 
     @app_commands.command(
         name="show", description="Every setting, and what I can do in each channel"
@@ -47,8 +49,9 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Moderat
     async def show(self, interaction: discord.Interaction[SigBot]) -> None:
         guild = _guild(interaction)
         settings = await self.settings.show(guild.id)
+        uses = await self.bot.services.health.channel_uses(guild.id)
         tags = await _tag_progress(interaction, guild.id)
-        await respond(interaction, embed=settings_embed(settings, guild, tags))
+        await respond(interaction, embed=settings_embed(settings, guild, uses, tags))
 
     @app_commands.command(name="channel", description="Choose the channel for one of my jobs")
     @app_commands.describe(purpose="What the channel is for", channel="The channel to use")

@@ -6,14 +6,17 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.domain.health import ChannelUse
 from bot.domain.settings import (
+    REQUIRED_PERMISSIONS,
     ChannelPurpose,
     GuildDefaults,
     GuildSettings,
-    missing_permissions,
-    permission_label,
 )
 from bot.services.settings import DefaultsChange
+from cogs.rendering import channel_check, use_check
+
+FIELD_LIMIT = 1024
 
 
 def defaults_text(defaults: GuildDefaults) -> str:
@@ -23,26 +26,19 @@ def defaults_text(defaults: GuildDefaults) -> str:
 
 
 def channel_health(purpose: ChannelPurpose, channel: discord.abc.GuildChannel | None) -> str:
-    """One line: the channel and either ✅ or the permissions the bot lacks there."""
-    if channel is None:
-        return f"**{purpose.value}**: ⚠️ the channel was deleted or I cannot see it; set it again."
-    granted = channel.permissions_for(channel.guild.me)
-    missing = missing_permissions(purpose, lambda name: bool(getattr(granted, name)))
-    if not missing:
-        return f"**{purpose.value}**: {channel.mention} ✅"
-    names = ", ".join(permission_label(m) for m in missing)
-    return f"**{purpose.value}**: {channel.mention} ⚠️ I cannot {names} in #{channel.name}"
+    """The check for a channel just set for ``purpose``."""
+    return channel_check(purpose.value, channel, REQUIRED_PERMISSIONS[purpose])
 
 
-def channels_text(settings: GuildSettings, guild: discord.Guild) -> str:
-    lines = []
-    for purpose in ChannelPurpose:
-        channel_id = settings.channels.get(purpose)
-        if channel_id is None:
-            lines.append(f"**{purpose.value}**: not set ({purpose.description})")
+def health_fields(uses: list[ChannelUse], guild: discord.Guild) -> list[str]:
+    """Every declared channel's health line, packed into embed fields (1,024 characters)."""
+    fields: list[str] = []
+    for line in (use_check(use, guild) for use in uses):
+        if fields and len(fields[-1]) + len(line) + 1 <= FIELD_LIMIT:
+            fields[-1] += "\n" + line
         else:
-            lines.append(channel_health(purpose, guild.get_channel(channel_id)))
-    return "\n".join(lines)
+            fields.append(line[:FIELD_LIMIT])
+    return fields
 
 
 @dataclass(frozen=True)
@@ -80,10 +76,14 @@ def getting_started_text(settings: GuildSettings, tags: TagProgress) -> str:
 
 
 def settings_embed(
-    settings: GuildSettings, guild: discord.Guild, tags: TagProgress | None = None
+    settings: GuildSettings,
+    guild: discord.Guild,
+    uses: list[ChannelUse],
+    tags: TagProgress | None = None,
 ) -> discord.Embed:
     embed = discord.Embed(title=f"Settings for {guild.name}")
-    embed.add_field(name="Channels", value=channels_text(settings, guild), inline=False)
+    for number, value in enumerate(health_fields(uses, guild)):
+        embed.add_field(name="Channels" if number == 0 else "\u200b", value=value, inline=False)
     embed.add_field(name="Defaults", value=defaults_text(settings.defaults), inline=False)
     if tags is not None:
         embed.add_field(

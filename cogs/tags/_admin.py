@@ -137,6 +137,9 @@ class TagsAdmin(app_commands.Group):
         for number, view in enumerate(views):
             content = _render.PUBLIC_HEADER if number == 0 else None
             await channel.send(content=content, view=view)
+        await self.member_tags.picker_posted(
+            _guild_id(interaction), channel.id, actor_id=interaction.user.id
+        )
         await interaction.followup.send(
             _render.picker_posted_text(channel, len(views)), ephemeral=True
         )

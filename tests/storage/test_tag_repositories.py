@@ -127,6 +127,7 @@ async def test_export_and_delete_touch_only_that_member_in_that_server(database:
     assert exported["member"] == {
         "discoverable": False,
         "snoozed_until": None,
+        "snoozed_at": None,
         "display_name": None,
         "first_seen_at": NOW.isoformat(),
         "updated_at": NOW.isoformat(),

@@ -27,7 +27,7 @@ from bot.domain.introductions import (
 from bot.domain.settings import ChannelPurpose
 from bot.services.introductions import messages
 from bot.services.members import MemberDirectory
-from bot.services.moderation_log import log_moderator_action
+from bot.services.moderation_log import log_bot_notice, log_moderator_action
 from bot.services.settings import SettingsService
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
@@ -214,12 +214,14 @@ class IntroductionService:
             return
         channel = await uow.settings.channel_for(outcome.guild_id, ChannelPurpose.INTRODUCTIONS)
         if channel is None:
-            await log_moderator_action(
+            # Something moderators must fix, not something a moderator did: a bot notice, and
+            # it names nobody (the log is read by every moderator).
+            await log_bot_notice(
                 uow,
                 outcome.guild_id,
-                request.target_id,
-                "accepted an introduction, but one side's DMs are closed and no introductions "
-                "channel is set, so it could not be delivered. Set one with /setup channel.",
+                "An introduction was accepted, but one side's DMs are closed and no "
+                "introductions channel is set, so it could not be delivered. Set one with "
+                "/setup channel.",
                 now=now,
             )
             return

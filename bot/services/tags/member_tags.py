@@ -9,6 +9,7 @@ from bot.domain.errors import NotFound
 from bot.domain.tag_index import Completion
 from bot.domain.tags import CategoryTags, check_member_limit, pages, safe_echo, tag_key
 from bot.services.members import MemberDirectory
+from bot.services.moderation_log import log_moderator_action
 from bot.services.tags.index import TagIndexCache
 from bot.services.tags.results import PickerOption, PickerSection, PickResult, TagChange
 from bot.storage.database import Database
@@ -47,6 +48,17 @@ class MemberTagService:
                 )
             await self.directory.change_tags(uow, guild_id, user_id, remove={tag.id})
         return TagChange(tag, True, len(held) - 1)
+
+    async def picker_posted(self, guild_id: int, channel_id: int, *, actor_id: int) -> None:
+        """A moderator posted the public picker (the cog sends it): one line in the log."""
+        async with self.db.transaction() as uow:
+            await log_moderator_action(
+                uow,
+                guild_id,
+                actor_id,
+                f"posted the tag picker in <#{channel_id}>.",
+                now=self.clock.now(),
+            )
 
     async def member_tags(self, guild_id: int, user_id: int) -> list[CategoryTags]:
         """My tags, grouped by category in the server's order."""

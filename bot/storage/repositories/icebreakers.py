@@ -187,6 +187,16 @@ class IcebreakersRepository:
         )
         return int((await self.conn.execute(query)).scalar_one())
 
+    async def posted_slots(self, guild_id: int, start: datetime, end: datetime) -> list[datetime]:
+        """The slots in ``[start, end)`` whose prompt was posted (scheduled posts)."""
+        p, s = icebreaker_posts.c, icebreaker_schedules.c
+        rows = await self.conn.execute(
+            select(p.slot)
+            .select_from(icebreaker_posts.join(icebreaker_schedules, p.schedule_id == s.id))
+            .where(s.guild_id == guild_id, p.state == "posted", p.slot >= start, p.slot < end)
+        )
+        return [as_utc(slot) for slot in rows.scalars()]
+
     # -- prompts --------------------------------------------------------------------------------
 
     async def add_prompts(

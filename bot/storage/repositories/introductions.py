@@ -247,6 +247,35 @@ class IntroRequestsRepository:
 
     # -- privacy --------------------------------------------------------------------------------
 
+    # -- reports ------------------------------------------------------------------------------
+
+    async def requested_times(
+        self, guild_id: int, start: datetime, end: datetime
+    ) -> list[datetime]:
+        """When each request made in ``[start, end)`` was made."""
+        c = intro_requests.c
+        rows = await self.conn.execute(
+            select(c.created_at).where(
+                c.guild_id == guild_id, c.created_at >= start, c.created_at < end
+            )
+        )
+        return [as_utc(t) for t in rows.scalars()]
+
+    async def decided_times(
+        self, guild_id: int, state: RequestState, start: datetime, end: datetime
+    ) -> list[datetime]:
+        """When each request that ended in ``state`` in ``[start, end)`` was decided."""
+        c = intro_requests.c
+        rows = await self.conn.execute(
+            select(c.decided_at).where(
+                c.guild_id == guild_id,
+                c.state == state.value,
+                c.decided_at >= start,
+                c.decided_at < end,
+            )
+        )
+        return [as_utc(t) for t in rows.scalars()]
+
     async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
         c = intro_requests.c
         rows = await self.conn.execute(

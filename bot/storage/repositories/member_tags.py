@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.schema.tags import (
@@ -45,6 +45,36 @@ class MemberTagsRepository:
         for user_id, tag_id in rows.all():
             held.setdefault(int(user_id), set()).add(int(tag_id))
         return held
+
+    # -- reports ------------------------------------------------------------------------------
+
+    async def members_tagged(self, guild_id: int) -> int:
+        """Members holding at least one tag now."""
+        query = select(func.count(func.distinct(member_tags.c.user_id))).where(
+            member_tags.c.guild_id == guild_id
+        )
+        return int((await self.conn.execute(query)).scalar_one())
+
+    async def members_tagging(self, guild_id: int, start: datetime, end: datetime) -> int:
+        """Members who added a tag they still hold in ``[start, end)``."""
+        c = member_tags.c
+        query = select(func.count(func.distinct(c.user_id))).where(
+            c.guild_id == guild_id, c.added_at >= start, c.added_at < end
+        )
+        return int((await self.conn.execute(query)).scalar_one())
+
+    async def top_tags(self, guild_id: int, limit: int) -> list[tuple[str, int]]:
+        """The most held tags, with how many members hold each."""
+        held = func.count(member_tags.c.user_id).label("held")
+        query = (
+            select(tags.c.name, held)
+            .select_from(member_tags.join(tags, member_tags.c.tag_id == tags.c.id))
+            .where(member_tags.c.guild_id == guild_id, tags.c.guild_id == guild_id)
+            .group_by(tags.c.id, tags.c.name)
+            .order_by(held.desc(), tags.c.name)
+            .limit(limit)
+        )
+        return [(str(name), int(count)) for name, count in (await self.conn.execute(query)).all()]
 
     async def add(self, guild_id: int, user_id: int, tag_ids: set[int], *, now: datetime) -> int:
         rows = [

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.consent import Standing
@@ -25,6 +25,7 @@ class MemberRecord:
     updated_at: datetime
     snoozed_until: datetime | None = None
     display_name: str | None = None
+    snoozed_at: datetime | None = None
 
     @property
     def standing(self) -> Standing:
@@ -40,6 +41,7 @@ def _record(row: Any) -> MemberRecord:
         updated_at=as_utc(row.updated_at),
         snoozed_until=as_utc(row.snoozed_until) if row.snoozed_until else None,
         display_name=row.display_name,
+        snoozed_at=as_utc(row.snoozed_at) if row.snoozed_at else None,
     )
 
 
@@ -103,11 +105,21 @@ class MembersRepository:
     async def set_snooze(
         self, guild_id: int, user_id: int, until: datetime | None, *, now: datetime
     ) -> None:
+        started = {"snoozed_at": now} if until is not None else {}
         await self.conn.execute(
             update(members)
             .where(members.c.guild_id == guild_id, members.c.user_id == user_id)
-            .values(snoozed_until=until, updated_at=now)
+            .values(snoozed_until=until, updated_at=now, **started)
         )
+
+    async def snoozes_started(self, guild_id: int, start: datetime, end: datetime) -> int:
+        """Members whose latest snooze started in ``[start, end)``."""
+        query = select(func.count()).where(
+            members.c.guild_id == guild_id,
+            members.c.snoozed_at >= start,
+            members.c.snoozed_at < end,
+        )
+        return int((await self.conn.execute(query)).scalar_one())
 
     async def set_display_name(self, guild_id: int, user_id: int, name: str) -> bool:
         """Remember how the member appears; only for members the bot already knows."""
@@ -142,6 +154,7 @@ class MembersRepository:
             "member": {
                 "discoverable": record.discoverable,
                 "snoozed_until": record.snoozed_until.isoformat() if record.snoozed_until else None,
+                "snoozed_at": record.snoozed_at.isoformat() if record.snoozed_at else None,
                 "display_name": record.display_name,
                 "first_seen_at": record.created_at.isoformat(),
                 "updated_at": record.updated_at.isoformat(),

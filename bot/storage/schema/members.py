@@ -31,6 +31,8 @@ members = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # Hidden from every listing, suggestion and round until then (/intro snooze).
     Column("snoozed_until", DateTime(timezone=True), nullable=True),
+    # When the member last started a snooze (kept when it ends), for moderator reports.
+    Column("snoozed_at", DateTime(timezone=True), nullable=True),
     # How the member last appeared to the bot (no GUILD_MEMBERS intent: learnt from interactions),
     # for menus that cannot render a mention.
     Column("display_name", String(100), nullable=True),

@@ -1,0 +1,72 @@
+"""Per-feature report sources, and the registry the report is built from.
+
+A source takes the unit of work, the server and the window and returns its feature's
+:class:`Contribution` (lines keyed as in ``bot.domain.reports.LAYOUT``, weekly series keyed as
+in ``SERIES``). Adding a feature to the report is one function here (or in the feature's
+package) and one line in :data:`SOURCES`; until then its lines are simply absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.domain.introductions import RequestState
+from bot.domain.reports import TOP_TAGS, Contribution, Measure, Window
+from bot.storage.unit_of_work import UnitOfWork
+
+Source = Callable[[UnitOfWork, int, Window], Awaitable[Contribution]]
+
+
+async def tags_source(uow: UnitOfWork, guild_id: int, window: Window) -> Contribution:
+    return Contribution(
+        lines={
+            "members_tagged": Measure(await uow.member_tags.members_tagged(guild_id)),
+            "members_newly_tagged": Measure(
+                await uow.member_tags.members_tagging(guild_id, window.start, window.end)
+            ),
+        },
+        top_tags=await uow.member_tags.top_tags(guild_id, TOP_TAGS),
+    )
+
+
+async def introductions_source(uow: UnitOfWork, guild_id: int, window: Window) -> Contribution:
+    requests = uow.intro_requests
+    requested = await requests.requested_times(guild_id, window.start, window.end)
+    accepted = await requests.decided_times(
+        guild_id, RequestState.ACCEPTED, window.start, window.end
+    )
+    reported = await requests.decided_times(
+        guild_id, RequestState.REPORTED, window.start, window.end
+    )
+    return Contribution(
+        lines={
+            "intros_requested": Measure(len(requested)),
+            "intros_accepted": Measure(len(accepted)),
+            "intro_reports": Measure(len(reported)),
+        },
+        weekly={"intros_accepted": window.weekly_counts(accepted)},
+    )
+
+
+async def icebreakers_source(uow: UnitOfWork, guild_id: int, window: Window) -> Contribution:
+    posted = await uow.icebreakers.posted_slots(guild_id, window.start, window.end)
+    return Contribution(
+        lines={"icebreakers_posted": Measure(len(posted))},
+        weekly={"prompts_posted": window.weekly_counts(posted)},
+    )
+
+
+async def snoozes_source(uow: UnitOfWork, guild_id: int, window: Window) -> Contribution:
+    return Contribution.counts(
+        snoozes=await uow.members.snoozes_started(guild_id, window.start, window.end)
+    )
+
+
+# The integrator adds mentorship, rounds and events here once their repositories land, e.g.
+#   async def mentorship_source(uow, guild_id, window): ... (count_requests_opened, …)
+SOURCES: tuple[Source, ...] = (
+    tags_source,
+    introductions_source,
+    icebreakers_source,
+    snoozes_source,
+)
