@@ -10,6 +10,13 @@ from bot.services.housekeeping import HousekeepingService
 from bot.services.icebreakers import POST_HANDLER, IcebreakerPrompts, IcebreakerSchedules
 from bot.services.introductions import INTRO_DM_HANDLER, FindService, IntroductionService
 from bot.services.members import MemberDirectory
+from bot.services.mentorship import (
+    THREAD_HANDLER,
+    MentorClaims,
+    MentorRequestService,
+    MentorRouting,
+    MentorService,
+)
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
 from bot.services.settings import SettingsService
@@ -41,6 +48,10 @@ class Services:
     find: FindService
     icebreaker_schedules: IcebreakerSchedules
     icebreaker_prompts: IcebreakerPrompts
+    mentors: MentorService
+    mentor_requests: MentorRequestService
+    mentor_routing: MentorRouting
+    mentor_claims: MentorClaims
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
@@ -53,6 +64,9 @@ class Services:
         outcomes.register(INTRO_DM_HANDLER, introductions.on_introduction_outcome)
         icebreakers = IcebreakerSchedules(db, clock, settings)
         outcomes.register(POST_HANDLER, icebreakers.on_posted)
+        mentor_routing = MentorRouting(db, clock, directory)
+        mentor_claims = MentorClaims(db, clock, directory)
+        outcomes.register(THREAD_HANDLER, mentor_claims.on_thread)
         return cls(
             db=db,
             clock=clock,
@@ -69,4 +83,8 @@ class Services:
             find=FindService(db, clock, directory, tag_index),
             icebreaker_schedules=icebreakers,
             icebreaker_prompts=IcebreakerPrompts(db, clock),
+            mentors=MentorService(db, clock, directory, mentor_routing),
+            mentor_requests=MentorRequestService(db, clock, directory, mentor_routing),
+            mentor_routing=mentor_routing,
+            mentor_claims=mentor_claims,
         )
