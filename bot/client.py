@@ -31,6 +31,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.profile",
     "cogs.introductions",
     "cogs.privacy",
+    "cogs.mentorship",
 )
 
 
