@@ -260,3 +260,21 @@ async def test_setup_mentorship_require_role(
     shown = await answer(await community.members["priya"].slash("mentor pause"))
     assert "Paused" in shown
     assert "Welcome back" in await answer(await community.members["priya"].slash("mentor resume"))
+
+
+async def test_opting_out_withdraws_the_request_everywhere_and_help_lists_mentor(
+    clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
+) -> None:
+    await setup_server(community)
+    await ask(community)
+    await drained(clocked)
+    assert len(told(server, community)) == 3
+    james = community.members[MENTEE]
+    await answer(await james.slash("privacy discoverable", value="off"))
+    await drained(clocked)
+    assert "withdrawn by the member" in render_message(cards(community)[0])
+    assert told(server, community) == []  # no Claim button left anywhere
+    help_text = render_message(await (await james.slash("help")).final())
+    for command in ("offer", "pause", "resume", "status", "request", "cancel"):
+        assert f"/mentor {command}" in help_text
+    assert "/setup mentorship" not in help_text
