@@ -119,3 +119,4 @@ def test_less_loaded_and_less_recently_told_go_first() -> None:
 def test_topics_are_the_chosen_tags_still_held_or_all_tags() -> None:
     assert mentor_topics(frozenset(), frozenset({1, 2})) == {1, 2}
     assert mentor_topics(frozenset({2, 3}), frozenset({1, 2})) == {2}
+    assert mentor_topics(frozenset({3}), frozenset({1, 2})) == {1, 2}  # the pick was merged away
