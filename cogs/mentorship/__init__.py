@@ -18,13 +18,14 @@ from cogs.setup.groups import add_setup_group, remove_setup_group
 if TYPE_CHECKING:
     from bot.client import SigBot
 
+MENTOR = "mentor"
+
 
 def attach_to_mentor_group(bot: SigBot, cog: commands.Cog) -> None:
     """Move a loaded cog's top-level slash commands under /mentor."""
-    mentor = bot.get_cog(MentorCog.__cog_name__)
-    assert isinstance(mentor, MentorCog), "load MentorCog first"
-    group = mentor.app_command
-    assert isinstance(group, app_commands.Group)
+    group = bot.tree.get_command(MENTOR)
+    if not isinstance(group, app_commands.Group):
+        raise RuntimeError("add MentorCog (the /mentor group) before the cogs that join it")
     for command in cog.get_app_commands():
         bot.tree.remove_command(command.name)
         group.add_command(command)
