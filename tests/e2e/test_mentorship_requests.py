@@ -124,6 +124,8 @@ async def test_offer_request_card_dms_claim_thread_with_both(
     assert "Matched" in render_message(cards(community)[0])
     assert cards(community)[0].iter_components() == []
     assert "Matched" in render_message(claim_dm(server, late))  # the other DMs say so too
+    assert "You claimed this request" in render_message(claim_dm(server, mentor))
+    assert claim_dm(server, mentor).iter_components() == []
     status = render_message(await (await mentor.slash("mentor status")).final())
     assert "1 of 1 mentee" in status
 

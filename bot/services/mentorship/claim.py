@@ -177,12 +177,13 @@ class MentorClaims:
         request = await uow.mentor_requests.get(match.request_id)
         assert request is not None  # a match's request is deleted with it
         if outcome.sent and "thread_id" in outcome.result:
+            thread_id = int(outcome.result["thread_id"])
             await uow.mentor_requests.activate_match(
-                match.id,
-                int(outcome.result["thread_id"]),
-                next_checkin_at=match.matched_at + FIRST_CHECKIN_AFTER,
+                match.id, thread_id, next_checkin_at=match.matched_at + FIRST_CHECKIN_AFTER
             )
-            await announce_ended(uow, request, Ending.MATCHED, now)
+            await announce_ended(
+                uow, request, Ending.MATCHED, now, winner=(match.mentor_id, thread_id)
+            )
             return
         await self._undo(uow, request, match, outcome, now)
 

@@ -107,6 +107,14 @@ def ended(request: MentorRequest, topic: str, ending: Ending) -> Message:
     return {"embeds": [embed], "components": []}
 
 
+def claimed_by_you(request: MentorRequest, topic: str, thread_id: int) -> Message:
+    """The winning mentor's DM once the thread exists."""
+    embed = _request_embed(request, topic, "Mentor request")
+    embed["description"] = f"✅ You claimed this request. Your private thread: <#{thread_id}>"
+    embed["footer"] = {"text": f"Request {request.id}"}
+    return {"embeds": [embed], "components": []}
+
+
 def thread_name(topic: str) -> str:
     return f"Mentorship · {topic}"[:100]
 

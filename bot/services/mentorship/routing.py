@@ -69,14 +69,23 @@ async def close_offer(
 
 
 async def announce_ended(
-    uow: UnitOfWork, request: MentorRequest, ending: Ending, now: datetime
+    uow: UnitOfWork,
+    request: MentorRequest,
+    ending: Ending,
+    now: datetime,
+    *,
+    winner: tuple[int, int] | None = None,
 ) -> None:
-    """The card and every mentor's DM say the request can no longer be claimed."""
-    message = messages.ended(request, await topic_name(uow, request), ending)
+    """The card and every mentor's DM say the request can no longer be claimed; ``winner``
+    (mentor, thread) gets a DM of its own pointing at the thread."""
+    topic = await topic_name(uow, request)
+    message = messages.ended(request, topic, ending)
     if request.card_key:
         await close_offer(uow, request.card_key, message, ending, now)
     for mentor_id in await uow.mentor_requests.told(request.id):
-        await close_offer(uow, dm_key(request.id, mentor_id), message, ending, now)
+        mine = winner is not None and winner[0] == mentor_id
+        text = messages.claimed_by_you(request, topic, winner[1]) if winner and mine else message
+        await close_offer(uow, dm_key(request.id, mentor_id), text, ending, now)
 
 
 class MentorRouting:
