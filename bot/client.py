@@ -32,6 +32,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.introductions",
     "cogs.events",
     "cogs.privacy",
+    "cogs.mentorship",
 )
 
 

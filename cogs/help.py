@@ -34,7 +34,9 @@ MODERATOR_HELP = (
     "Discord scheduled events, then `list` or `remove`; attendance fades "
     "`event_retention_days` after each event (`/setup defaults`).\n"
     "`/setup report` counts the last 30 or 90 days (`format:csv` or `format:chart` attaches a "
-    'file); counts below 3 show as "fewer than 3".'
+    'file); counts below 3 show as "fewer than 3".\n'
+    "Mentorship: set the `mentorship` and `mentor-requests` channels with `/setup channel`, "
+    "and optionally who may mentor with `/setup mentorship require_role`."
 )
 
 

@@ -12,6 +12,13 @@ from bot.services.housekeeping import HousekeepingService
 from bot.services.icebreakers import POST_HANDLER, IcebreakerPrompts, IcebreakerSchedules
 from bot.services.introductions import INTRO_DM_HANDLER, FindService, IntroductionService
 from bot.services.members import MemberDirectory
+from bot.services.mentorship import (
+    THREAD_HANDLER,
+    MentorClaims,
+    MentorRequestService,
+    MentorRouting,
+    MentorService,
+)
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
 from bot.services.reports import ReportService
@@ -47,6 +54,10 @@ class Services:
     events: EventService
     reports: ReportService
     health: HealthService
+    mentors: MentorService
+    mentor_requests: MentorRequestService
+    mentor_routing: MentorRouting
+    mentor_claims: MentorClaims
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
@@ -60,6 +71,9 @@ class Services:
         icebreakers = IcebreakerSchedules(db, clock, settings)
         outcomes.register(POST_HANDLER, icebreakers.on_posted)
         find = FindService(db, clock, directory, tag_index)
+        mentor_routing = MentorRouting(db, clock, directory)
+        mentor_claims = MentorClaims(db, clock, directory)
+        outcomes.register(THREAD_HANDLER, mentor_claims.on_thread)
         return cls(
             db=db,
             clock=clock,
@@ -79,4 +93,8 @@ class Services:
             events=EventService(db, clock, directory, settings, find),
             reports=ReportService(db, clock),
             health=HealthService(db),
+            mentors=MentorService(db, clock, directory, mentor_routing),
+            mentor_requests=MentorRequestService(db, clock, directory, mentor_routing),
+            mentor_routing=mentor_routing,
+            mentor_claims=mentor_claims,
         )

@@ -16,6 +16,8 @@ from bot.storage.repositories.icebreakers import IcebreakersRepository
 from bot.storage.repositories.introductions import BlocksRepository, IntroRequestsRepository
 from bot.storage.repositories.member_tags import MemberTagsRepository
 from bot.storage.repositories.members import MembersRepository
+from bot.storage.repositories.mentor_requests import MentorRequestsRepository
+from bot.storage.repositories.mentors import MentorsRepository
 from bot.storage.repositories.outbox import OutboxRepository
 from bot.storage.repositories.profiles import ProfileRepository
 from bot.storage.repositories.settings import GuildSettingsRepository
@@ -37,6 +39,8 @@ class UnitOfWork:
         self.blocks = BlocksRepository(conn)
         self.icebreakers = IcebreakersRepository(conn)
         self.events = EventsRepository(conn)
+        self.mentors = MentorsRepository(conn)
+        self.mentor_requests = MentorRequestsRepository(conn)
         self._after_commit: list[Callable[[], None]] = []
 
     @property
@@ -54,6 +58,8 @@ class UnitOfWork:
             self.blocks,
             self.icebreakers,
             self.events,
+            self.mentors,
+            self.mentor_requests,
         )
 
     def after_commit(self, callback: Callable[[], None]) -> None:

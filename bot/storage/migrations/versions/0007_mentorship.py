@@ -27,6 +27,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("guild_id", "user_id", name="pk_mentor_profiles"),
     )
     op.create_table(
+        "mentor_settings",
+        sa.Column("guild_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("require_role_id", sa.BigInteger(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_by", sa.BigInteger(), nullable=True),
+        sa.PrimaryKeyConstraint("guild_id", name=op.f("pk_mentor_settings")),
+    )
+    op.create_table(
         "mentor_requests",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("guild_id", sa.BigInteger(), nullable=False),
@@ -43,6 +51,7 @@ def upgrade() -> None:
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("card_channel_id", sa.BigInteger(), nullable=True),
         sa.Column("card_message_id", sa.BigInteger(), nullable=True),
+        sa.Column("card_key", sa.String(length=100), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mentor_requests")),
     )
     with op.batch_alter_table("mentor_requests", schema=None) as batch_op:
@@ -193,4 +202,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_mentor_requests_guild_mentee")
 
     op.drop_table("mentor_requests")
+    op.drop_table("mentor_settings")
     op.drop_table("mentor_profiles")

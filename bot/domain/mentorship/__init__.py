@@ -1,0 +1,1 @@
+"""Mentorship rules: requests and routing (``requests``, ``routing``), matches (``matches``)."""
