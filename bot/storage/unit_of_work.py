@@ -15,6 +15,7 @@ from bot.storage.repositories.icebreakers import IcebreakersRepository
 from bot.storage.repositories.introductions import BlocksRepository, IntroRequestsRepository
 from bot.storage.repositories.member_tags import MemberTagsRepository
 from bot.storage.repositories.members import MembersRepository
+from bot.storage.repositories.mentor_matches import MentorMatchesRepository
 from bot.storage.repositories.outbox import OutboxRepository
 from bot.storage.repositories.profiles import ProfileRepository
 from bot.storage.repositories.settings import GuildSettingsRepository
@@ -35,6 +36,7 @@ class UnitOfWork:
         self.intro_requests = IntroRequestsRepository(conn)
         self.blocks = BlocksRepository(conn)
         self.icebreakers = IcebreakersRepository(conn)
+        self.mentor_matches = MentorMatchesRepository(conn)
         self._after_commit: list[Callable[[], None]] = []
 
     @property
@@ -51,6 +53,7 @@ class UnitOfWork:
             self.intro_requests,
             self.blocks,
             self.icebreakers,
+            self.mentor_matches,
         )
 
     def after_commit(self, callback: Callable[[], None]) -> None:

@@ -1,0 +1,1 @@
+"""Mentorship: routing requests to mentors, and the life of a match."""

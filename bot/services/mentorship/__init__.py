@@ -1,0 +1,1 @@
+"""Mentorship use cases."""
