@@ -10,6 +10,8 @@ from bot.services.housekeeping import HousekeepingService
 from bot.services.icebreakers import POST_HANDLER, IcebreakerPrompts, IcebreakerSchedules
 from bot.services.introductions import INTRO_DM_HANDLER, FindService, IntroductionService
 from bot.services.members import MemberDirectory
+from bot.services.mentorship.lifecycle import MentorMatches
+from bot.services.mentorship.record import MentorRecords
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
 from bot.services.settings import SettingsService
@@ -41,6 +43,8 @@ class Services:
     find: FindService
     icebreaker_schedules: IcebreakerSchedules
     icebreaker_prompts: IcebreakerPrompts
+    mentor_matches: MentorMatches
+    mentor_records: MentorRecords
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
@@ -53,6 +57,7 @@ class Services:
         outcomes.register(INTRO_DM_HANDLER, introductions.on_introduction_outcome)
         icebreakers = IcebreakerSchedules(db, clock, settings)
         outcomes.register(POST_HANDLER, icebreakers.on_posted)
+        mentor_records = MentorRecords(db, clock, directory)
         return cls(
             db=db,
             clock=clock,
@@ -69,4 +74,6 @@ class Services:
             find=FindService(db, clock, directory, tag_index),
             icebreaker_schedules=icebreakers,
             icebreaker_prompts=IcebreakerPrompts(db, clock),
+            mentor_matches=MentorMatches(db, clock, directory, mentor_records),
+            mentor_records=mentor_records,
         )

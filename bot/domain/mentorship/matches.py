@@ -222,9 +222,7 @@ def close(match: Match, outcome: MatchOutcome, *, by: int | None, now: datetime)
     if by is not None:
         _require_party(match, by)
     _require_active(match)
-    return replace(
-        match, status=MatchStatus.CLOSED, closed_at=now, outcome=outcome, closed_by=by
-    )
+    return replace(match, status=MatchStatus.CLOSED, closed_at=now, outcome=outcome, closed_by=by)
 
 
 def close_by_member(match: Match, user_id: int, outcome: MatchOutcome, now: datetime) -> Match:

@@ -219,7 +219,9 @@ class MentorMatchesRepository:
 
     # -- fit answers, check-ins, feedback ---------------------------------------------------------
 
-    async def record_fit(self, match: Match, user_id: int, answer: FitAnswer, now: datetime) -> None:
+    async def record_fit(
+        self, match: Match, user_id: int, answer: FitAnswer, now: datetime
+    ) -> None:
         values = {
             "match_id": match.id,
             "guild_id": match.guild_id,
