@@ -124,11 +124,11 @@ class DiscordTransport:
         if self._session is None:
             self._session = aiohttp.ClientSession(headers=self._headers, timeout=self._timeout)
         self.sent_at.append(time.monotonic())
-        body: dict[str, Any] = {"json": json}
+        sending: dict[str, Any] = {"json": json}
         if isinstance(json, dict) and json.get("files"):
-            body = {"data": _multipart(json)}  # built per try: a form can be sent only once
+            sending = {"data": _multipart(json)}  # built per try: a form can be sent only once
         try:
-            async with self._session.request(method, self.base + path, **body) as response:
+            async with self._session.request(method, self.base + path, **sending) as response:
                 self.routes.update(key, response.headers)
                 text = await response.text()
                 body = _json.loads(text) if text else None

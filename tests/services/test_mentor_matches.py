@@ -130,7 +130,8 @@ async def test_the_term_runs_each_step_once(services: Services, clock: FakeClock
     records = [p for k, _, r, p in found if ":record:" in k]
     assert len(records) == 2
     file = records[0]["message"]["files"][0]  # type: ignore[index]
-    assert "Pass the OCS exam" in file["content"] and file["filename"].endswith(".md")
+    assert "Pass the OCS exam" in file["content"]
+    assert file["filename"].endswith(".md")
     async with services.db.read() as uow:
         status = (await uow.conn.execute(select(mentor_requests.c.status))).scalar_one()
     assert status == "closed"
@@ -181,9 +182,10 @@ async def test_not_a_good_fit_ends_kindly_and_routes_again(
     assert [(t.mentor_id, t.excluded) for t in told] == [(MENTOR, True)]
     assert rematches == 1
     found = await queued(services)
-    closing = [p for k, _, _, p in found if ":closing:" in k][0]
+    closing = next(p for k, _, _, p in found if ":closing:" in k)
     text = closing["message"]["content"]  # type: ignore[index]
-    assert "nobody's fault" in text and str(MENTEE) not in text
+    assert "nobody's fault" in text
+    assert str(MENTEE) not in text
     assert not [k for k, _, r, _ in found if r == f"channel:{MODLOG}"]  # counts only, in reports
     with pytest.raises(Conflict):
         await services.mentor_matches.answer_fit(match.id, MENTOR, FitAnswer.POOR)
@@ -203,7 +205,8 @@ async def test_close_with_feedback(services: Services, clock: FakeClock, match: 
     assert (ended.outcome, ended.closed_by) == (MatchOutcome.WITHDRAWN, MENTEE)
     found = await queued(services)
     modlog = [p for _, _, r, p in found if r == f"channel:{MODLOG}"]
-    assert len(modlog) == 1 and "4/5" in modlog[0]["message"]["content"]  # type: ignore[index]
+    assert len(modlog) == 1
+    assert "4/5" in modlog[0]["message"]["content"]
     assert "Kind, but busy" in modlog[0]["message"]["content"]  # type: ignore[index]
     with pytest.raises(Conflict):
         await m.close(match.id, MENTOR, MatchOutcome.COMPLETED, "5", None)
@@ -236,8 +239,10 @@ async def test_checkins_go_into_the_record(services: Services, clock: FakeClock,
     await m.close(match.id, MENTOR, MatchOutcome.COMPLETED, "5", None)
     records = [p for k, _, _, p in await queued(services) if ":record:" in k]
     content = records[0]["message"]["files"][0]["content"]  # type: ignore[index]
-    assert "Reviewed the study plan" in content and "45 minutes" in content
-    assert "Mock exam questions" in content and "Check-ins: 2 (45 minutes in all)" in content
+    assert "Reviewed the study plan" in content
+    assert "45 minutes" in content
+    assert "Mock exam questions" in content
+    assert "Check-ins: 2 (45 minutes in all)" in content
 
 
 async def test_record_resend(services: Services, clock: FakeClock, match: Match):
@@ -282,7 +287,8 @@ async def test_report_counts(services: Services, clock: FakeClock, match: Match)
         repo = uow.mentor_matches
         assert await repo.count_completed(GUILD, start, clock.now() + DAY) == 1
         weeks = await repo.weekly_matches(GUILD, start, clock.now() + DAY)
-    assert sum(n for _, n in weeks) == 1 and all(w.weekday() == 0 for w, _ in weeks)
+    assert sum(n for _, n in weeks) == 1
+    assert all(w.weekday() == 0 for w, _ in weeks)
 
 
 async def test_a_racing_tick_does_nothing_twice(services: Services, clock: FakeClock, match: Match):

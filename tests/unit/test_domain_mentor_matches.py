@@ -115,7 +115,8 @@ def test_close_refused(match: Match, who: int, outcome: MatchOutcome, error: typ
 
 def test_the_bot_closes_as_nobody() -> None:
     ended = close(active(), MatchOutcome.POOR_FIT, by=None, now=T0)
-    assert ended.closed_by is None and ended.outcome is MatchOutcome.POOR_FIT
+    assert ended.closed_by is None
+    assert ended.outcome is MatchOutcome.POOR_FIT
 
 
 def test_fit_answers() -> None:
@@ -144,15 +145,20 @@ def test_extend_needs_both_after_the_term_end_prompt() -> None:
     end = active().term_ends_at
     prompted = replace(active(), term_end_prompted_at=end, end_reminder_sent_at=end)
     once, extended = press_extend(prompted, MENTOR, end)
-    assert not extended and once.extend_by_mentor and not once.extend_by_mentee
+    assert not extended
+    assert once.extend_by_mentor
+    assert not once.extend_by_mentee
     again, extended = press_extend(once, MENTOR, end)  # pressing twice changes nothing
-    assert not extended and again == once
+    assert not extended
+    assert again == once
     both, extended = press_extend(once, MENTEE, end + timedelta(days=1))
     assert extended
     assert both.term_ends_at == add_months(end, 3)
     assert both.extensions == 1
-    assert not (both.extend_by_mentor or both.extend_by_mentee)
-    assert both.term_end_prompted_at is None and both.end_reminder_sent_at is None
+    assert not (both.extend_by_mentor)
+    assert not (both.extend_by_mentee)
+    assert both.term_end_prompted_at is None
+    assert both.end_reminder_sent_at is None
     assert both.next_checkin_at == end + timedelta(days=1) + CHECKIN_EVERY
 
 
@@ -213,7 +219,8 @@ def test_a_six_month_term_in_order() -> None:
     end = match.term_ends_at
     done = run_schedule(match, end + timedelta(days=30), timedelta(hours=1))
     steps = [s for _, s in done]
-    assert steps[0] is Step.FIT_CHECK and done[0][0] == T0 + FIT_CHECK_AFTER
+    assert steps[0] is Step.FIT_CHECK
+    assert done[0][0] == T0 + FIT_CHECK_AFTER
     checkins = [at for at, s in done if s is Step.CHECKIN_PROMPT]
     assert checkins == [T0 + CHECKIN_EVERY * n for n in range(1, len(checkins) + 1)]
     assert all(at < end - timedelta(days=14) for at in checkins)
@@ -238,8 +245,10 @@ def test_a_long_outage_does_each_step_once() -> None:
 
 def test_nothing_is_due_unless_active() -> None:
     far = T0 + timedelta(days=1000)
-    assert due_steps(opening(), far) == [] and due_steps(closed(), far) == []
-    assert next_due_at(opening()) is None and next_due_at(closed()) is None
+    assert due_steps(opening(), far) == []
+    assert due_steps(closed(), far) == []
+    assert next_due_at(opening()) is None
+    assert next_due_at(closed()) is None
 
 
 def test_step_done_refused_when_closed() -> None:
@@ -266,11 +275,12 @@ def test_schedule_properties(months: int, extend_after: int, tick_hours: int) ->
         for step in steps:
             seen.append((step, match.extensions))
             match = step_done(match, step, now)
-        if match.term_end_prompted_at is not None and match.extensions == 0:
-            if now >= match.term_end_prompted_at + timedelta(days=extend_after):
-                match, _ = press_extend(match, MENTOR, now)
-                match, _ = press_extend(match, MENTEE, now)
+        prompted = match.term_end_prompted_at
+        if match.extensions == 0 and prompted and now >= prompted + timedelta(days=extend_after):
+            match, _ = press_extend(match, MENTOR, now)
+            match, _ = press_extend(match, MENTEE, now)
         now += timedelta(hours=tick_hours)
     once = [s for s in seen if s[0] is not Step.CHECKIN_PROMPT]
     assert len(once) == len(set(once))
-    assert match.outcome is MatchOutcome.COMPLETED and match.extensions == 1
+    assert match.outcome is MatchOutcome.COMPLETED
+    assert match.extensions == 1
