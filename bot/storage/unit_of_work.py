@@ -16,6 +16,8 @@ from bot.storage.repositories.introductions import BlocksRepository, IntroReques
 from bot.storage.repositories.member_tags import MemberTagsRepository
 from bot.storage.repositories.members import MembersRepository
 from bot.storage.repositories.mentor_matches import MentorMatchesRepository
+from bot.storage.repositories.mentor_requests import MentorRequestsRepository
+from bot.storage.repositories.mentors import MentorsRepository
 from bot.storage.repositories.outbox import OutboxRepository
 from bot.storage.repositories.profiles import ProfileRepository
 from bot.storage.repositories.settings import GuildSettingsRepository
@@ -36,6 +38,8 @@ class UnitOfWork:
         self.intro_requests = IntroRequestsRepository(conn)
         self.blocks = BlocksRepository(conn)
         self.icebreakers = IcebreakersRepository(conn)
+        self.mentors = MentorsRepository(conn)
+        self.mentor_requests = MentorRequestsRepository(conn)
         self.mentor_matches = MentorMatchesRepository(conn)
         self._after_commit: list[Callable[[], None]] = []
 
@@ -53,6 +57,8 @@ class UnitOfWork:
             self.intro_requests,
             self.blocks,
             self.icebreakers,
+            self.mentors,
+            self.mentor_requests,
             self.mentor_matches,
         )
 

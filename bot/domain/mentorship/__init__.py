@@ -1,1 +1,1 @@
-"""Mentorship: routing requests to mentors, and the life of a match."""
+"""Mentorship rules: requests and routing (``requests``, ``routing``), matches (``matches``)."""

@@ -42,6 +42,16 @@ mentor_profiles = Table(
     PrimaryKeyConstraint("guild_id", "user_id", name="pk_mentor_profiles"),
 )
 
+# A server's mentorship settings (/setup mentorship): who may offer to mentor.
+mentor_settings = Table(
+    "mentor_settings",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("require_role_id", BigInteger, nullable=True),  # None: anyone may offer
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", BigInteger, nullable=True),
+)
+
 # The topics a mentor chose; none means "all my tags".
 mentor_topics = Table(
     "mentor_topics",

@@ -27,6 +27,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("guild_id", "user_id", name="pk_mentor_profiles"),
     )
     op.create_table(
+        "mentor_settings",
+        sa.Column("guild_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("require_role_id", sa.BigInteger(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_by", sa.BigInteger(), nullable=True),
+        sa.PrimaryKeyConstraint("guild_id", name=op.f("pk_mentor_settings")),
+    )
+    op.create_table(
         "mentor_requests",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("guild_id", sa.BigInteger(), nullable=False),
@@ -193,4 +201,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_mentor_requests_guild_mentee")
 
     op.drop_table("mentor_requests")
+    op.drop_table("mentor_settings")
     op.drop_table("mentor_profiles")
