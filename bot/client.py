@@ -30,6 +30,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.tags",
     "cogs.profile",
     "cogs.introductions",
+    "cogs.mentorship",
     "cogs.privacy",
 )
 

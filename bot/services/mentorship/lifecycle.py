@@ -84,6 +84,15 @@ class MentorMatches:
             raise NotFound("You have no mentorship under way in this server.")
         raise Conflict("You have several mentorships: use this in the one's private thread.")
 
+    async def check_closable(self, match_id: int, user_id: int, outcome: MatchOutcome) -> Match:
+        """Before the feedback form opens: may ``user_id`` close this match now?"""
+        async with self.db.read() as uow:
+            match = await uow.mentor_matches.by_id(match_id)
+        if match is None:
+            raise NotFound("That mentorship no longer exists.")
+        rules.close_by_member(match, user_id, outcome, self.clock.now())
+        return match
+
     # -- the scheduled steps ----------------------------------------------------------------------
 
     async def tick(self) -> int:
