@@ -10,7 +10,7 @@ from bot.services.housekeeping import HousekeepingService
 from bot.services.icebreakers import POST_HANDLER, IcebreakerPrompts, IcebreakerSchedules
 from bot.services.introductions import INTRO_DM_HANDLER, FindService, IntroductionService
 from bot.services.members import MemberDirectory
-from bot.services.mentorship.lifecycle import MentorMatches
+from bot.services.mentorship.lifecycle import THREAD_HANDLER, MentorMatches
 from bot.services.mentorship.record import MentorRecords
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
@@ -58,6 +58,8 @@ class Services:
         icebreakers = IcebreakerSchedules(db, clock, settings)
         outcomes.register(POST_HANDLER, icebreakers.on_posted)
         mentor_records = MentorRecords(db, clock, directory)
+        mentor_matches = MentorMatches(db, clock, directory, mentor_records)
+        outcomes.register(THREAD_HANDLER, mentor_matches.on_thread_outcome)
         return cls(
             db=db,
             clock=clock,
@@ -74,6 +76,6 @@ class Services:
             find=FindService(db, clock, directory, tag_index),
             icebreaker_schedules=icebreakers,
             icebreaker_prompts=IcebreakerPrompts(db, clock),
-            mentor_matches=MentorMatches(db, clock, directory, mentor_records),
+            mentor_matches=mentor_matches,
             mentor_records=mentor_records,
         )

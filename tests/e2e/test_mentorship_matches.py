@@ -314,3 +314,19 @@ async def test_close_and_record_commands(
     await drained(clocked)
     assert len(server.dm_messages(pair.mentee)) == before + 1
     assert record_of(server, pair.mentee).attachments[0].filename.endswith(".md")
+
+
+async def test_a_missing_thread_permission_is_told_to_moderators(
+    clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
+) -> None:
+    pair = await matched(clocked, community, "priya", "james")
+    parent = community.guild.channel("mentorship")
+    community.guild.set_bot_permissions(parent, deny=["send_messages_in_threads"])
+    assert await tick(clocked, 28) == 2  # the fit check (DMs) and a check-in prompt
+    log = community.guild.channel("mod-log")
+    notes = [
+        m.content for m in log.messages if "could not post in the mentorship thread" in m.content
+    ]
+    assert len(notes) == 1
+    assert "send messages in threads" in notes[0]
+    assert not any("time for a check-in" in m.content for m in pair.thread.messages)

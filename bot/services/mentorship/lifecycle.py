@@ -19,18 +19,26 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
-from bot.domain.delivery import Delivery, Message
+from bot.domain.delivery import Delivery, FailureReason, Message, Outcome
 from bot.domain.errors import Conflict, NotFound
 from bot.domain.mentorship import matches as rules
 from bot.domain.mentorship.matches import FitAnswer, Match, MatchOutcome, MatchStatus, Step
 from bot.services.members import MemberDirectory
 from bot.services.mentorship import match_messages as messages
 from bot.services.mentorship.record import MentorRecords
-from bot.services.moderation_log import log_moderator_action
+from bot.services.moderation_log import log_bot_notice, log_moderator_action
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+THREAD_HANDLER = "mentorship.match-thread"
+THREAD_PROBLEMS = {
+    FailureReason.FORBIDDEN: (
+        "it lacks a permission there (send messages in threads, and manage threads to lock)"
+    ),
+    FailureReason.NOT_FOUND: "the thread is gone",
+}
 
 FIT_REPLIES = {
     FitAnswer.GOOD: "Glad to hear it. Thanks for letting us know.",
@@ -172,7 +180,11 @@ class MentorMatches:
             return
         await uow.outbox.enqueue(
             Delivery.post(
-                _key(match, what, which), match.thread_id, message, guild_id=match.guild_id
+                _key(match, what, which),
+                match.thread_id,
+                message,
+                guild_id=match.guild_id,
+                outcome_handler=THREAD_HANDLER,
             ),
             now=now,
         )
@@ -190,6 +202,7 @@ class MentorMatches:
                     archived=True,
                     locked=True,
                     guild_id=closed.guild_id,
+                    outcome_handler=THREAD_HANDLER,
                 ),
                 now=now,
             )
@@ -310,6 +323,20 @@ class MentorMatches:
                 f"Extended by 3 months: the term now ends on {messages.when(after.term_ends_at)}."
             )
         return "Noted: the term is extended when the other side presses Extend too."
+
+    async def on_thread_outcome(self, uow: UnitOfWork, outcome: Outcome, now: datetime) -> None:
+        """A post or the lock in a match's thread failed: the moderators are told why."""
+        problem = THREAD_PROBLEMS.get(outcome.failure) if outcome.failure else None
+        if problem is None or outcome.guild_id is None:
+            return
+        what = "lock" if outcome.key.endswith(":lock") else "post in"
+        await log_bot_notice(
+            uow,
+            outcome.guild_id,
+            f"I could not {what} the mentorship thread <#{outcome.target_id}>: {problem}. "
+            "Check my permissions in the mentorship channel (/setup show).",
+            now=now,
+        )
 
     # -- consent --------------------------------------------------------------------------------
 
