@@ -32,6 +32,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.introductions",
     "cogs.mentorship",
     "cogs.privacy",
+    "cogs.mentorship",
 )
 
 

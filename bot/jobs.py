@@ -82,6 +82,27 @@ def register_icebreakers(scheduler: Scheduler, services: Services) -> None:
     scheduler.register_rebuilder("icebreakers", rebuild)
 
 
+MENTORSHIP_JOB = "mentorship:route-escalate-expire"
+MENTORSHIP_EVERY = IntervalTrigger(minutes=5)
+
+
+def register_mentorship(scheduler: Scheduler, services: Services) -> None:
+    """Mentor requests: route those at wave 0 (sent back after a poor fit, or interrupted), tell
+    the next mentors and the moderators after 3 days, expire after 14. What is due comes from
+    the database, so a late or repeated wake-up does each step once."""
+
+    async def rebuild(scheduler: Scheduler) -> None:
+        scheduler.add_job(
+            MENTORSHIP_JOB,
+            services.mentor_routing.tick,
+            MENTORSHIP_EVERY,
+            misfire_grace_time=3600,
+        )
+        await services.mentor_routing.tick()  # whatever fell due while the bot was down
+
+    scheduler.register_rebuilder("mentorship", rebuild)
+
+
 MENTOR_MATCHES_JOB = "mentorship:match-steps"
 MENTOR_MATCHES_EVERY = IntervalTrigger(minutes=15)
 
@@ -106,6 +127,7 @@ FEATURE_JOBS: tuple[Callable[[Scheduler, Services], None], ...] = (
     register_housekeeping,
     register_introductions,
     register_icebreakers,
+    register_mentorship,
     register_mentor_matches,
 )
 

@@ -28,7 +28,9 @@ MODERATOR_HELP = (
     "`/setup icebreakers` posts discussion prompts: import a pack with `/setup icebreakers pack`, "
     "add a schedule with `/setup icebreakers schedule`, check it with `/setup icebreakers list` "
     "and `next`, and review members' `/icebreaker suggest` ideas with "
-    "`/setup icebreakers review`."
+    "`/setup icebreakers review`.\n"
+    "Mentorship: set the `mentorship` and `mentor-requests` channels with `/setup channel`, "
+    "and optionally who may mentor with `/setup mentorship require_role`."
 )
 
 

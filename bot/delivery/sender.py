@@ -21,6 +21,7 @@ from bot.delivery.posts import QuietChannel, post_message
 from bot.delivery.threads import ThreadOpener
 from bot.delivery.transport import DiscordError, DiscordTransport
 from bot.domain.delivery import (
+    GIVE_UP_ON_THREAD_LIMIT,
     MAX_ACTIVE_THREADS_CODE,
     MAX_ATTEMPTS,
     Delivery,
@@ -309,6 +310,9 @@ class OutboxSender:
             log.info("Delivery %s failed: %s", item.key, failure.value)
 
     async def _on_error(self, item: OutboxItem, error: DiscordError) -> None:
+        if error.code == MAX_ACTIVE_THREADS_CODE and item.payload.get(GIVE_UP_ON_THREAD_LIMIT):
+            await self._settle(item, failure=FailureReason.THREAD_LIMIT)
+            return
         reaction, failure = react_to(error.status, error.code)
         if reaction is Reaction.RETRY:
             await self._retry(item, error)

@@ -39,6 +39,7 @@ class FailureReason(enum.StrEnum):
     GAVE_UP = "gave_up"  # too many transient failures
     CANCELLED = "cancelled"  # the feature withdrew it (consent changed)
     QUIET = "quiet"  # a prompt skipped: nobody posted since the previous one
+    THREAD_LIMIT = "thread_limit"  # 160006, for an item that asked not to wait (see below)
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,9 @@ DMS_CLOSED_CODE = 50007  # "Cannot send messages to this user"
 DM_OPENS_TOO_FAST_CODE = 40003
 MAX_ACTIVE_THREADS_CODE = 160006
 MAX_ATTEMPTS = 8
+# A CREATE_THREAD payload flag: on 160006 fail at once instead of waiting for threads to close
+# (a claimed mentorship must not sit half-made; the feature undoes it and tells moderators).
+GIVE_UP_ON_THREAD_LIMIT = "give_up_on_thread_limit"
 
 
 class Reaction(enum.Enum):

@@ -10,7 +10,14 @@ from bot.services.housekeeping import HousekeepingService
 from bot.services.icebreakers import POST_HANDLER, IcebreakerPrompts, IcebreakerSchedules
 from bot.services.introductions import INTRO_DM_HANDLER, FindService, IntroductionService
 from bot.services.members import MemberDirectory
-from bot.services.mentorship.lifecycle import THREAD_HANDLER, MentorMatches
+from bot.services.mentorship import (
+    THREAD_HANDLER,
+    MentorClaims,
+    MentorRequestService,
+    MentorRouting,
+    MentorService,
+)
+from bot.services.mentorship.lifecycle import MATCH_THREAD_HANDLER, MentorMatches
 from bot.services.mentorship.record import MentorRecords
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
@@ -43,6 +50,10 @@ class Services:
     find: FindService
     icebreaker_schedules: IcebreakerSchedules
     icebreaker_prompts: IcebreakerPrompts
+    mentors: MentorService
+    mentor_requests: MentorRequestService
+    mentor_routing: MentorRouting
+    mentor_claims: MentorClaims
     mentor_matches: MentorMatches
     mentor_records: MentorRecords
 
@@ -57,9 +68,13 @@ class Services:
         outcomes.register(INTRO_DM_HANDLER, introductions.on_introduction_outcome)
         icebreakers = IcebreakerSchedules(db, clock, settings)
         outcomes.register(POST_HANDLER, icebreakers.on_posted)
+        mentor_routing = MentorRouting(db, clock, directory)
+        mentor_claims = MentorClaims(db, clock, directory)
+        outcomes.register(THREAD_HANDLER, mentor_claims.on_thread)
         mentor_records = MentorRecords(db, clock, directory)
         mentor_matches = MentorMatches(db, clock, directory, mentor_records)
-        outcomes.register(THREAD_HANDLER, mentor_matches.on_thread_outcome)
+        outcomes.register(MATCH_THREAD_HANDLER, mentor_matches.on_thread_outcome)
+        mentor_matches.reroute = mentor_routing.route_pending
         return cls(
             db=db,
             clock=clock,
@@ -76,6 +91,10 @@ class Services:
             find=FindService(db, clock, directory, tag_index),
             icebreaker_schedules=icebreakers,
             icebreaker_prompts=IcebreakerPrompts(db, clock),
+            mentors=MentorService(db, clock, directory, mentor_routing),
+            mentor_requests=MentorRequestService(db, clock, directory, mentor_routing),
+            mentor_routing=mentor_routing,
+            mentor_claims=mentor_claims,
             mentor_matches=mentor_matches,
             mentor_records=mentor_records,
         )

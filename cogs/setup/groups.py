@@ -7,7 +7,7 @@ A feature's extension calls :func:`add_setup_group` in its ``setup`` (and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from discord import app_commands
 
@@ -24,8 +24,11 @@ def _setup_group(bot: SigBot) -> app_commands.Group:
     return group
 
 
-def add_setup_group(bot: SigBot, group: app_commands.Group) -> None:
-    """Attach ``group`` as ``/setup <group.name>``; it inherits Manage Server and guild-only."""
+def add_setup_group(
+    bot: SigBot, group: app_commands.Group | app_commands.Command[Any, ..., Any]
+) -> None:
+    """Attach ``group`` (or a single command) as ``/setup <name>``; it inherits Manage Server
+    and guild-only."""
     _setup_group(bot).add_command(group)
 
 

@@ -16,6 +16,7 @@ from bot.jobs import (
     ICEBREAKER_TICK_JOB,
     INTRO_ENDINGS_JOB,
     MENTOR_MATCHES_JOB,
+    MENTORSHIP_JOB,
 )
 from bot.scheduling import Scheduler
 from bot.tree import AppCommandTree
@@ -31,7 +32,14 @@ GUILD_COMMANDS = "PUT /applications/{application_id}/guilds/{guild_id}/commands"
 JOB_ID = "test.digest"
 # The bot's own jobs beside the test's (no icebreaker schedule yet, so no next-slot job).
 EXPECTED_JOBS = sorted(
-    [HOUSEKEEPING_JOB, INTRO_ENDINGS_JOB, ICEBREAKER_TICK_JOB, MENTOR_MATCHES_JOB, JOB_ID]
+    [
+        HOUSEKEEPING_JOB,
+        INTRO_ENDINGS_JOB,
+        ICEBREAKER_TICK_JOB,
+        MENTOR_MATCHES_JOB,
+        MENTORSHIP_JOB,
+        JOB_ID,
+    ]
 )
 # Discord's 3 s deadline and the bot's 2 s auto-defer, scaled down ×6 so a test waits ~1 s.
 ACK_DEADLINE, AUTO_DEFER, DATABASE_DELAY = 0.5, 0.2, 1.0

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.domain.consent import Standing, may_surface
 
 WAVE_SIZE = 3
+NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Candidate:
     topics: frozenset[int]  # tags they mentor (their chosen topics, else all their tags)
     paused: bool = False
     waiting: int = 0  # open requests they were told of and nobody claimed yet
+    last_told: datetime | None = None  # when they were last told of any request
 
     @property
     def user_id(self) -> int:
@@ -36,10 +38,12 @@ class Candidate:
         return not self.paused and self.active < self.capacity
 
     @property
-    def load_key(self) -> tuple[float, int, int, int]:
+    def load_key(self) -> tuple[float, int, int, datetime, int]:
         """Least loaded first: share of capacity in use, then mentees, then open requests
-        already offered to them (so one mentor is not told everything), then a stable order."""
-        return (self.active / self.capacity, self.active, self.waiting, self.user_id)
+        already offered to them, then whoever was told least recently (so one mentor is not
+        told everything), then a stable order."""
+        told = self.last_told or NEVER
+        return (self.active / self.capacity, self.active, self.waiting, told, self.user_id)
 
 
 def eligible(

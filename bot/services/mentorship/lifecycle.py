@@ -32,7 +32,7 @@ from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-THREAD_HANDLER = "mentorship.match-thread"
+MATCH_THREAD_HANDLER = "mentorship.match-thread"
 THREAD_PROBLEMS = {
     FailureReason.FORBIDDEN: (
         "it lacks a permission there (send messages in threads, and manage threads to lock)"
@@ -184,7 +184,7 @@ class MentorMatches:
                 match.thread_id,
                 message,
                 guild_id=match.guild_id,
-                outcome_handler=THREAD_HANDLER,
+                outcome_handler=MATCH_THREAD_HANDLER,
             ),
             now=now,
         )
@@ -202,7 +202,7 @@ class MentorMatches:
                     archived=True,
                     locked=True,
                     guild_id=closed.guild_id,
-                    outcome_handler=THREAD_HANDLER,
+                    outcome_handler=MATCH_THREAD_HANDLER,
                 ),
                 now=now,
             )

@@ -242,6 +242,16 @@ class MentorRequestsRepository(MatchOpenings):
         )
         return {int(mentor): int(n) for mentor, n in rows.all()}
 
+    async def last_told(self, guild_id: int) -> dict[int, datetime]:
+        """Mentor → when they were last told of a request: routing's rotation."""
+        t = mentor_request_mentors.c
+        rows = await self.conn.execute(
+            select(t.mentor_id, func.max(t.notified_at))
+            .where(t.guild_id == guild_id, t.notified_at.is_not(None))
+            .group_by(t.mentor_id)
+        )
+        return {int(mentor): as_utc(at) for mentor, at in rows.all()}
+
     # -- reports --------------------------------------------------------------------------------
 
     async def count_requests_opened(self, guild_id: int, since: datetime, until: datetime) -> int:

@@ -1,0 +1,104 @@
+"""Persistent components for /mentor (ARCHITECTURE rule 10).
+
+- ``mentor:claim:<request id>``  Claim, on the mentor-requests card and in mentors' DMs (built by
+  ``bot.services.mentorship.messages``); a ``DynamicItem``, so it works after a restart.
+- The request form (a modal) carries its topic; one left open over a restart is answered by
+  the client's "that form expired" reply.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Self, cast
+
+import discord
+from discord import ui
+
+from bot.domain.mentorship.requests import BACKGROUND_LIMIT, DEFAULT_TERM, GOALS_LIMIT
+from bot.responding import respond
+from bot.services.mentorship.messages import claim_custom_id
+from bot.tree import friendly_errors
+from cogs.mentorship import _render
+
+if TYPE_CHECKING:
+    from bot.client import SigBot
+    from bot.services import Services
+
+Interaction = discord.Interaction[Any]  # discord.py types UI callbacks for any client
+
+
+def services(interaction: Interaction) -> Services:
+    return cast("SigBot", interaction.client).services
+
+
+class ClaimButton(ui.DynamicItem[ui.Button[Any]], template=r"mentor:claim:(?P<id>\d+)"):
+    """A mentor claims a request: one transaction decides; the loser hears so, kindly."""
+
+    def __init__(self, request_id: int) -> None:
+        super().__init__(
+            ui.Button(
+                label="Claim",
+                style=discord.ButtonStyle.success,
+                custom_id=claim_custom_id(request_id),
+            )
+        )
+        self.request_id = request_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            claimed = await services(interaction).mentor_claims.claim(
+                self.request_id, interaction.user.id
+            )
+            await respond(interaction, _render.claimed_text(claimed))
+
+
+class RequestModal(ui.Modal):
+    goals: ui.TextInput[RequestModal] = ui.TextInput(
+        label="Your goals (a couple, specific)",
+        style=discord.TextStyle.paragraph,
+        max_length=GOALS_LIMIT,
+        required=True,
+        placeholder="e.g. pass the OCS exam; build confidence with post-op knees",
+    )
+    term: ui.TextInput[RequestModal] = ui.TextInput(
+        label="Term in months: 3, 6 or 12",
+        style=discord.TextStyle.short,
+        max_length=9,
+        required=False,
+        default=str(DEFAULT_TERM),
+    )
+    background: ui.TextInput[RequestModal] = ui.TextInput(
+        label="Your background (optional)",
+        style=discord.TextStyle.paragraph,
+        max_length=BACKGROUND_LIMIT,
+        required=False,
+        placeholder="e.g. new grad, outpatient ortho, 6 months in",
+    )
+
+    def __init__(self, topic: str) -> None:
+        super().__init__(
+            title=f"Find a mentor: {topic}"[:45], custom_id="mentor:request", timeout=900
+        )
+        self.topic = topic
+
+    async def on_submit(self, interaction: Interaction, /) -> None:
+        async with friendly_errors(interaction):
+            assert interaction.guild_id is not None  # /mentor is guild-only
+            opened = await services(interaction).mentor_requests.open(
+                interaction.guild_id,
+                interaction.user.id,
+                topic=self.topic,
+                goals=self.goals.value,
+                term=self.term.value,
+                background=self.background.value,
+            )
+            await respond(interaction, _render.opened_text(opened))
+
+
+DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (ClaimButton,)
