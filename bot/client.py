@@ -32,7 +32,6 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.introductions",
     "cogs.mentorship",
     "cogs.privacy",
-    "cogs.mentorship",
 )
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.errors import Conflict, InvalidInput
@@ -256,9 +256,10 @@ def test_step_done_refused_when_closed() -> None:
         step_done(closed(), Step.FIT_CHECK, T0)
 
 
+@settings(deadline=None, max_examples=50)  # a shared machine: no timing
 @given(
     months=st.sampled_from([3, 6, 12]),
-    extend_after=st.integers(min_value=0, max_value=13),
+    extend_after=st.integers(min_value=0, max_value=10),  # pressed before the auto-close
     tick_hours=st.integers(min_value=1, max_value=72),
 )
 def test_schedule_properties(months: int, extend_after: int, tick_hours: int) -> None:
