@@ -330,3 +330,83 @@ async def test_a_missing_thread_permission_is_told_to_moderators(
     assert len(notes) == 1
     assert "send messages in threads" in notes[0]
     assert not any("time for a check-in" in m.content for m in pair.thread.messages)
+
+
+# -- the whole flow, from the offer (the requests side, merged from h-mentor-a) ------------------
+
+REQUEST_FORM = {"Your goals (a couple, specific)": GOALS, "Term in months: 3, 6 or 12": "3"}
+
+
+def claim_dms(server: SandboxServer, member: Member) -> list[Message]:
+    return [
+        m
+        for m in server.dm_messages(member)
+        if any(c.get("label") == "Claim" for c in m.iter_components())
+    ]
+
+
+async def test_offer_request_claim_fit_checkin_close_record_and_a_rematch(
+    clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
+) -> None:
+    mod, guild = community.moderator, community.guild
+    await answer(await mod.slash("setup defaults", discoverable=True))
+    await prepare(community)
+    await answer(
+        await mod.slash(
+            "setup channel", purpose="mentor-requests", channel=guild.channel("mentor-requests")
+        )
+    )
+    priya, grace, james = (community.members[n] for n in ("priya", "grace", "james"))
+    for member in (priya, grace, james):
+        await answer(await member.slash("tags add", tag="ortho"))
+    await answer(await priya.slash("mentor offer", capacity=1))
+
+    opened = await james.slash("mentor request", topic="ortho")
+    assert opened.modal is not None
+    await answer(await james.submit_modal(opened, REQUEST_FORM))
+    await drained(clocked)
+    card = guild.channel("mentor-requests").messages[-1]
+    assert any(c.get("label") == "Claim" for c in card.iter_components())
+    (offered,) = claim_dms(server, priya)
+    await answer(await priya.click(offered, "Claim"))
+    await drained(clocked)
+    (first,) = guild.channel("mentorship").threads
+    assert {priya.id, james.id} <= set(first.thread_members)
+
+    await answer(await grace.slash("mentor offer", capacity=1))  # after the first claim
+    assert await tick(clocked, 14) == 1
+    asked = await fit_check(server, james)
+    confirm = await (await james.click(asked, "Not a good fit")).final()
+    await (await james.click(confirm, "Yes, end it kindly")).final()
+    await drained(clocked)
+    assert first.archived
+    assert first.locked
+    (rematch,) = await server.wait_for(lambda: claim_dms(server, grace) or None, what="rematch")
+    await drained(clocked)
+    assert claim_dms(server, priya) == []  # never offered back to the same mentor
+    await answer(await grace.click(rematch, "Claim"))
+    await drained(clocked)
+    second = next(t for t in guild.channel("mentorship").threads if t is not first)
+    assert {grace.id, james.id} <= set(second.thread_members)
+
+    await answer(
+        await james.slash(
+            "mentor checkin", in_channel=second, note="Case report outline", minutes=30
+        )
+    )
+    assert await tick(clocked, 28) == 2  # the fit check (DMs) and the first check-in prompt
+    assert "time for a check-in" in bot_posts(second)[-1].content
+    while not any("term of this mentorship has ended" in m.content for m in bot_posts(second)):
+        await tick(clocked, 7)
+    prompt = bot_posts(second)[-1]
+    opened = await grace.click(prompt, "Close (completed)")
+    assert "Closed as completed" in await answer(await grace.submit_modal(opened, FEEDBACK))
+    await drained(clocked)
+    assert second.archived
+    assert second.locked
+    text = record_of(server, james).attachments[0].data.decode()
+    assert "Case report outline" in text
+    assert "Mentor: Grace Chen, PT, SCS" in text
+    assert "Outcome: completed" in text
+    mine = await answer(await grace.slash("mentor status"))
+    assert "James" not in mine  # capacity freed
