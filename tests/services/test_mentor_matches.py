@@ -11,10 +11,11 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from sqlalchemy import select
 
 from bot.clock import FakeClock
-from bot.domain.errors import Conflict, InvalidInput, NotFound
+from bot.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from bot.domain.mentorship.matches import (
     FitAnswer,
     Match,
@@ -23,10 +24,17 @@ from bot.domain.mentorship.matches import (
     activate,
     add_months,
 )
+from bot.domain.profiles import could_ping
 from bot.domain.settings import ChannelPurpose
 from bot.services import Services
-from bot.storage.schema.mentorship import mentor_request_mentors, mentor_requests
+from bot.storage.schema.mentorship import (
+    mentor_checkins,
+    mentor_feedback,
+    mentor_request_mentors,
+    mentor_requests,
+)
 from bot.storage.schema.outbox import outbox
+from tests.services.test_bad_input import hostile
 
 GUILD, MOD, MENTOR, MENTEE, OTHER = 1001, 7, 100, 200, 300
 THREAD, MODLOG = 555, 777
@@ -299,3 +307,36 @@ async def test_a_racing_tick_does_nothing_twice(services: Services, clock: FakeC
         assert not await uow.mentor_matches.save(
             stale, replace(stale, fit_check_sent_at=clock.now())
         )
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(note=hostile, comment=hostile, rating=hostile)
+async def test_hostile_text_in_checkins_and_feedback(
+    services: Services, clock: FakeClock, note: str, comment: str, rating: str
+) -> None:
+    """No crash, every refusal explains itself, nothing stored or sent that could ping."""
+    async with services.db.read() as uow:
+        active = await uow.mentor_matches.of_member(GUILD, MENTEE, status=MatchStatus.ACTIVE)
+    match = active[0] if active else await make_match(services, clock)
+    refusals = []
+    for call in (
+        services.mentor_matches.checkin(GUILD, THREAD, MENTOR, note, None),
+        services.mentor_matches.close(match.id, MENTEE, MatchOutcome.WITHDRAWN, rating, comment),
+    ):
+        try:
+            await call
+        except DomainError as error:
+            refusals.append(error.message)
+    assert all(refusals)
+    assert not any(could_ping(message) for message in refusals)
+    async with services.db.read() as uow:
+        notes = (await uow.conn.execute(select(mentor_checkins.c.note))).scalars().all()
+        comments = (await uow.conn.execute(select(mentor_feedback.c.comment))).scalars().all()
+    assert not any(could_ping(text or "") for text in [*notes, *comments])
+    for _, _, _, payload in await queued(services):
+        message = payload.get("message") or {}
+        assert not could_ping(json.dumps(message.get("files", "")))  # type: ignore[union-attr]
