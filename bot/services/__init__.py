@@ -17,7 +17,11 @@ from bot.services.mentorship import (
     MentorRouting,
     MentorService,
 )
-from bot.services.mentorship.lifecycle import MATCH_THREAD_HANDLER, MentorMatches
+from bot.services.mentorship.lifecycle import (
+    FIT_CHECK_HANDLER,
+    MATCH_THREAD_HANDLER,
+    MentorMatches,
+)
 from bot.services.mentorship.record import MentorRecords
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
@@ -74,6 +78,7 @@ class Services:
         mentor_records = MentorRecords(db, clock, directory)
         mentor_matches = MentorMatches(db, clock, directory, mentor_records)
         outcomes.register(MATCH_THREAD_HANDLER, mentor_matches.on_thread_outcome)
+        outcomes.register(FIT_CHECK_HANDLER, mentor_matches.on_fit_check_outcome)
         mentor_matches.reroute = mentor_routing.route_pending
         return cls(
             db=db,

@@ -410,3 +410,20 @@ async def test_offer_request_claim_fit_checkin_close_record_and_a_rematch(
     assert "Outcome: completed" in text
     mine = await answer(await grace.slash("mentor status"))
     assert "James" not in mine  # capacity freed
+
+
+async def test_closed_dms_get_the_fit_check_in_the_thread(
+    clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
+) -> None:
+    pair = await matched(clocked, community, "priya", "james")
+    server.faults.close_dms(pair.mentee)
+    await tick(clocked, 14)
+    here = await server.wait_for(
+        lambda: [m for m in bot_posts(pair.thread) if "couldn't reach you by DM" in m.content],
+        what="the fit check in the thread",
+    )
+    assert len(here) == 1
+    assert str(pair.mentor.id) not in here[0].content  # asked of the mentee only
+    said = await answer(await pair.mentee.click(here[0], "Not sure yet"))  # ephemeral
+    assert "give it time" in said
+    assert len(await dms(server, pair.mentor)) == 1  # the mentor's own fit check, by DM

@@ -33,6 +33,7 @@ from bot.storage.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 MATCH_THREAD_HANDLER = "mentorship.match-thread"
+FIT_CHECK_HANDLER = "mentorship.fit-check"
 THREAD_PROBLEMS = {
     FailureReason.FORBIDDEN: (
         "it lacks a permission there (send messages in threads, and manage threads to lock)"
@@ -143,6 +144,7 @@ class MentorMatches:
                         message,
                         guild_id=after.guild_id,
                         subject_user_id=after.other(user_id),
+                        outcome_handler=FIT_CHECK_HANDLER,
                     ),
                     now=now,
                 )
@@ -337,6 +339,17 @@ class MentorMatches:
             "Check my permissions in the mentorship channel (/setup show).",
             now=now,
         )
+
+    async def on_fit_check_outcome(self, uow: UnitOfWork, outcome: Outcome, now: datetime) -> None:
+        """DMs closed: the question goes to the thread instead; answers stay ephemeral."""
+        if outcome.failure is not FailureReason.DMS_CLOSED:
+            return
+        _, match_id, _, user_id = outcome.key.split(":")
+        match = await uow.mentor_matches.by_id(int(match_id))
+        if match is None or match.status is not MatchStatus.ACTIVE:
+            return
+        message = messages.fit_check_in_thread(match, int(user_id))
+        await self._post(uow, match, message, "fit-check-here", now, user_id)
 
     # -- consent --------------------------------------------------------------------------------
 

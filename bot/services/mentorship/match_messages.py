@@ -62,6 +62,21 @@ def fit_check_dm(match: Match, *, guild_name: str, topic: str) -> Message:
     return {"embeds": [embed], "components": [{"type": ROW, "components": buttons}]}
 
 
+def fit_check_in_thread(match: Match, user_id: int) -> Message:
+    """For a party whose DMs are closed: the same question, answered privately (ephemeral)."""
+    buttons = [
+        _button(label, style, custom_id(FIT, match.id, answer.value))
+        for answer, (label, style) in FIT_LABELS.items()
+    ]
+    return {
+        "content": (
+            f"<@{user_id}>: I couldn't reach you by DM, so here is the two-week question. How "
+            "is this mentorship going for you? Only you see your answer."
+        ),
+        "components": [{"type": ROW, "components": buttons}],
+    }
+
+
 def checkin_prompt(match: Match) -> Message:
     return {
         "content": (
