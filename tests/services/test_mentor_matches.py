@@ -6,6 +6,7 @@ do not depend on the requests side.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from datetime import timedelta
@@ -340,3 +341,22 @@ async def test_hostile_text_in_checkins_and_feedback(
     for _, _, _, payload in await queued(services):
         message = payload.get("message") or {}
         assert not could_ping(json.dumps(message.get("files", "")))  # type: ignore[union-attr]
+
+
+async def test_both_say_not_a_good_fit_at_once(
+    services: Services, clock: FakeClock, match: Match
+) -> None:
+    """Two clicks at the same instant: one close, one set of records, the other told politely."""
+    clock.advance(14 * DAY)
+    await services.mentor_matches.tick()
+    answers = await asyncio.gather(
+        services.mentor_matches.answer_fit(match.id, MENTOR, FitAnswer.POOR),
+        services.mentor_matches.answer_fit(match.id, MENTEE, FitAnswer.POOR),
+        return_exceptions=True,
+    )
+    refused = [a for a in answers if isinstance(a, Conflict)]
+    assert len(refused) == 1
+    assert sum(isinstance(a, str) for a in answers) == 1
+    found = await keys(services)
+    assert sum(":record:" in k for k in found) == 2  # one for each party, once
+    assert sum(":lock" in k for k in found) == 1
