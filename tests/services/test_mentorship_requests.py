@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.clock import FakeClock
 from bot.domain.delivery import DeliveryKind, FailureReason
-from bot.domain.errors import Conflict, InvalidInput, NotFound
+from bot.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from bot.domain.mentorship.requests import RequestStatus
+from bot.domain.text import could_ping
 from bot.services import Services
+from bot.storage.schema.mentorship import mentor_requests
 from tests.services.mentorship_support import (
     ANA,
     BEN,
@@ -297,3 +302,46 @@ async def test_report_counts(pt: Services, clock: FakeClock) -> None:
             timedelta(hours=5)
         ]
     assert MOD  # the moderator set the server up
+
+
+NASTY = ["@everyone", "@here", "<@123>", "<@&456>", "[a](https://x.y)", "\u200b", "\u202e", "\x00"]
+hostile = st.one_of(
+    st.text(max_size=600),
+    st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=8)), max_size=12).map("".join),
+    st.text(min_size=5_000, max_size=10_000),
+)
+short_hostile = st.one_of(
+    st.text(max_size=40),
+    st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=4)), max_size=6).map("".join),
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
+@given(goals=hostile, background=hostile, note=short_hostile, term=short_hostile)
+async def test_hostile_text_never_crashes_or_stores_a_ping(
+    pt: Services, goals: str, background: str, note: str, term: str
+) -> None:
+    for call in (
+        pt.mentor_requests.open(
+            GUILD, MENTEE, topic="ortho", goals=goals, term=term, background=background
+        ),
+        pt.mentors.offer(GUILD, ANA, note=note),
+    ):
+        with contextlib.suppress(DomainError):  # a friendly refusal stores nothing
+            await call
+    async with pt.db.transaction() as uow:
+        request = await uow.mentor_requests.current_for(GUILD, MENTEE)
+        offer = await uow.mentors.get(GUILD, ANA)
+        if request is not None:
+            assert not could_ping(request.goals)
+            assert not could_ping(request.background or "")
+            assert "\x00" not in request.goals
+            await uow.conn.execute(
+                mentor_requests.delete().where(mentor_requests.c.id == request.id)
+            )
+    assert offer is not None
+    assert not could_ping(offer.note or "")

@@ -76,6 +76,7 @@ class MentorRequest:
     routed_wave: int
     escalated_at: datetime | None = None
     ended_at: datetime | None = None
+    card_key: str | None = None  # the outbox key of its card in the mentor-requests channel
 
     @property
     def escalates_at(self) -> datetime:

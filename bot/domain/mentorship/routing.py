@@ -87,5 +87,6 @@ def choose_mentors(
 
 
 def mentor_topics(chosen: frozenset[int], held: frozenset[int]) -> frozenset[int]:
-    """What a mentor mentors: the topics they picked among their tags, or all their tags."""
-    return (chosen & held) if chosen else held
+    """What a mentor mentors: the topics they picked that they still hold, else all their tags
+    (a picked tag merged away or removed must not leave a mentor silently mentoring nothing)."""
+    return (chosen & held) or held

@@ -10,6 +10,7 @@ excludes the member from the requests offered to them, and re-routes those left 
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import datetime
 
 from bot.clock import Clock
@@ -32,9 +33,10 @@ from bot.storage.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 
-def card_key(request: MentorRequest) -> str:
-    # A request sent back after a poor fit opens again with a new opened_at: a new card.
-    return f"mentor:req:{request.id}:card:{int(request.opened_at.timestamp())}"
+def new_card_key(request: MentorRequest) -> str:
+    # Each routing from wave 0 (a new request, one sent back after a poor fit) posts a card of
+    # its own; the request remembers the current one's key, and a key is never sent twice.
+    return f"mentor:req:{request.id}:card:{secrets.token_hex(4)}"
 
 
 def dm_key(request_id: int, mentor_id: int) -> str:
@@ -71,7 +73,8 @@ async def announce_ended(
 ) -> None:
     """The card and every mentor's DM say the request can no longer be claimed."""
     message = messages.ended(request, await topic_name(uow, request), ending)
-    await close_offer(uow, card_key(request), message, ending, now)
+    if request.card_key:
+        await close_offer(uow, request.card_key, message, ending, now)
     for mentor_id in await uow.mentor_requests.told(request.id):
         await close_offer(uow, dm_key(request.id, mentor_id), message, ending, now)
 
@@ -108,15 +111,16 @@ class MentorRouting:
         topic = await topic_name(uow, request)
         channel = await uow.settings.channel_for(request.guild_id, ChannelPurpose.MENTOR_REQUESTS)
         if channel is not None:
+            key = new_card_key(request)
             card = Delivery.post(
-                card_key(request),
+                key,
                 channel,
                 messages.card(request, topic),
                 guild_id=request.guild_id,
                 subject_user_id=request.mentee_id,
             )
             await uow.outbox.enqueue(card, now=now)
-            await uow.mentor_requests.set_card(request.id, channel, None)
+            await uow.mentor_requests.set_card(request.id, channel, key)
         told = await self.tell_next(uow, request, wave=max(1, request.routed_wave), now=now)
         if not told:
             await log_bot_notice(

@@ -33,6 +33,7 @@ def _request(row: Any) -> MentorRequest:
         routed_wave=int(row.routed_wave),
         escalated_at=as_utc(row.escalated_at) if row.escalated_at else None,
         ended_at=as_utc(row.ended_at) if row.ended_at else None,
+        card_key=row.card_key,
     )
 
 
@@ -157,11 +158,11 @@ class MentorRequestsRepository(MatchOpenings):
             update(mentor_requests).where(mentor_requests.c.id == request_id).values(**values)
         )
 
-    async def set_card(self, request_id: int, channel_id: int, message_id: int | None) -> None:
+    async def set_card(self, request_id: int, channel_id: int, key: str) -> None:
         await self.conn.execute(
             update(mentor_requests)
             .where(mentor_requests.c.id == request_id)
-            .values(card_channel_id=channel_id, card_message_id=message_id)
+            .values(card_channel_id=channel_id, card_message_id=None, card_key=key)
         )
 
     # -- who was told ---------------------------------------------------------------------------

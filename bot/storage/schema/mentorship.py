@@ -80,6 +80,7 @@ mentor_requests = Table(
     Column("ended_at", DateTime(timezone=True), nullable=True),
     Column("card_channel_id", BigInteger, nullable=True),
     Column("card_message_id", BigInteger, nullable=True),
+    Column("card_key", String(100), nullable=True),  # the outbox key of the current card
     Index("ix_mentor_requests_guild_mentee", "guild_id", "mentee_id"),
     Index("ix_mentor_requests_status", "status", "opened_at"),
 )

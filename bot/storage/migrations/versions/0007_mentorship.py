@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("card_channel_id", sa.BigInteger(), nullable=True),
         sa.Column("card_message_id", sa.BigInteger(), nullable=True),
+        sa.Column("card_key", sa.String(length=100), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mentor_requests")),
     )
     with op.batch_alter_table("mentor_requests", schema=None) as batch_op:
