@@ -22,10 +22,10 @@ if TYPE_CHECKING:
 
 def attach_to_mentor_group(bot: SigBot, cog: commands.Cog) -> None:
     """Move a loaded cog's top-level slash commands under /mentor."""
-    mentor = bot.get_cog(MentorCog.__cog_name__)
-    assert isinstance(mentor, MentorCog), "load MentorCog first"
-    group = mentor.app_command
-    assert isinstance(group, app_commands.Group)
+    # Found through the tree, not MentorCog's class: unloading the extension drops its modules,
+    # so a caller holding an older import would hold an older class too.
+    group = bot.tree.get_command(str(MentorCog.__cog_group_name__))
+    assert isinstance(group, app_commands.Group), "load MentorCog first"
     for command in cog.get_app_commands():
         bot.tree.remove_command(command.name)
         group.add_command(command)
@@ -33,7 +33,9 @@ def attach_to_mentor_group(bot: SigBot, cog: commands.Cog) -> None:
 
 async def setup(bot: SigBot) -> None:
     await bot.add_cog(MentorCog(bot))
-    await bot.add_cog(MentorMatchCog(bot))  # joins the /mentor group MentorCog made
+    matches = MentorMatchCog(bot)
+    await bot.add_cog(matches)
+    attach_to_mentor_group(bot, matches)
     add_setup_group(bot, mentorship_command(bot))
 
 
