@@ -31,8 +31,8 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.profile",
     "cogs.introductions",
     "cogs.events",
-    "cogs.privacy",
     "cogs.mentorship",
+    "cogs.privacy",
 )
 
 

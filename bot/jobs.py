@@ -122,12 +122,33 @@ def register_mentorship(scheduler: Scheduler, services: Services) -> None:
     scheduler.register_rebuilder("mentorship", rebuild)
 
 
+MENTOR_MATCHES_JOB = "mentorship:match-steps"
+MENTOR_MATCHES_EVERY = IntervalTrigger(minutes=15)
+
+
+def register_mentor_matches(scheduler: Scheduler, services: Services) -> None:
+    """One tick does every due step of every active match (fit check, check-in prompt, end
+    reminder, term-end prompt, auto-close), each once: the match's columns say what is due."""
+
+    async def rebuild(scheduler: Scheduler) -> None:
+        scheduler.add_job(
+            MENTOR_MATCHES_JOB,
+            services.mentor_matches.tick,
+            MENTOR_MATCHES_EVERY,
+            misfire_grace_time=3600,
+        )
+        await services.mentor_matches.tick()  # whatever fell due while the bot was down
+
+    scheduler.register_rebuilder("mentor-matches", rebuild)
+
+
 FEATURE_JOBS: tuple[Callable[[Scheduler, Services], None], ...] = (
     register_housekeeping,
     register_introductions,
     register_icebreakers,
     register_events,
     register_mentorship,
+    register_mentor_matches,
 )
 
 

@@ -124,8 +124,11 @@ class DiscordTransport:
         if self._session is None:
             self._session = aiohttp.ClientSession(headers=self._headers, timeout=self._timeout)
         self.sent_at.append(time.monotonic())
+        sending: dict[str, Any] = {"json": json}
+        if isinstance(json, dict) and json.get("files"):
+            sending = {"data": _multipart(json)}  # built per try: a form can be sent only once
         try:
-            async with self._session.request(method, self.base + path, json=json) as response:
+            async with self._session.request(method, self.base + path, **sending) as response:
                 self.routes.update(key, response.headers)
                 text = await response.text()
                 body = _json.loads(text) if text else None
@@ -187,6 +190,24 @@ class DiscordTransport:
         await self._request(
             "PATCH", f"/channels/{thread_id}", {"archived": archived, "locked": locked}
         )
+
+
+def _multipart(message: dict[str, Any]) -> aiohttp.FormData:
+    """A message with attached files (``files``: filename and text content each), as Discord
+    takes it: ``payload_json`` naming each attachment, then the files as ``files[n]``."""
+    files = message["files"]
+    payload = {k: v for k, v in message.items() if k != "files"}
+    payload["attachments"] = [{"id": n, "filename": f["filename"]} for n, f in enumerate(files)]
+    form = aiohttp.FormData()
+    form.add_field("payload_json", _json.dumps(payload), content_type="application/json")
+    for n, file in enumerate(files):
+        form.add_field(
+            f"files[{n}]",
+            file["content"].encode(),
+            filename=file["filename"],
+            content_type="text/markdown",
+        )
+    return form
 
 
 def _error_from(response: aiohttp.ClientResponse, body: dict[str, Any]) -> DiscordError:

@@ -19,6 +19,12 @@ from bot.services.mentorship import (
     MentorRouting,
     MentorService,
 )
+from bot.services.mentorship.lifecycle import (
+    FIT_CHECK_HANDLER,
+    MATCH_THREAD_HANDLER,
+    MentorMatches,
+)
+from bot.services.mentorship.record import MentorRecords
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
 from bot.services.reports import ReportService
@@ -58,6 +64,8 @@ class Services:
     mentor_requests: MentorRequestService
     mentor_routing: MentorRouting
     mentor_claims: MentorClaims
+    mentor_matches: MentorMatches
+    mentor_records: MentorRecords
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
@@ -74,6 +82,11 @@ class Services:
         mentor_routing = MentorRouting(db, clock, directory)
         mentor_claims = MentorClaims(db, clock, directory)
         outcomes.register(THREAD_HANDLER, mentor_claims.on_thread)
+        mentor_records = MentorRecords(db, clock, directory)
+        mentor_matches = MentorMatches(db, clock, directory, mentor_records)
+        outcomes.register(MATCH_THREAD_HANDLER, mentor_matches.on_thread_outcome)
+        outcomes.register(FIT_CHECK_HANDLER, mentor_matches.on_fit_check_outcome)
+        mentor_matches.reroute = mentor_routing.route_pending
         return cls(
             db=db,
             clock=clock,
@@ -97,4 +110,6 @@ class Services:
             mentor_requests=MentorRequestService(db, clock, directory, mentor_routing),
             mentor_routing=mentor_routing,
             mentor_claims=mentor_claims,
+            mentor_matches=mentor_matches,
+            mentor_records=mentor_records,
         )

@@ -161,7 +161,10 @@ class MemberDirectory:
         async with self.db.transaction() as uow:
             if await uow.members.set_display_name(guild_id, user_id, display_name):
                 self._publish_after_commit(uow, NameChanged(guild_id, user_id, display_name))
-        self._names[(guild_id, user_id)] = display_name
+            # Not yet known (their first command creates the record): try again next time.
+            known = await uow.members.get(guild_id, user_id) is not None
+        if known:
+            self._names[(guild_id, user_id)] = display_name
 
     def vocabulary_changed(self, uow: UnitOfWork, guild_id: int) -> None:
         self._publish_after_commit(uow, VocabularyChanged(guild_id))

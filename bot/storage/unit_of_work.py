@@ -16,6 +16,7 @@ from bot.storage.repositories.icebreakers import IcebreakersRepository
 from bot.storage.repositories.introductions import BlocksRepository, IntroRequestsRepository
 from bot.storage.repositories.member_tags import MemberTagsRepository
 from bot.storage.repositories.members import MembersRepository
+from bot.storage.repositories.mentor_matches import MentorMatchesRepository
 from bot.storage.repositories.mentor_requests import MentorRequestsRepository
 from bot.storage.repositories.mentors import MentorsRepository
 from bot.storage.repositories.outbox import OutboxRepository
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.events = EventsRepository(conn)
         self.mentors = MentorsRepository(conn)
         self.mentor_requests = MentorRequestsRepository(conn)
+        self.mentor_matches = MentorMatchesRepository(conn)
         self._after_commit: list[Callable[[], None]] = []
 
     @property
@@ -60,6 +62,7 @@ class UnitOfWork:
             self.events,
             self.mentors,
             self.mentor_requests,
+            self.mentor_matches,
         )
 
     def after_commit(self, callback: Callable[[], None]) -> None:

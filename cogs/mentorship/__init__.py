@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from cogs.mentorship._admin import NAME, mentorship_command
 from cogs.mentorship._cog import MentorCog
+from cogs.mentorship._match import MentorMatchCog
 from cogs.setup.groups import add_setup_group, remove_setup_group
 
 if TYPE_CHECKING:
@@ -33,6 +34,9 @@ def attach_to_mentor_group(bot: SigBot, cog: commands.Cog) -> None:
 
 async def setup(bot: SigBot) -> None:
     await bot.add_cog(MentorCog(bot))
+    matches = MentorMatchCog(bot)
+    await bot.add_cog(matches)
+    attach_to_mentor_group(bot, matches)
     add_setup_group(bot, mentorship_command(bot))
 
 

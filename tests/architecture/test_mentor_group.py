@@ -13,8 +13,8 @@ from cogs.mentorship import attach_to_mentor_group
 
 
 class MatchSide(commands.Cog):
-    @app_commands.command(name="record", description="A stand-in for the match side's command")
-    async def record(self, interaction: discord.Interaction[SigBot]) -> None:
+    @app_commands.command(name="stand-in", description="A stand-in for a match side's command")
+    async def stand_in(self, interaction: discord.Interaction[SigBot]) -> None:
         raise NotImplementedError
 
 
@@ -27,7 +27,9 @@ async def test_a_second_cog_adds_its_commands_under_mentor(services: Services) -
     mentor = bot.tree.get_command("mentor")
     assert isinstance(mentor, app_commands.Group)
     names = {c.name for c in mentor.commands}
-    assert {"offer", "pause", "resume", "status", "request", "cancel", "record"} <= names
+    expected = {"offer", "pause", "resume", "status", "request", "cancel", "stand-in"}
+    assert expected | {"checkin", "close", "record"} <= names  # the match side's, really
+    assert bot.tree.get_command("stand-in") is None
     assert bot.tree.get_command("record") is None
     setup = bot.tree.get_command("setup")
     assert isinstance(setup, app_commands.Group)

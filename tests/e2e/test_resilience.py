@@ -16,6 +16,7 @@ from bot.jobs import (
     HOUSEKEEPING_JOB,
     ICEBREAKER_TICK_JOB,
     INTRO_ENDINGS_JOB,
+    MENTOR_MATCHES_JOB,
     MENTORSHIP_JOB,
 )
 from bot.scheduling import Scheduler
@@ -37,6 +38,7 @@ EXPECTED_JOBS = sorted(
         INTRO_ENDINGS_JOB,
         ICEBREAKER_TICK_JOB,
         EVENTS_FADE_JOB,
+        MENTOR_MATCHES_JOB,
         MENTORSHIP_JOB,
         JOB_ID,
     ]

@@ -1,0 +1,195 @@
+"""Persistent components of a mentor match (ARCHITECTURE rule 10): every one a ``DynamicItem``.
+
+Custom ids carry the match id, so they work after a restart and in DMs (built by
+``bot.services.mentorship.match_messages``):
+
+- ``mentor-match:fit:<match id>:<good|unsure|poor>``  the fit check, in each party's DM.
+- ``mentor-match:poor-fit:<match id>``                confirms "Not a good fit" (ephemeral).
+- ``mentor-match:close:<match id>``                   Close (completed), at the term's end.
+- ``mentor-match:extend:<match id>``                  Extend 3 months (both must press it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Self, cast
+
+import discord
+from discord import ui
+
+from bot.domain.mentorship.matches import FEEDBACK_COMMENT_LIMIT, FitAnswer, MatchOutcome
+from bot.responding import respond, respond_with_modal
+from bot.services.mentorship.match_messages import (
+    CLOSE,
+    CONFIRM_POOR,
+    EXTEND,
+    FIT,
+    PREFIX,
+    custom_id,
+)
+from bot.tree import friendly_errors
+
+if TYPE_CHECKING:
+    from bot.client import SigBot
+    from bot.services import Services
+
+Interaction = discord.Interaction[Any]
+CONFIRM_POOR_TEXT = (
+    "End this mentorship as not a good fit? It closes kindly, without saying who answered or "
+    "why, and the request is offered to other mentors. This cannot be undone."
+)
+CLOSED_TEXT = {
+    MatchOutcome.COMPLETED: "Closed as completed. Thank you for your feedback.",
+    MatchOutcome.WITHDRAWN: "Closed. Thank you for your feedback.",
+}
+
+
+def services(interaction: Interaction) -> Services:
+    return cast("SigBot", interaction.client).services
+
+
+class FeedbackModal(ui.Modal, title="Close the mentorship"):
+    rating: ui.TextInput[FeedbackModal] = ui.TextInput(
+        label="How was it? A rating from 1 to 5",
+        min_length=1,
+        max_length=1,
+        placeholder="5",
+    )
+    comment: ui.TextInput[FeedbackModal] = ui.TextInput(
+        label="A comment (only moderators see it)",
+        style=discord.TextStyle.paragraph,
+        max_length=FEEDBACK_COMMENT_LIMIT,
+        required=False,
+    )
+
+    def __init__(self, match_id: int, outcome: MatchOutcome) -> None:
+        super().__init__(custom_id=f"{PREFIX}:feedback:{match_id}:{outcome.value}", timeout=900)
+        self.match_id = match_id
+        self.outcome = outcome
+
+    async def on_submit(self, interaction: Interaction, /) -> None:
+        async with friendly_errors(interaction):
+            await services(interaction).mentor_matches.close(
+                self.match_id,
+                interaction.user.id,
+                self.outcome,
+                self.rating.value,
+                self.comment.value or None,
+            )
+            await respond(interaction, CLOSED_TEXT[self.outcome])
+
+
+async def open_feedback(interaction: Interaction, match_id: int, outcome: MatchOutcome) -> None:
+    """Check the member may close it, then the feedback form (closing happens on submit)."""
+    await services(interaction).mentor_matches.check_closable(
+        match_id, interaction.user.id, outcome
+    )
+    await respond_with_modal(interaction, FeedbackModal(match_id, outcome))
+
+
+def _button(label: str, style: discord.ButtonStyle, cid: str) -> ui.Button[Any]:
+    return ui.Button(label=label, style=style, custom_id=cid)
+
+
+class FitButton(
+    ui.DynamicItem[ui.Button[Any]],
+    template=rf"{PREFIX}:{FIT}:(?P<id>\d+):(?P<answer>good|unsure|poor)",
+):
+    def __init__(self, match_id: int, answer: FitAnswer) -> None:
+        super().__init__(
+            _button(answer.value, discord.ButtonStyle.secondary, custom_id(FIT, match_id, answer))
+        )
+        self.match_id = match_id
+        self.answer = answer
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["id"]), FitAnswer(match["answer"]))
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            if self.answer is FitAnswer.POOR:
+                view = ui.View(timeout=None)
+                view.add_item(ConfirmPoorFitButton(self.match_id))
+                await respond(interaction, CONFIRM_POOR_TEXT, view=view)
+                return
+            text = await services(interaction).mentor_matches.answer_fit(
+                self.match_id, interaction.user.id, self.answer
+            )
+            await respond(interaction, text)
+
+
+class ConfirmPoorFitButton(
+    ui.DynamicItem[ui.Button[Any]], template=rf"{PREFIX}:{CONFIRM_POOR}:(?P<id>\d+)"
+):
+    def __init__(self, match_id: int) -> None:
+        super().__init__(
+            _button(
+                "Yes, end it kindly",
+                discord.ButtonStyle.danger,
+                custom_id(CONFIRM_POOR, match_id),
+            )
+        )
+        self.match_id = match_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            text = await services(interaction).mentor_matches.answer_fit(
+                self.match_id, interaction.user.id, FitAnswer.POOR
+            )
+            await interaction.response.edit_message(content=text, view=None)
+
+
+class CloseButton(ui.DynamicItem[ui.Button[Any]], template=rf"{PREFIX}:{CLOSE}:(?P<id>\d+)"):
+    def __init__(self, match_id: int) -> None:
+        super().__init__(
+            _button("Close (completed)", discord.ButtonStyle.success, custom_id(CLOSE, match_id))
+        )
+        self.match_id = match_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            await open_feedback(interaction, self.match_id, MatchOutcome.COMPLETED)
+
+
+class ExtendButton(ui.DynamicItem[ui.Button[Any]], template=rf"{PREFIX}:{EXTEND}:(?P<id>\d+)"):
+    def __init__(self, match_id: int) -> None:
+        super().__init__(
+            _button("Extend 3 months", discord.ButtonStyle.primary, custom_id(EXTEND, match_id))
+        )
+        self.match_id = match_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            text = await services(interaction).mentor_matches.press_extend(
+                self.match_id, interaction.user.id
+            )
+            await respond(interaction, text)
+
+
+DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (
+    FitButton,
+    ConfirmPoorFitButton,
+    CloseButton,
+    ExtendButton,
+)
