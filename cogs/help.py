@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import discord
@@ -22,21 +23,21 @@ INTRO = (
 
 MODERATOR_HELP = (
     "`/setup show` shows every setting, checks my permissions in each channel and lists what "
-    "to do next.\n"
+    "to do next.",
     "`/setup tags` curates the interest tags: start with `/setup tags preset name:pt` (or "
     "`general`), post a picker with `/setup tags picker`, and approve members' suggestions "
-    "with `/setup tags review`.\n"
+    "with `/setup tags review`.",
     "`/setup icebreakers` posts discussion prompts: import a pack with `/setup icebreakers pack`, "
     "add a schedule with `/setup icebreakers schedule`, check it with `/setup icebreakers list` "
     "and `next`, and review members' `/icebreaker suggest` ideas with "
-    "`/setup icebreakers review`.\n"
+    "`/setup icebreakers review`.",
     "`/setup events` lists conferences members can attend: `add` one or `import` the server's "
     "Discord scheduled events, then `list` or `remove`; attendance fades "
-    "`event_retention_days` after each event (`/setup defaults`).\n"
-    "`/setup report` counts the last 30 or 90 days (`format:csv` or `format:chart` attaches a "
-    'file); counts below 3 show as "fewer than 3".\n'
+    "`event_retention_days` after each event (`/setup defaults`).",
     "Mentorship: set the `mentorship` and `mentor-requests` channels with `/setup channel`, "
-    "and optionally who may mentor with `/setup mentorship require_role`."
+    "and optionally who may mentor with `/setup mentorship require_role`.",
+    "`/setup report` counts the last 30 or 90 days (`format:csv` or `format:chart` attaches a "
+    'file); counts below 3 show as "fewer than 3".',
 )
 
 
@@ -64,10 +65,15 @@ FIELD_LIMIT = 1024  # Discord's limit on an embed field's value
 
 def listing_chunks(commands_: list[tuple[str, str]]) -> list[str]:
     """The command lines, cut into field-sized pieces at line ends (never mid-command)."""
+    return field_chunks(f"`{name}`: {description}" for name, description in commands_)
+
+
+def field_chunks(lines: Iterable[str]) -> list[str]:
+    """Lines joined into as few embed-field values as fit, cut only at line ends."""
     chunks: list[str] = []
     current = ""
-    for name, description in commands_:
-        line = f"`{name}`: {description}"[:FIELD_LIMIT]
+    for line in lines:
+        line = line[:FIELD_LIMIT]
         if current and len(current) + 1 + len(line) > FIELD_LIMIT:
             chunks.append(current)
             current = ""
@@ -82,11 +88,9 @@ def help_embed(commands_: list[tuple[str, str]], is_moderator: bool) -> discord.
         name = "Your commands" if number == 0 else "Your commands (continued)"
         embed.add_field(name=name, value=chunk, inline=False)
     if is_moderator:
-        embed.add_field(
-            name="For moderators",
-            value=MODERATOR_HELP,
-            inline=False,
-        )
+        for number, chunk in enumerate(field_chunks(MODERATOR_HELP)):
+            name = "For moderators" if number == 0 else "For moderators (continued)"
+            embed.add_field(name=name, value=chunk, inline=False)
     return embed
 
 
