@@ -142,15 +142,16 @@ async def test_tags_count_members_and_top_tags_per_server(services: Services) ->
 
 
 async def test_the_report_suppresses_and_leaves_unregistered_lines_out(
-    services: Services,
+    services: Services, clock: FakeClock
 ) -> None:
     async with services.db.transaction() as uow:
         await add_request(uow, A, INSIDE[1], RequestState.ACCEPTED, 10)
-    report = await services.reports.report(A, 30)
+    only = (tags_source, introductions_source, icebreakers_source, snoozes_source)
+    report = await ReportService(services.db, clock, sources=only).report(A, 30)
     shown = {line.spec.key: line.shown for line in report.lines}
     assert shown["intros_accepted"] == SUPPRESSED
     assert shown["intros_requested"] == SUPPRESSED
-    assert "mentor_requests_opened" not in shown  # mentorship's source is not registered yet
+    assert "mentor_requests_opened" not in shown  # mentorship's source is not in this registry
     assert "round_groups" not in shown
     assert {s.spec.key for s in report.series} == {"intros_accepted", "prompts_posted"}
 
@@ -213,3 +214,31 @@ async def test_counts_are_exactly_this_servers_rows_in_the_window(
             1 for _, state in inside if state is RequestState.REPORTED
         )
         assert list(part.weekly["intros_accepted"]) == WINDOW.weekly_counts(accepted)
+
+
+async def test_mentorship_and_events_lines_come_from_their_repositories(
+    services: Services, clock: FakeClock
+) -> None:
+    """One match made 2 hours after its request, then completed; one attendee of one event."""
+    from bot.domain.mentorship.matches import MatchOutcome
+    from bot.services.reports.sources import events_source, mentorship_source
+    from tests.services.test_mentor_matches import GUILD, MENTOR, make_match
+
+    clock.set(NOW - timedelta(days=3))
+    match = await make_match(services, clock)
+    await services.mentor_matches.close(match.id, MENTOR, MatchOutcome.COMPLETED, "5", None)
+    event = await services.events.add(GUILD, "CSM 2027", "2026-12-20", "2026-12-22", actor_id=7)
+    await services.events.attend(GUILD, 300, event.id)
+    clock.set(NOW)
+    mentoring = await contribution_of(services, mentorship_source, GUILD)
+    assert mentoring.lines["mentor_requests_opened"].count == 1
+    assert mentoring.lines["mentor_requests_matched"].count == 1
+    assert mentoring.lines["mentorships_completed"].count == 1
+    assert mentoring.lines["fit_check_rematches"].count == 0
+    assert mentoring.lines["median_time_to_match"].count == 1
+    assert mentoring.weekly["mentor_matches"] == [0, 0, 0, 1]
+    assert (await contribution_of(services, mentorship_source, B)).lines[
+        "mentor_requests_opened"
+    ].count == 0
+    events = await contribution_of(services, events_source, GUILD)
+    assert events.lines["event_attendance"].count == 1

@@ -62,11 +62,37 @@ async def snoozes_source(uow: UnitOfWork, guild_id: int, window: Window) -> Cont
     )
 
 
-# The integrator adds mentorship, rounds and events here once their repositories land, e.g.
-#   async def mentorship_source(uow, guild_id, window): ... (count_requests_opened, …)
+async def mentorship_source(uow: UnitOfWork, guild_id: int, window: Window) -> Contribution:
+    start, end = window.start, window.end
+    requests, matches = uow.mentor_requests, uow.mentor_matches
+    matched = await requests.matched_times(guild_id, start, end)
+    return Contribution(
+        lines={
+            "mentor_requests_opened": Measure(
+                await requests.count_requests_opened(guild_id, start, end)
+            ),
+            "mentor_requests_matched": Measure(len(matched)),
+            "mentorships_completed": Measure(await matches.count_completed(guild_id, start, end)),
+            "fit_check_rematches": Measure(await matches.count_rematches(guild_id, start, end)),
+            "median_time_to_match": Measure.median_of(
+                await requests.match_durations(guild_id, start, end)
+            ),
+        },
+        weekly={"mentor_matches": window.weekly_counts(matched)},
+    )
+
+
+async def events_source(uow: UnitOfWork, guild_id: int, window: Window) -> Contribution:
+    return Contribution.counts(
+        event_attendance=await uow.events.count_attendance(guild_id, window.start, window.end)
+    )
+
+
 SOURCES: tuple[Source, ...] = (
     tags_source,
     introductions_source,
     icebreakers_source,
     snoozes_source,
+    mentorship_source,
+    events_source,
 )

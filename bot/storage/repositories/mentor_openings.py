@@ -138,6 +138,19 @@ class MatchOpenings:
         )
         return int((await self.conn.execute(query)).scalar_one())
 
+    async def matched_times(
+        self, guild_id: int, since: datetime, until: datetime
+    ) -> list[datetime]:
+        """When each match counted by :meth:`count_matched` was made (the report's weekly line)."""
+        c = mentor_matches.c
+        query = select(c.matched_at).where(
+            c.guild_id == guild_id,
+            c.status != "opening",
+            c.matched_at >= since,
+            c.matched_at < until,
+        )
+        return [as_utc(at) for at in (await self.conn.execute(query)).scalars()]
+
     async def match_durations(
         self, guild_id: int, since: datetime, until: datetime
     ) -> list[timedelta]:
