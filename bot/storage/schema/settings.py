@@ -27,6 +27,7 @@ guild_settings = Table(
     Column("max_incoming_pending", Integer, nullable=False),
     Column("pair_cooldown_days", Integer, nullable=False),
     Column("icebreaker_catch_up_minutes", Integer, nullable=False),
+    Column("departed_retention_days", Integer, nullable=False, server_default="30"),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", BigInteger, nullable=True),
 )
