@@ -53,13 +53,15 @@ class Services:
         outcomes.register(INTRO_DM_HANDLER, introductions.on_introduction_outcome)
         icebreakers = IcebreakerSchedules(db, clock, settings)
         outcomes.register(POST_HANDLER, icebreakers.on_posted)
+        privacy = PrivacyService(db, directory)
+        outcomes.on_member_left(privacy.member_left)
         return cls(
             db=db,
             clock=clock,
             outcomes=outcomes,
             settings=settings,
             directory=directory,
-            privacy=PrivacyService(db, directory),
+            privacy=privacy,
             vocabulary=VocabularyService(db, clock, directory, tag_index),
             member_tags=MemberTagService(db, clock, directory, tag_index),
             suggestions=SuggestionService(db, clock, directory, tag_index),

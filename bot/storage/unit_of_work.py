@@ -11,8 +11,10 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.member_data import MemberData
+from bot.storage.repositories.blocks import BlocksRepository
 from bot.storage.repositories.icebreakers import IcebreakersRepository
-from bot.storage.repositories.introductions import BlocksRepository, IntroRequestsRepository
+from bot.storage.repositories.introductions import IntroRequestsRepository
+from bot.storage.repositories.member_rows import MemberRowsRepository
 from bot.storage.repositories.member_tags import MemberTagsRepository
 from bot.storage.repositories.members import MembersRepository
 from bot.storage.repositories.outbox import OutboxRepository
@@ -35,6 +37,8 @@ class UnitOfWork:
         self.intro_requests = IntroRequestsRepository(conn)
         self.blocks = BlocksRepository(conn)
         self.icebreakers = IcebreakersRepository(conn)
+        # Reads what ``member_data`` declares, generically (the privacy export).
+        self.member_rows = MemberRowsRepository(conn)
         self._after_commit: list[Callable[[], None]] = []
 
     @property
