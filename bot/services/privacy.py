@@ -101,19 +101,20 @@ class PrivacyService:
             return await build_export(uow, guild_id, user_id, now=self.clock.now())
 
     async def delete(self, guild_id: int | None, user_id: int) -> Deleted:
-        """Everything about the member in ``guild_id`` (None: every server, and what is kept
-        across servers) in one transaction: pending items are cancelled first, blocks are kept
-        only as the hashed anti-abuse record."""
+        """Everything about the member in ``guild_id`` (None: every server; what is kept across
+        servers goes with the last one) in one transaction: pending items are cancelled first,
+        blocks are kept only as the hashed anti-abuse record."""
         async with self.db.transaction() as uow:
+            declared = {t.name: t.columns for t in member_tables(uow)}
             if guild_id is not None:
                 guilds = [guild_id]
             else:
-                declared = {t.name: t.columns for t in member_tables(uow)}
                 guilds = sorted(await uow.member_rows.servers_of(user_id, declared))
             touched = 0
             for guild in guilds:
                 touched += await self._delete_in(uow, guild, user_id)
-            if guild_id is None:
+            # What is kept across servers goes with the last server that knew them.
+            if not await uow.member_rows.servers_of(user_id, declared):
                 touched += await uow.outbox.forget_everywhere(user_id)
         return Deleted(len(guilds), touched)
 

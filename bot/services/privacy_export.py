@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.privacy import README, redact_row, scrub
-from bot.storage.member_data import descriptions_of, owners_of
+from bot.storage.member_data import codes_of, descriptions_of, owners_of
 from bot.storage.unit_of_work import UnitOfWork
 
 UNSCOPED = "not_tied_to_a_server"
@@ -27,6 +27,7 @@ class MemberTable:
     columns: tuple[str, ...]
     description: str
     owners: Mapping[str, str]
+    codes: tuple[str, ...] = ()
 
 
 def member_tables(uow: UnitOfWork) -> list[MemberTable]:
@@ -34,9 +35,11 @@ def member_tables(uow: UnitOfWork) -> list[MemberTable]:
     found = []
     for repository in uow.member_data:
         descriptions, owners = descriptions_of(repository), owners_of(repository)
+        codes = codes_of(repository)
         for table, columns in repository.member_columns.items():
             description = descriptions.get(table, NO_DESCRIPTION)
-            found.append(MemberTable(table, tuple(columns), description, owners.get(table, {})))
+            owned, coded = owners.get(table, {}), tuple(codes.get(table, ()))
+            found.append(MemberTable(table, tuple(columns), description, owned, coded))
     return found
 
 
@@ -51,7 +54,7 @@ async def build_export(
     for table in tables:
         rows = await uow.member_rows.rows(table.name, table.columns, user_id, guild_id)
         per_server = uow.member_rows.per_server(table.name)
-        texts = uow.member_rows.text_columns(table.name)
+        texts = uow.member_rows.text_columns(table.name) - set(table.codes)
         for row in rows:
             shown, named = redact_row(
                 row,

@@ -61,7 +61,8 @@ class MemberData(Protocol):
 
     Optional class attributes, read with :func:`descriptions_of` and :func:`owners_of`:
     ``table_descriptions`` (table → one line saying what it holds, in plain words) and
-    ``text_owners`` (table → {text column → the member column of the member it belongs to}).
+    ``text_owners`` (table → {text column → the member column of the member it belongs to})
+    and ``code_columns`` (table → long string columns that only ever hold codes, never text).
     """
 
     # table name → the columns of that table that hold a member's id
@@ -79,4 +80,9 @@ def descriptions_of(repository: object) -> Mapping[str, str]:
 
 def owners_of(repository: object) -> Mapping[str, Mapping[str, str]]:
     found: Mapping[str, Mapping[str, str]] = getattr(repository, "text_owners", {})
+    return found
+
+
+def codes_of(repository: object) -> Mapping[str, tuple[str, ...]]:
+    found: Mapping[str, tuple[str, ...]] = getattr(repository, "code_columns", {})
     return found

@@ -7,7 +7,7 @@ exported (and redacted, see ``bot.domain.privacy``) the day its repository decla
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import String, Table, Text, or_, select
@@ -30,6 +30,8 @@ def _table(name: str) -> Table:
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         return as_utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     return value
 
 

@@ -60,6 +60,9 @@ class OutboxRepository:
     text_owners: ClassVar[Mapping[str, Mapping[str, str]]] = {
         "outbox": {"payload": "subject_user_id", "result": "subject_user_id"}
     }
+    code_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "outbox": ("outcome_handler", "failure")
+    }
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
