@@ -101,11 +101,3 @@ class GuildSettingsRepository:
             )
             forgotten += int(result.rowcount)
         return forgotten
-
-    async def _changed_defaults(self, guild_id: int, user_id: int) -> bool:
-        found = await self.conn.execute(
-            select(guild_settings.c.guild_id).where(
-                guild_settings.c.guild_id == guild_id, guild_settings.c.updated_by == user_id
-            )
-        )
-        return found.first() is not None

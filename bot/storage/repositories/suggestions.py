@@ -195,20 +195,6 @@ class TagSuggestionsRepository:
 
     # -- privacy --------------------------------------------------------------------------------
 
-    async def _supported_by(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
-        rows = await self.conn.execute(
-            select(tag_suggestions.c.name, tag_suggestion_supporters.c.created_at)
-            .join(
-                tag_suggestions, tag_suggestions.c.id == tag_suggestion_supporters.c.suggestion_id
-            )
-            .where(
-                tag_suggestion_supporters.c.guild_id == guild_id,
-                tag_suggestion_supporters.c.user_id == user_id,
-            )
-            .order_by(tag_suggestion_supporters.c.created_at)
-        )
-        return [{"name": r.name, "asked_at": as_utc(r.created_at).isoformat()} for r in rows]
-
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """Deletes the member's suggestions and support, and forgets which ones they decided."""
         supported = await self.conn.execute(
