@@ -2,49 +2,73 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bot.domain.text import plural, show_member_text
-from bot.services.privacy import Block, PrivacySummary
+from bot.services.privacy import Block, Deleted, PrivacySummary
 
-# An export section → how to say what it holds; a list section is counted, a record is not.
-SECTION_WORDS: dict[str, tuple[str, str]] = {
-    "member": ("your membership record (discoverability, snooze, display name)", ""),
-    "profile": ("your profile text and contact card", ""),
-    "tags": ("tag", "tags"),
-    "introduction_requests": ("introduction request", "introduction requests"),
-    "blocks_you_made": ("block you made", "blocks you made"),
-    "messages_from_the_bot": ("message from the bot", "messages from the bot"),
-    "tag_suggestions": ("tag suggestion", "tag suggestions"),
-    "tags_created": ("tag you created", "tags you created"),
-    "settings_last_changed_by_you": ("setting you last changed", "settings you last changed"),
-}
-RECORDS = frozenset({"member", "profile"})
-
-
-def _stored_line(section: str, count: int) -> str:
-    one, many = SECTION_WORDS.get(section, (section.replace("_", " "), ""))
-    if section in RECORDS:
-        return one
-    return plural(count, one, many or None)
+SERVER_ONLY = (
+    "That one is about a server: use it there. In DMs with me you can use /privacy show, "
+    "export and delete, which cover every server."
+)
+EXPIRED = "That confirmation has expired, so nothing was deleted. Run /privacy delete again."
+KEPT = "Nothing was deleted."
 
 
 def summary_text(summary: PrivacySummary) -> str:
-    if summary.discoverable:
-        seen = "**Discoverable**: members of this server can find you and ask to meet you."
-    else:
-        seen = "**Not discoverable**: nobody is shown your profile, and nobody can ask to meet you."
-    lines = [seen]
+    lines = []
+    if summary.discoverable is True:
+        lines.append("**Discoverable**: members of this server can find you and ask to meet you.")
+    elif summary.discoverable is False:
+        lines.append(
+            "**Not discoverable**: nobody is shown your profile, and nobody can ask to meet you."
+        )
     if summary.snoozed_until is not None:
         when = f"<t:{int(summary.snoozed_until.timestamp())}:D>"
         lines.append(f"**Snoozed** until {when}: left out of /find, suggestions and rounds.")
+    where = "in this server" if summary.discoverable is not None else "in any server"
     if not summary.known or not summary.stored:
-        lines.append("I store nothing about you in this server yet.")
+        lines.append(f"I store nothing about you {where} yet.")
     else:
-        stored = [_stored_line(s, n) for s, n in summary.stored.items()]
-        lines.append("**Stored about you in this server**:\n" + "\n".join(f"- {s}" for s in stored))
-    lines.append("Change it with `/privacy discoverable`; blocks are in `/privacy blocks`.")
+        if summary.discoverable is None:
+            where = f"in {plural(summary.servers, 'server')}"
+        stored = [f"{what}: {count}" for what, count in summary.stored.items()]
+        lines.append(f"**Stored about you {where}**:\n" + "\n".join(f"- {s}" for s in stored))
+    if summary.discoverable is not None:
+        lines.append("Change it with `/privacy discoverable`; blocks are in `/privacy blocks`.")
+    lines.append("`/privacy export` gives you all of it; `/privacy delete` erases it.")
     return "\n".join(lines)
+
+
+def export_text(export: Mapping[str, Any]) -> str:
+    servers = len(export["servers"])
+    if not servers and not export["not_tied_to_a_server"]:
+        return "I store nothing about you, so the file holds only its readme."
+    return (
+        f"Everything I store about you ({plural(servers, 'server')}), as JSON. The `readme` "
+        'inside explains each part; other members appear only as "the other member".'
+    )
+
+
+def confirm_text(everywhere: bool) -> str:
+    where = "in **every server** I share with you" if everywhere else "in **this server**"
+    return (
+        f"Delete everything I store about you {where}? Your profile, tags, requests, "
+        "suggestions, blocks and pending messages go at once, and it cannot be undone. "
+        "Blocks between you and others are kept only as an anonymous record (hashed ids), so "
+        "they still hold if you come back. This button works for 10 minutes."
+    )
+
+
+def deleted_text(deleted: Deleted, *, everywhere: bool) -> str:
+    if not deleted.rows:
+        return "There was nothing stored about you to delete."
+    where = f"in {plural(deleted.servers, 'server')}" if everywhere else "in this server"
+    return (
+        f"Done: everything I stored about you {where} is deleted, and anything pending for you "
+        "was cancelled. Using me again starts afresh."
+    )
 
 
 def discoverable_text(discoverable: bool, changed: bool) -> str:
