@@ -155,6 +155,7 @@ async def test_delete_from_dms_removes_every_server(services: Services, database
 
 async def test_a_block_holds_when_the_deleted_member_returns(services: Services) -> None:
     await everywhere(services, World(GUILD))
+    await services.find.find(GUILD, DAVE, ["ortho"])  # the in-memory index exists already
     await services.privacy.delete(GUILD, ME)
     async with services.db.read() as uow:
         assert await uow.blocks.made_by(GUILD, DAVE) == []  # no id is left to show
