@@ -14,12 +14,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.errors import Conflict
+from bot.domain.text import plural
 from bot.services.members import MemberDirectory
+from bot.services.moderation_log import log_bot_notice
 from bot.services.privacy_export import build_export, counts, member_tables
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+PURGED = (
+    "Deleted everything I stored about {} who left the server longer ago than the retention "
+    "period (`/setup defaults departed_retention_days`)."
+)
 
 
 @dataclass(frozen=True)
@@ -105,17 +112,14 @@ class PrivacyService:
         servers goes with the last one) in one transaction: pending items are cancelled first,
         blocks are kept only as the hashed anti-abuse record."""
         async with self.db.transaction() as uow:
-            declared = {t.name: t.columns for t in member_tables(uow)}
             if guild_id is not None:
                 guilds = [guild_id]
             else:
-                guilds = sorted(await uow.member_rows.servers_of(user_id, declared))
+                guilds = sorted(await uow.member_rows.servers_of(user_id, _declared(uow)))
             touched = 0
             for guild in guilds:
                 touched += await self._delete_in(uow, guild, user_id)
-            # What is kept across servers goes with the last server that knew them.
-            if not await uow.member_rows.servers_of(user_id, declared):
-                touched += await uow.outbox.forget_everywhere(user_id)
+            touched += await self._forget_if_gone(uow, user_id)
         return Deleted(len(guilds), touched)
 
     async def _delete_in(self, uow: UnitOfWork, guild_id: int, user_id: int) -> int:
@@ -125,6 +129,12 @@ class PrivacyService:
             touched += await repository.delete_member(guild_id, user_id)
         self.directory.member_deleted(uow, guild_id, user_id)
         return touched
+
+    async def _forget_if_gone(self, uow: UnitOfWork, user_id: int) -> int:
+        """What is kept across servers goes with the last server that knew them."""
+        if await uow.member_rows.servers_of(user_id, _declared(uow)):
+            return 0
+        return await uow.outbox.forget_everywhere(user_id)
 
     # -- members who left -----------------------------------------------------------------------
 
@@ -138,20 +148,31 @@ class PrivacyService:
 
     async def purge_departed(self) -> int:
         """Delete everything about members gone longer than their server's retention period,
-        one transaction per member (the same delete as /privacy delete); how many."""
+        one transaction per member (the same delete as /privacy delete); how many. Moderators
+        read how many in the moderation log, never who."""
         now = self.clock.now()
+        due: dict[int, list[int]] = {}
         async with self.db.read() as uow:
-            gone = await uow.members.departed(before=now - timedelta(days=1))
-            due = []
-            for guild_id, user_id, since in gone:
+            for guild_id, user_id, since in await uow.members.departed(before=now):
                 defaults = await self.directory.settings.defaults_in(uow, guild_id)
                 if since + timedelta(days=defaults.departed_retention_days) <= now:
-                    due.append((guild_id, user_id))
-        for guild_id, user_id in due:
+                    due.setdefault(guild_id, []).append(user_id)
+        purged = 0
+        for guild_id, user_ids in due.items():
+            for user_id in user_ids:
+                async with self.db.transaction() as uow:
+                    member = await uow.members.get(guild_id, user_id)
+                    if member is not None and member.departed_at is not None:  # not back since
+                        await self._delete_in(uow, guild_id, user_id)
+                        await self._forget_if_gone(uow, user_id)
+                        purged += 1
             async with self.db.transaction() as uow:
-                member = await uow.members.get(guild_id, user_id)
-                if member is not None and member.departed_at is not None:  # not back since
-                    await self._delete_in(uow, guild_id, user_id)
-        if due:
-            log.info("Purged the data of %d members who left", len(due))
-        return len(due)
+                text = PURGED.format(plural(len(user_ids), "member"))
+                await log_bot_notice(uow, guild_id, text, now=now)
+        if purged:
+            log.info("Purged the data of %d members who left", purged)
+        return purged
+
+
+def _declared(uow: UnitOfWork) -> dict[str, tuple[str, ...]]:
+    return {table.name: table.columns for table in member_tables(uow)}
