@@ -175,3 +175,4 @@ class MemberDirectory:
 
     def member_deleted(self, uow: UnitOfWork, guild_id: int, user_id: int) -> None:
         self._publish_after_commit(uow, MemberDeleted(guild_id, user_id))
+        uow.after_commit(lambda: self.forget_name(guild_id, user_id))
