@@ -818,6 +818,11 @@ class Guild:
             thread.thread_members.pop(member.user.id, None)
         self.state.changed()
 
+    def rejoin(self, member: Member) -> None:
+        """A member who left joins again, with the roles and nickname they had."""
+        self.members[member.user.id] = member
+        self.state.changed()
+
     def add_moderator(self, username: str, *, display_name: str | None = None) -> Member:
         """A member holding a "Moderator" role with Manage Server (and Manage Threads)."""
         try:

@@ -189,7 +189,7 @@ async def test_a_member_who_left_is_purged_after_the_retention_period(
     thread = next(t for t in guild.threads if priya.id in t.thread_members)
     assert maria.id not in thread.thread_members  # the thread went on without her
 
-    guild.add_user(grace.user)  # grace comes back and uses the bot: no longer departed
+    guild.rejoin(grace)  # grace comes back and uses the bot: no longer departed
     await answer(await grace.slash("privacy show"))
     assert await departed_at(clocked, guild.id, grace.id) is None
 
