@@ -132,6 +132,8 @@ class PrivacyService:
 
     async def _forget_if_gone(self, uow: UnitOfWork, user_id: int) -> int:
         """What is kept across servers goes with the last server that knew them."""
+        if not await uow.outbox.holds_unscoped(user_id):
+            return 0  # the common case, and no scan of every table for the member's servers
         if await uow.member_rows.servers_of(user_id, _declared(uow)):
             return 0
         return await uow.outbox.forget_everywhere(user_id)

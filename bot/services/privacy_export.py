@@ -67,7 +67,7 @@ async def build_export(
             server = row.get("guild_id") if per_server else None
             place = servers.setdefault(str(server), {}) if server is not None else unscoped
             place.setdefault(table.name, []).append(shown)
-    names = await uow.members.names_of(others)
+    names = await uow.members.names_of(others, (int(server) for server in servers))
     used = {name for place in [*servers.values(), unscoped] for name in place}
     readme = {
         **README,

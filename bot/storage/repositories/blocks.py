@@ -9,7 +9,6 @@ them knows the difference.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable, Mapping
@@ -29,7 +28,8 @@ SECRET_NAME = "block-key"
 
 
 def keyed_hash(key: bytes, guild_id: int, user_id: int) -> str:
-    return hmac.new(key, f"{guild_id}:{user_id}".encode(), hashlib.sha256).hexdigest()
+    # hmac.digest is the one-shot C path: twice as fast as hmac.new (a rebuild hashes everyone)
+    return hmac.digest(key, b"%d:%d" % (guild_id, user_id), "sha256").hex()
 
 
 class BlocksRepository:

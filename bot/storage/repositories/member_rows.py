@@ -35,6 +35,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _sortable(key: tuple[Any, ...]) -> tuple[tuple[bool, str], ...]:
+    return tuple(
+        (value is None, f"{value:>30}" if isinstance(value, int) else str(value)) for value in key
+    )
+
+
 class MemberRowsRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -61,13 +67,16 @@ class MemberRowsRepository:
         """Every row of ``table_name`` where one of ``columns`` names the member, all columns;
         only rows of ``guild_id`` for a per-server table (None: every server)."""
         table = _table(table_name)
-        naming = or_(*(table.c[c] == member_value(c, user_id) for c in columns))
-        query = select(table).where(naming)
-        if guild_id is not None and self.per_server(table_name):
-            query = query.where(table.c.guild_id == guild_id)
-        ordering = list(table.primary_key.columns) or list(table.c)[:1]
-        result = await self.conn.execute(query.order_by(*ordering))
-        return [{k: _plain(v) for k, v in row.items()} for row in result.mappings()]
+        key = list(table.primary_key.columns) or list(table.c)
+        found: dict[tuple[Any, ...], Row] = {}
+        for column in columns:  # one query per column, so each can use that column's index
+            query = select(table).where(table.c[column] == member_value(column, user_id))
+            if guild_id is not None and self.per_server(table_name):
+                query = query.where(table.c.guild_id == guild_id)
+            for row in (await self.conn.execute(query)).mappings():
+                found.setdefault(tuple(row[c.name] for c in key), dict(row))
+        ordered = sorted(found.items(), key=lambda item: _sortable(item[0]))
+        return [{k: _plain(v) for k, v in row.items()} for _, row in ordered]
 
     async def servers_of(self, user_id: int, declared: Mapping[str, Iterable[str]]) -> set[int]:
         """Every server where some declared table holds a row naming the member."""

@@ -137,14 +137,18 @@ class MembersRepository:
         )
         return {int(user_id) for user_id in rows.scalars()}
 
-    async def names_of(self, user_ids: Iterable[int]) -> dict[int, list[str]]:
-        """Every display name each member has in any server (to keep them out of exports)."""
-        wanted = sorted(set(user_ids))
+    async def names_of(
+        self, user_ids: Iterable[int], guild_ids: Iterable[int]
+    ) -> dict[int, list[str]]:
+        """Every display name each member has in these servers (to keep them out of exports)."""
+        wanted, servers = sorted(set(user_ids)), sorted(set(guild_ids))
         found: dict[int, list[str]] = {user_id: [] for user_id in wanted}
-        if wanted:
+        if wanted and servers:
             rows = await self.conn.execute(
                 select(members.c.user_id, members.c.display_name).where(
-                    members.c.user_id.in_(wanted), members.c.display_name.is_not(None)
+                    members.c.guild_id.in_(servers),
+                    members.c.user_id.in_(wanted),
+                    members.c.display_name.is_not(None),
                 )
             )
             for user_id, name in rows.all():

@@ -253,6 +253,19 @@ class OutboxRepository:
             await self.conn.execute(outbox.delete().where(outbox.c.id.in_(adding)))
         return int(result.rowcount) + len(adding)
 
+    async def holds_unscoped(self, user_id: int) -> bool:
+        """Whether anything about the member is kept outside any one server."""
+        c = outbox.c
+        unscoped = select(c.id).where(
+            c.guild_id.is_(None),
+            or_(c.subject_user_id == user_id, c.recipient == f"user:{user_id}"),
+        )
+        status = select(dm_status.c.user_id).where(dm_status.c.user_id == user_id)
+        for query in (status, unscoped):
+            if (await self.conn.execute(query.limit(1))).first() is not None:
+                return True
+        return False
+
     async def forget_everywhere(self, user_id: int) -> int:
         """What is not tied to one server (DMs sent outside any server, the DM cool-off):
         dropped when the member deletes everything, from DMs."""
