@@ -155,25 +155,33 @@ class PrivacyService:
         now = self.clock.now()
         due: dict[int, list[int]] = {}
         async with self.db.read() as uow:
+            retention: dict[int, timedelta] = {}
             for guild_id, user_id, since in await uow.members.departed(before=now):
-                defaults = await self.directory.settings.defaults_in(uow, guild_id)
-                if since + timedelta(days=defaults.departed_retention_days) <= now:
+                if guild_id not in retention:
+                    defaults = await self.directory.settings.defaults_in(uow, guild_id)
+                    retention[guild_id] = timedelta(days=defaults.departed_retention_days)
+                if since + retention[guild_id] <= now:
                     due.setdefault(guild_id, []).append(user_id)
         purged = 0
         for guild_id, user_ids in due.items():
-            for user_id in user_ids:
+            here = sum([await self._purge(guild_id, user_id) for user_id in user_ids])
+            if here:
                 async with self.db.transaction() as uow:
-                    member = await uow.members.get(guild_id, user_id)
-                    if member is not None and member.departed_at is not None:  # not back since
-                        await self._delete_in(uow, guild_id, user_id)
-                        await self._forget_if_gone(uow, user_id)
-                        purged += 1
-            async with self.db.transaction() as uow:
-                text = PURGED.format(plural(len(user_ids), "member"))
-                await log_bot_notice(uow, guild_id, text, now=now)
+                    text = PURGED.format(plural(here, "member"))
+                    await log_bot_notice(uow, guild_id, text, now=now)
+            purged += here
         if purged:
             log.info("Purged the data of %d members who left", purged)
         return purged
+
+    async def _purge(self, guild_id: int, user_id: int) -> bool:
+        async with self.db.transaction() as uow:
+            member = await uow.members.get(guild_id, user_id)
+            if member is None or member.departed_at is None:  # back since, or deleted
+                return False
+            await self._delete_in(uow, guild_id, user_id)
+            await self._forget_if_gone(uow, user_id)
+        return True
 
 
 def _declared(uow: UnitOfWork) -> dict[str, tuple[str, ...]]:
