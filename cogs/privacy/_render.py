@@ -16,6 +16,20 @@ EXPIRED = "That confirmation has expired, so nothing was deleted. Run /privacy d
 KEPT = "Nothing was deleted."
 
 
+STORED_ROOM = 1500  # of Discord's 2,000 characters, for the list of what is stored
+
+
+def _stored_lines(stored: Mapping[str, int]) -> str:
+    lines: list[str] = []
+    for number, (what, count) in enumerate(stored.items()):
+        line = f"- {what}: {count}"
+        if sum(len(x) + 1 for x in lines) + len(line) > STORED_ROOM:
+            lines.append(f"- … and {plural(len(stored) - number, 'more kind')} (see the export)")
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def summary_text(summary: PrivacySummary) -> str:
     lines = []
     if summary.discoverable is True:
@@ -28,13 +42,12 @@ def summary_text(summary: PrivacySummary) -> str:
         when = f"<t:{int(summary.snoozed_until.timestamp())}:D>"
         lines.append(f"**Snoozed** until {when}: left out of /find, suggestions and rounds.")
     where = "in this server" if summary.discoverable is not None else "in any server"
-    if not summary.known or not summary.stored:
+    if not summary.stored:
         lines.append(f"I store nothing about you {where} yet.")
     else:
         if summary.discoverable is None:
             where = f"in {plural(summary.servers, 'server')}"
-        stored = [f"{what}: {count}" for what, count in summary.stored.items()]
-        lines.append(f"**Stored about you {where}**:\n" + "\n".join(f"- {s}" for s in stored))
+        lines.append(f"**Stored about you {where}**:\n" + _stored_lines(summary.stored))
     if summary.discoverable is not None:
         lines.append("Change it with `/privacy discoverable`; blocks are in `/privacy blocks`.")
     lines.append("`/privacy export` gives you all of it; `/privacy delete` erases it.")
