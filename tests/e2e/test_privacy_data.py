@@ -202,3 +202,15 @@ async def test_a_member_who_left_is_purged_after_the_retention_period(
     assert await stored_rows(clocked, maria.id, guild.id) == {}
     assert await stored_rows(clocked, grace.id, guild.id) != {}
     assert await stored_rows(clocked, priya.id, guild.id) != {}
+
+
+async def test_the_confirmation_survives_a_restart(
+    clocked: ClockedRunner, community: DemoCommunity
+) -> None:
+    await prepare(community, "maria")
+    maria = community.members["maria"]
+    confirm = await (await maria.slash("privacy delete")).final()
+    await clocked.restart()
+    done = await (await maria.click(confirm, "Delete everything")).final()
+    assert "is deleted" in done.content
+    assert await stored_rows(clocked, maria.id, community.guild.id) == {}
