@@ -142,6 +142,25 @@ def register_mentor_matches(scheduler: Scheduler, services: Services) -> None:
     scheduler.register_rebuilder("mentor-matches", rebuild)
 
 
+PRIVACY_PURGE_JOB = "privacy:purge-departed"
+PRIVACY_PURGE_EVERY = IntervalTrigger(hours=1)
+
+
+def register_privacy(scheduler: Scheduler, services: Services) -> None:
+    """Members who left: deleted once their server's departed_retention_days have passed."""
+
+    async def rebuild(scheduler: Scheduler) -> None:
+        scheduler.add_job(
+            PRIVACY_PURGE_JOB,
+            services.privacy.purge_departed,
+            PRIVACY_PURGE_EVERY,
+            misfire_grace_time=3600,
+        )
+        await services.privacy.purge_departed()  # whatever fell due while the bot was down
+
+    scheduler.register_rebuilder("privacy", rebuild)
+
+
 FEATURE_JOBS: tuple[Callable[[Scheduler, Services], None], ...] = (
     register_housekeeping,
     register_introductions,
@@ -149,6 +168,7 @@ FEATURE_JOBS: tuple[Callable[[Scheduler, Services], None], ...] = (
     register_events,
     register_mentorship,
     register_mentor_matches,
+    register_privacy,
 )
 
 

@@ -18,7 +18,9 @@ INTRO = (
     "I help this community connect: tag your interests, find people who share them and get "
     "introduced with both sides' consent, meet fellow attendees of events, find a mentor, and "
     "talk about the icebreaker prompts. "
-    "Nothing about you is shown to others unless you choose to be discoverable."
+    "Nothing about you is shown to others unless you choose to be discoverable, and "
+    "`/privacy export` or `/privacy delete` (here, or in DMs with me for every server) gives "
+    "you or erases everything I store about you."
 )
 
 MODERATOR_HELP = (

@@ -151,3 +151,19 @@ def _build(server: SandboxServer) -> DemoCommunity:
         end = start + datetime.timedelta(days=days - 1, hours=9)  # 23:00 UTC on the last day
         guild.add_scheduled_event(name, start, end, location=location, creator=moderator.user)
     return DemoCommunity(server=server, guild=guild, moderator=moderator, members=members)
+
+
+SECOND_SERVER = "Neuro SIG · Lakeshore Chapter"
+
+
+def add_second_server(community: DemoCommunity, *usernames: str) -> DemoCommunity:
+    """A second server of the same chapter, which some of the demo's people also joined (for
+    what must stay per server, and what /privacy does from DMs across servers)."""
+    server = community.server
+    guild = server.create_guild(SECOND_SERVER)
+    guild.set_bot_permissions(allow=BOT_PERMISSIONS)
+    for name in CHANNELS[:3]:
+        guild.add_text_channel(name)
+    moderator = guild.add_user(community.moderator.user, roles=[guild.add_role("Moderator")])
+    members = {name: guild.add_user(community.members[name].user) for name in usernames}
+    return DemoCommunity(server=server, guild=guild, moderator=moderator, members=members)

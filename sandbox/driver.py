@@ -35,6 +35,7 @@ channels                     the channels you can see
 channel #name                the latest messages in a channel (threads: thread NAME)
 threads                      threads in the server and who is in them
 wait                         let queued DMs and posts go out
+leave NAME | rejoin NAME     a member leaves the server (the bot is not told) or joins again
 expect TEXT                  (scripts) fail unless the last output contains TEXT
 help | quit"""
 
@@ -110,6 +111,8 @@ class Driver:
             "thread": self._thread,
             "threads": self._threads,
             "wait": self._wait,
+            "leave": self._leave,
+            "rejoin": self._rejoin,
             "expect": self._expect,
         }
 
@@ -123,6 +126,16 @@ class Driver:
         self.shown, self.modal_source = [], None
         self._dms_noticed[self.actor.id] = self._dms_seen.get(self.actor.id, 0)  # remind them
         return f"You are now {self.actor.display_name}."
+
+    async def _leave(self, name: str) -> str:
+        member = self.community.actor(name)
+        self.community.guild.remove_member(member)
+        return f"{member.display_name} left the server."
+
+    async def _rejoin(self, name: str) -> str:
+        member = self.community.actor(name)
+        self.community.guild.rejoin(member)
+        return f"{member.display_name} joined the server again."
 
     async def _members(self, _: str) -> str:
         mod = self.community.moderator

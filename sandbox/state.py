@@ -859,6 +859,19 @@ class Guild:
         self.state.changed()
         return member
 
+    def remove_member(self, member: Member) -> None:
+        """The member leaves the server (or is kicked). Without the GUILD_MEMBERS intent the
+        bot is not told: it learns it from 10007 Unknown Member on its next fetch or send."""
+        self.members.pop(member.user.id, None)
+        for thread in self.threads:
+            thread.thread_members.pop(member.user.id, None)
+        self.state.changed()
+
+    def rejoin(self, member: Member) -> None:
+        """A member who left joins again, with the roles and nickname they had."""
+        self.members[member.user.id] = member
+        self.state.changed()
+
     def add_moderator(self, username: str, *, display_name: str | None = None) -> Member:
         """A member holding a "Moderator" role with Manage Server (and Manage Threads)."""
         try:

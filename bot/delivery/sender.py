@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.delivery.posts import QuietChannel, post_message
-from bot.delivery.threads import ThreadOpener
+from bot.delivery.threads import ThreadOpener, add_members
 from bot.delivery.transport import DiscordError, DiscordTransport
 from bot.domain.delivery import (
     GIVE_UP_ON_THREAD_LIMIT,
@@ -265,8 +265,7 @@ class OutboxSender:
             result["thread_id"] = await self.threads.open(item, result)
             await self._checkpoint(item, result)  # never create it twice
         thread_id = result["thread_id"]
-        for user_id in payload["member_ids"]:
-            await self.transport.add_thread_member(thread_id, user_id)  # idempotent PUT
+        await add_members(self.transport, item, thread_id, self.router.member_left)
         if payload.get("message"):
             result["message_id"] = await self.transport.create_message(
                 thread_id, payload["message"], nonce_for(item.key, "first")

@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.delivery.transport import DiscordTransport
+from bot.delivery.transport import DiscordError, DiscordTransport
 from bot.storage.repositories.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -72,3 +72,21 @@ class ThreadOpener:
             if await self.transport.thread_member_ids(int(thread["id"])) <= allowed:
                 return int(thread["id"])
         return None
+
+
+UNKNOWN_MEMBER_CODE = 10007
+MemberLeft = Callable[[int, int], Awaitable[None]]
+
+
+async def add_members(
+    transport: DiscordTransport, item: OutboxItem, thread_id: int, member_left: MemberLeft
+) -> None:
+    """Add the item's members to its thread; one who left the server (10007 Unknown Member)
+    is reported as gone and the thread goes on without them."""
+    for user_id in item.payload["member_ids"]:
+        try:
+            await transport.add_thread_member(thread_id, user_id)  # idempotent PUT
+        except DiscordError as error:
+            if error.code != UNKNOWN_MEMBER_CODE or item.guild_id is None:
+                raise
+            await member_left(item.guild_id, user_id)

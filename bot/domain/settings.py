@@ -189,6 +189,13 @@ class GuildDefaults:
         help="How late a missed icebreaker may still be posted",
         between=(0, 1440),
     )
+    departed_retention_days: int = _setting(
+        30,
+        option="departed_retention_days",
+        label="Data of members who left is deleted after (days)",
+        help="Days after a member is seen gone before everything about them is deleted",
+        between=(1, 365),
+    )
 
     def changed(self, **changes: Any) -> GuildDefaults:
         """A copy with ``changes`` applied after validating each; unknown names are errors."""

@@ -87,13 +87,15 @@ class Services:
         outcomes.register(MATCH_THREAD_HANDLER, mentor_matches.on_thread_outcome)
         outcomes.register(FIT_CHECK_HANDLER, mentor_matches.on_fit_check_outcome)
         mentor_matches.reroute = mentor_routing.route_pending
+        privacy = PrivacyService(db, directory)
+        outcomes.on_member_left(privacy.member_left)
         return cls(
             db=db,
             clock=clock,
             outcomes=outcomes,
             settings=settings,
             directory=directory,
-            privacy=PrivacyService(db, directory),
+            privacy=privacy,
             vocabulary=VocabularyService(db, clock, directory, tag_index),
             member_tags=MemberTagService(db, clock, directory, tag_index),
             suggestions=SuggestionService(db, clock, directory, tag_index),

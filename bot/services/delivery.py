@@ -22,6 +22,7 @@ OutcomeHandler = Callable[[UnitOfWork, Outcome, datetime], Awaitable[None]]
 class OutcomeRouter:
     def __init__(self) -> None:
         self._handlers: dict[str, OutcomeHandler] = {}
+        self._departures: list[Callable[[int, int], Awaitable[None]]] = []
 
     def register(self, name: str, handler: OutcomeHandler) -> None:
         if name in self._handlers:
@@ -38,3 +39,11 @@ class OutcomeRouter:
             log.error("No outcome handler %r for delivery %s", name, outcome.key)
             return
         await handler(uow, outcome, now)
+
+    def on_member_left(self, listener: Callable[[int, int], Awaitable[None]]) -> None:
+        """Hear of a member Discord says is gone (10007 Unknown Member on a send)."""
+        self._departures.append(listener)
+
+    async def member_left(self, guild_id: int, user_id: int) -> None:
+        for listener in self._departures:
+            await listener(guild_id, user_id)

@@ -155,19 +155,27 @@ class MemberDirectory:
         return self.guild_names.get(guild_id, "your server")
 
     async def remember_name(self, guild_id: int, user_id: int, display_name: str) -> None:
-        """Keep a known member's display name current (a write only when it changed)."""
+        """Keep a known member's display name current (a write only when it changed), and a
+        member who was seen gone is back: no longer departed."""
         if self._names.get((guild_id, user_id)) == display_name:
             return
         async with self.db.transaction() as uow:
             if await uow.members.set_display_name(guild_id, user_id, display_name):
                 self._publish_after_commit(uow, NameChanged(guild_id, user_id, display_name))
+            if await uow.members.clear_departed(guild_id, user_id):
+                log.info("Member %s is back in server %s", user_id, guild_id)
             # Not yet known (their first command creates the record): try again next time.
             known = await uow.members.get(guild_id, user_id) is not None
         if known:
             self._names[(guild_id, user_id)] = display_name
+
+    def forget_name(self, guild_id: int, user_id: int) -> None:
+        """The next interaction of this member goes to the database again (see above)."""
+        self._names.pop((guild_id, user_id), None)
 
     def vocabulary_changed(self, uow: UnitOfWork, guild_id: int) -> None:
         self._publish_after_commit(uow, VocabularyChanged(guild_id))
 
     def member_deleted(self, uow: UnitOfWork, guild_id: int, user_id: int) -> None:
         self._publish_after_commit(uow, MemberDeleted(guild_id, user_id))
+        uow.after_commit(lambda: self.forget_name(guild_id, user_id))

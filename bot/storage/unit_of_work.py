@@ -11,9 +11,11 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.member_data import MemberData
+from bot.storage.repositories.blocks import BlocksRepository
 from bot.storage.repositories.events import EventsRepository
 from bot.storage.repositories.icebreakers import IcebreakersRepository
-from bot.storage.repositories.introductions import BlocksRepository, IntroRequestsRepository
+from bot.storage.repositories.introductions import IntroRequestsRepository
+from bot.storage.repositories.member_rows import MemberRowsRepository
 from bot.storage.repositories.member_tags import MemberTagsRepository
 from bot.storage.repositories.members import MembersRepository
 from bot.storage.repositories.mentor_matches import MentorMatchesRepository
@@ -43,6 +45,8 @@ class UnitOfWork:
         self.mentors = MentorsRepository(conn)
         self.mentor_requests = MentorRequestsRepository(conn)
         self.mentor_matches = MentorMatchesRepository(conn)
+        # Reads what ``member_data`` declares, generically (the privacy export).
+        self.member_rows = MemberRowsRepository(conn)
         self._after_commit: list[Callable[[], None]] = []
 
     @property

@@ -1,36 +1,68 @@
-"""/privacy: thin adapters over PrivacyService. Every answer is ephemeral."""
+"""/privacy: thin adapters over PrivacyService. Every answer is ephemeral.
+
+show, export and delete also work in DMs with the bot, where they cover every server the bot
+has data for; the rest need the server they are about.
+"""
 
 from __future__ import annotations
 
+import json
+from io import BytesIO
 from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.errors import InvalidInput
 from bot.responding import respond
 from cogs.privacy import _render
+from cogs.privacy._views import DYNAMIC_ITEMS, confirm_view
 
 if TYPE_CHECKING:
     from bot.client import SigBot
 
+EXPORT_NAME = "sigbot-my-data.json"
+
 
 def _guild_id(interaction: discord.Interaction[SigBot]) -> int:
-    assert interaction.guild_id is not None  # guild-only for now
+    if interaction.guild_id is None:
+        raise InvalidInput(_render.SERVER_ONLY)
     return interaction.guild_id
 
 
-@app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="Your privacy"):
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.privacy = bot.services.privacy
         super().__init__()
 
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+
     @app_commands.command(name="show", description="What I store about you and who can see you")
     async def show(self, interaction: discord.Interaction[SigBot]) -> None:
-        summary = await self.privacy.show(_guild_id(interaction), interaction.user.id)
+        summary = await self.privacy.show(interaction.guild_id, interaction.user.id)
         await respond(interaction, _render.summary_text(summary))
+
+    @app_commands.command(name="export", description="Download everything I store about you")
+    async def export(self, interaction: discord.Interaction[SigBot]) -> None:
+        export = await self.privacy.export(interaction.guild_id, interaction.user.id)
+        data = json.dumps(export, indent=2, ensure_ascii=False).encode()
+        file = discord.File(BytesIO(data), filename=EXPORT_NAME)
+        in_dms = interaction.guild_id is None
+        # From DMs it stays in the conversation with the bot; in a server only you see it.
+        await respond(interaction, _render.export_text(export), file=file, ephemeral=not in_dms)
+
+    @app_commands.command(name="delete", description="Delete everything I store about you")
+    async def delete(self, interaction: discord.Interaction[SigBot]) -> None:
+        view = confirm_view(interaction.guild_id, self.bot.services.clock.now())
+        await respond(interaction, _render.confirm_text(interaction.guild_id is None), view=view)
 
     @app_commands.command(name="discoverable", description="Let members find you, or hide")
     @app_commands.describe(value="On: members can find you and ask to meet you")

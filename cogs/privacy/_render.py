@@ -2,57 +2,92 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bot.domain.text import escape_markdown, plural, show_member_text
-from bot.services.privacy import Block, PrivacySummary
+from bot.services.privacy import Block, Deleted, PrivacySummary
 
-# An export section → how to say what it holds; a list section is counted, a record is not.
-SECTION_WORDS: dict[str, tuple[str, str]] = {
-    "member": ("your membership record (discoverability, snooze, display name)", ""),
-    "profile": ("your profile text and contact card", ""),
-    "tags": ("tag", "tags"),
-    "introduction_requests": ("introduction request", "introduction requests"),
-    "blocks_you_made": ("block you made", "blocks you made"),
-    "messages_from_the_bot": ("message from the bot", "messages from the bot"),
-    "tag_suggestions": ("tag suggestion", "tag suggestions"),
-    "tags_created": ("tag you created", "tags you created"),
-    "settings_last_changed_by_you": ("setting you last changed", "settings you last changed"),
-    "events_attending": ("event you marked you attend", "events you marked you attend"),
-    "events_created": ("event you added", "events you added"),
-}
-RECORDS = frozenset({"member", "profile"})
+SERVER_ONLY = (
+    "That one is about a server: use it there. In DMs with me you can use /privacy show, "
+    "export and delete, which cover every server."
+)
+EXPIRED = "That confirmation has expired, so nothing was deleted. Run /privacy delete again."
+KEPT = "Nothing was deleted."
 
 
-def _stored_line(section: str, count: int) -> str:
-    one, many = SECTION_WORDS.get(section, (section.replace("_", " "), ""))
-    if section in RECORDS:
-        return one
-    return plural(count, one, many or None)
+STORED_ROOM = 1500  # of Discord's 2,000 characters, for the list of what is stored
+
+
+def _stored_lines(stored: Mapping[str, int]) -> str:
+    lines: list[str] = []
+    for number, (what, count) in enumerate(stored.items()):
+        line = f"- {what}: {count}"
+        if sum(len(x) + 1 for x in lines) + len(line) > STORED_ROOM:
+            lines.append(f"- … and {plural(len(stored) - number, 'more kind')} (see the export)")
+            break
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def summary_text(summary: PrivacySummary) -> str:
-    if summary.discoverable:
-        seen = "**Discoverable**: members of this server can find you and ask to meet you."
-    else:
-        seen = "**Not discoverable**: nobody is shown your profile, and nobody can ask to meet you."
-    lines = [seen]
+    lines = []
+    if summary.discoverable is True:
+        lines.append("**Discoverable**: members of this server can find you and ask to meet you.")
+    elif summary.discoverable is False:
+        lines.append(
+            "**Not discoverable**: nobody is shown your profile, and nobody can ask to meet you."
+        )
     if summary.snoozed_until is not None:
         when = f"<t:{int(summary.snoozed_until.timestamp())}:D>"
         lines.append(f"**Snoozed** until {when}: left out of /find, suggestions and rounds.")
-    if not summary.known or not summary.stored:
-        lines.append("I store nothing about you in this server yet.")
+    where = "in this server" if summary.discoverable is not None else "in any server"
+    if not summary.stored:
+        lines.append(f"I store nothing about you {where} yet.")
     else:
-        stored = [_stored_line(s, n) for s, n in summary.stored.items()]
-        lines.append("**Stored about you in this server**:\n" + "\n".join(f"- {s}" for s in stored))
+        if summary.discoverable is None:
+            where = f"in {plural(summary.servers, 'server')}"
+        lines.append(f"**Stored about you {where}**:\n" + _stored_lines(summary.stored))
     if summary.events:
         names = ", ".join(
             f"{escape_markdown(e.name)} ({e.start_date.day} {e.start_date:%b %Y})"
             for e in summary.events
         )
         lines.append(f"**Events you attend**: {names} (each fades a while after it ends).")
-    lines.append("Change it with `/privacy discoverable`; blocks are in `/privacy blocks`.")
+    if summary.discoverable is not None:
+        lines.append("Change it with `/privacy discoverable`; blocks are in `/privacy blocks`.")
+    lines.append("`/privacy export` gives you all of it; `/privacy delete` erases it.")
     return "\n".join(lines)
+
+
+def export_text(export: Mapping[str, Any]) -> str:
+    servers = len(export["servers"])
+    if not servers and not export["not_tied_to_a_server"]:
+        return "I store nothing about you, so the file holds only its readme."
+    return (
+        f"Everything I store about you ({plural(servers, 'server')}), as JSON. The `readme` "
+        'inside explains each part; other members appear only as "the other member".'
+    )
+
+
+def confirm_text(everywhere: bool) -> str:
+    where = "in **every server** I share with you" if everywhere else "in **this server**"
+    return (
+        f"Delete everything I store about you {where}? Your profile, tags, requests, "
+        "suggestions, blocks and pending messages go at once, and it cannot be undone. "
+        "Blocks between you and others are kept only as an anonymous record (hashed ids), so "
+        "they still hold if you come back. This button works for 10 minutes."
+    )
+
+
+def deleted_text(deleted: Deleted, *, everywhere: bool) -> str:
+    if not deleted.rows:
+        return "There was nothing stored about you to delete."
+    where = f"in {plural(deleted.servers, 'server')}" if everywhere else "in this server"
+    return (
+        f"Done: everything I stored about you {where} is deleted, and anything pending for you "
+        "was cancelled. Using me again starts afresh."
+    )
 
 
 def discoverable_text(discoverable: bool, changed: bool) -> str:

@@ -89,3 +89,11 @@ async def test_channels_lists_what_the_member_can_see(driver: Driver) -> None:
 async def test_a_quoted_command_name(driver: Driver) -> None:
     assert "return-to-run programs" in await driver.run('user "View profile" @maria')
     assert "return-to-run programs" in await driver.run("view-profile @maria")
+
+
+async def test_a_member_can_leave_and_rejoin(driver: Driver, community: DemoCommunity) -> None:
+    assert "left the server" in await driver.run("leave maria")
+    assert community.members["maria"].id not in community.guild.members
+    assert "joined the server again" in await driver.run("rejoin maria")
+    assert community.guild.members[community.members["maria"].id] is community.members["maria"]
+    assert "leave NAME" in HELP

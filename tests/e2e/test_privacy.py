@@ -39,7 +39,7 @@ async def test_show_states_visibility_and_what_is_stored(
     assert "**Not discoverable**" in shown
     assert "your membership record" in shown
     assert "your profile text and contact card" in shown
-    assert "3 tags" in shown
+    assert "your interest tags: 3" in shown
     assert "maria@example.org" not in shown  # counted, not repeated
 
     turned = await answer(await maria.slash("privacy discoverable", value="on"))

@@ -18,6 +18,7 @@ from bot.jobs import (
     INTRO_ENDINGS_JOB,
     MENTOR_MATCHES_JOB,
     MENTORSHIP_JOB,
+    PRIVACY_PURGE_JOB,
 )
 from bot.scheduling import Scheduler
 from bot.tree import AppCommandTree
@@ -40,6 +41,7 @@ EXPECTED_JOBS = sorted(
         EVENTS_FADE_JOB,
         MENTOR_MATCHES_JOB,
         MENTORSHIP_JOB,
+        PRIVACY_PURGE_JOB,
         JOB_ID,
     ]
 )

@@ -26,6 +26,7 @@ from bot.domain.mentorship.matches import (
     activate,
     add_months,
 )
+from bot.domain.privacy import OTHER_MEMBER, YOU
 from bot.domain.profiles import could_ping
 from bot.domain.settings import ChannelPurpose
 from bot.services import Services
@@ -282,9 +283,10 @@ async def test_a_block_between_them_ends_the_match(
 
 async def test_export_and_delete(services: Services, clock: FakeClock, match: Match):
     await services.mentor_matches.checkin(GUILD, THREAD, MENTOR, "Met for coffee", 30)
-    exported = await services.privacy.export(GUILD, MENTEE)
-    assert exported["mentorships"][0]["you_were"] == "mentee"
-    assert exported["mentorships"][0]["checkins"][0]["by"] == "another member"
+    exported = (await services.privacy.export(GUILD, MENTEE))["servers"][str(GUILD)]
+    (mine,) = exported["mentor_matches"]
+    assert (mine["mentee_id"], mine["mentor_id"]) == (YOU, OTHER_MEMBER)
+    assert "mentor_checkins" not in exported  # the mentor's check-in, about the mentorship
     await services.privacy.delete(GUILD, MENTOR)
     async with services.db.read() as uow:
         assert await uow.mentor_matches.of_member(GUILD, MENTEE) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -129,16 +130,14 @@ async def test_export_and_delete_a_members_rows(database: Database, clock: FakeC
     async with database.transaction() as uow:
         repo = uow.outbox
         await repo.set_dms_closed(maria, clock.now() + timedelta(days=1), now=clock.now())
-        exported = await repo.export_member(guild, maria)
-        assert [m["content"]["content"] for m in exported["messages_from_the_bot"]] == [
+        columns = repo.member_columns["outbox"]
+        rows = await uow.member_rows.rows("outbox", columns, maria, guild)
+        assert [json.loads(r["payload"])["message"]["content"] for r in rows] == [
             "Hi Maria",
             "Maria wants to meet you",
         ]
-        assert "dms_closed_until" in exported
         assert await repo.delete_member(guild, maria) == 2
-        assert await repo.export_member(guild, maria) == {
-            "dms_closed_until": exported["dms_closed_until"]
-        }
-        assert await repo.forget_dm_status(maria) == 1
+        assert await uow.member_rows.rows("outbox", columns, maria, guild) == []
+        assert await repo.forget_everywhere(maria) == 1  # the DM cool-off
         assert await repo.get("elsewhere") is not None  # other servers untouched
         assert await repo.get("to-sam") is not None

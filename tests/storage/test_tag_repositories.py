@@ -120,35 +120,19 @@ async def test_export_and_delete_touch_only_that_member_in_that_server(database:
         await uow.suggestions.add(GUILD, ALICE, "Vestibular", "vestibular", None, now=NOW)
 
     async with database.read() as uow:
-        repos = _member_repos(uow)
-        exported: dict[str, object] = {}
-        for repo in repos:
-            exported.update(await repo.export_member(GUILD, ALICE))
-    assert exported["member"] == {
-        "discoverable": False,
-        "snoozed_until": None,
-        "snoozed_at": None,
-        "display_name": None,
-        "first_seen_at": NOW.isoformat(),
-        "updated_at": NOW.isoformat(),
-    }
-    assert exported["tags_created"] == ["Sports"]
-    assert exported["profile"] == {
-        "about": "PT in Ohio",
-        "looking_for": "a mentor",
-        "how_to_reach_me": None,
-        "updated_at": NOW.isoformat(),
-    }
-    assert exported["tags"] == [
-        {"tag": "Neurology", "category": "Clinical interest", "added_at": NOW.isoformat()}
-    ]
-    assert exported["tag_suggestions"] == [
-        {
-            "name": "Vestibular",
-            "state": "pending",
-            "suggested_at": NOW.isoformat(),
-            "decided_at": None,
+        found = {
+            table: await uow.member_rows.rows(table, columns, ALICE, GUILD)
+            for repo in _member_repos(uow)
+            for table, columns in repo.member_columns.items()
         }
+    assert [r["discoverable"] for r in found["members"]] == [False]
+    assert [r["name"] for r in found["tags"]] == ["Sports"]
+    assert [(r["about"], r["looking_for"]) for r in found["member_profiles"]] == [
+        ("PT in Ohio", "a mentor")
+    ]
+    assert [r["tag_id"] for r in found["member_tags"]] == [ids["Neurology"]]
+    assert [(r["name"], r["state"]) for r in found["tag_suggestions"]] == [
+        ("Vestibular", "pending")
     ]
 
     async with database.transaction() as uow:
@@ -157,7 +141,8 @@ async def test_export_and_delete_touch_only_that_member_in_that_server(database:
     assert deleted == [1, 1, 1, 1, 1]
     async with database.read() as uow:
         for repo in _member_repos(uow):
-            assert await repo.export_member(GUILD, ALICE) == {}
+            for table, columns in repo.member_columns.items():
+                assert await uow.member_rows.rows(table, columns, ALICE, GUILD) == []
         assert await uow.member_tags.tag_ids(GUILD, BOB) == {ids["Neurology"]}
         assert await uow.profiles.get(OTHER, ALICE) == Profile("elsewhere", None)
 

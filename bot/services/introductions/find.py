@@ -139,8 +139,8 @@ class FindService:
             case DiscoverabilityChanged(user_id=user_id, discoverable=discoverable):
                 if user_id in index:
                     index.set_discoverable(user_id, discoverable)
-                else:
-                    index.set_member(user_id, (), discoverable=discoverable)
+                else:  # new, or back after a delete: rebuild to learn the blocks they keep
+                    self._drop(event.guild_id)
             case SnoozeChanged(user_id=user_id, until=until):
                 if user_id in index:
                     index.set_snooze(user_id, until)

@@ -164,7 +164,9 @@ class MentorRecords:
                     user_id,
                     record_dm(record, user_id),
                     guild_id=match.guild_id,
-                    subject_user_id=user_id,
+                    # The record tells of the other party (their name, goals, check-ins): it
+                    # is about them, so a privacy export withholds its text.
+                    subject_user_id=match.other(user_id),
                 ),
                 now=now,
             )
@@ -212,7 +214,7 @@ class MentorRecords:
                     user_id,
                     record_dm(record, user_id),
                     guild_id=guild_id,
-                    subject_user_id=user_id,
+                    subject_user_id=match.other(user_id),  # about the other party (see above)
                 ),
                 now=now,
             )

@@ -51,6 +51,14 @@ class IcebreakersRepository:
         "icebreaker_prompts": ("added_by",),
         "icebreaker_suggestions": ("user_id", "decided_by"),
     }
+    table_descriptions: ClassVar[Mapping[str, str]] = {
+        "icebreaker_schedules": "icebreaker schedules you set up as a moderator",
+        "icebreaker_prompts": "icebreaker prompts you added as a moderator",
+        "icebreaker_suggestions": "icebreaker prompts you suggested, or decided on as a moderator",
+    }
+    text_owners: ClassVar[Mapping[str, Mapping[str, str]]] = {
+        "icebreaker_suggestions": {"text": "user_id"}
+    }
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -307,18 +315,6 @@ class IcebreakersRepository:
         return int(row.user_id), str(row.text)
 
     # -- privacy --------------------------------------------------------------------------------
-
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        g = icebreaker_suggestions.c
-        rows = await self.conn.execute(
-            select(g.text, g.state, g.created_at)
-            .where(g.guild_id == guild_id, g.user_id == user_id)
-            .order_by(g.id)
-        )
-        found = [
-            {"text": t, "state": s, "suggested_at": as_utc(c).isoformat()} for t, s, c in rows.all()
-        ]
-        return {"icebreaker_suggestions": found} if found else {}
 
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """The member's suggestions go; schedules and prompts stay, unsigned."""

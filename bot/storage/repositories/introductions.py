@@ -10,12 +10,13 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.introductions import QUIETLY_ENDED, IntroRequest, RequestState
-from bot.storage.schema.introductions import intro_requests, member_blocks
-from bot.storage.sql import insert_ignore
+from bot.storage.repositories.blocks import BlocksRepository
+from bot.storage.schema.introductions import intro_requests
 from bot.storage.types import as_utc
 
+__all__ = ["BlocksRepository", "IntroRequestsRepository"]
+
 _WAITING_STATES = [RequestState.PENDING.value, *(s.value for s in QUIETLY_ENDED)]
-OTHER = "another member"  # exports never name anyone else
 
 
 def _request(row: Any) -> IntroRequest:
@@ -54,6 +55,12 @@ def _waiting_for_requester() -> Any:
 class IntroRequestsRepository:
     member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "intro_requests": ("requester_id", "target_id")
+    }
+    table_descriptions: ClassVar[Mapping[str, str]] = {
+        "intro_requests": "introduction requests you sent or received"
+    }
+    text_owners: ClassVar[Mapping[str, Mapping[str, str]]] = {
+        "intro_requests": {"note": "requester_id"}
     }
 
     def __init__(self, conn: AsyncConnection) -> None:
@@ -276,108 +283,11 @@ class IntroRequestsRepository:
         )
         return [as_utc(t) for t in rows.scalars()]
 
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        c = intro_requests.c
-        rows = await self.conn.execute(
-            select(intro_requests)
-            .where(c.guild_id == guild_id, or_(c.requester_id == user_id, c.target_id == user_id))
-            .order_by(c.id)
-        )
-        found = []
-        for row in rows:
-            request = _request(row)
-            sent = request.requester_id == user_id
-            found.append(
-                {
-                    "direction": "sent by you" if sent else "sent to you",
-                    "with": OTHER,
-                    "state": request.state.value,
-                    "note": request.note if sent else None,  # another member's words stay theirs
-                    "created_at": request.created_at.isoformat(),
-                    "expires_at": request.expires_at.isoformat(),
-                }
-            )
-        return {"introduction_requests": found} if found else {}
-
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         c = intro_requests.c
         result = await self.conn.execute(
             intro_requests.delete().where(
                 c.guild_id == guild_id, or_(c.requester_id == user_id, c.target_id == user_id)
-            )
-        )
-        return int(result.rowcount)
-
-
-class BlocksRepository:
-    member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "member_blocks": ("blocker_id", "blocked_id")
-    }
-
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
-    async def add(self, guild_id: int, blocker_id: int, blocked_id: int, *, now: datetime) -> bool:
-        row = {
-            "guild_id": guild_id,
-            "blocker_id": blocker_id,
-            "blocked_id": blocked_id,
-            "created_at": now,
-        }
-        return bool(
-            await insert_ignore(
-                self.conn, member_blocks, [row], ["guild_id", "blocker_id", "blocked_id"]
-            )
-        )
-
-    async def remove(self, guild_id: int, blocker_id: int, blocked_id: int) -> bool:
-        c = member_blocks.c
-        result = await self.conn.execute(
-            member_blocks.delete().where(
-                c.guild_id == guild_id, c.blocker_id == blocker_id, c.blocked_id == blocked_id
-            )
-        )
-        return bool(result.rowcount)
-
-    async def made_by(self, guild_id: int, blocker_id: int) -> list[tuple[int, datetime]]:
-        c = member_blocks.c
-        rows = await self.conn.execute(
-            select(c.blocked_id, c.created_at)
-            .where(c.guild_id == guild_id, c.blocker_id == blocker_id)
-            .order_by(c.created_at)
-        )
-        return [(int(blocked), as_utc(at)) for blocked, at in rows.all()]
-
-    async def between(self, guild_id: int, a: int, b: int) -> bool:
-        c = member_blocks.c
-        query = select(func.count()).where(
-            c.guild_id == guild_id,
-            or_(
-                and_(c.blocker_id == a, c.blocked_id == b),
-                and_(c.blocker_id == b, c.blocked_id == a),
-            ),
-        )
-        return int((await self.conn.execute(query)).scalar_one()) > 0
-
-    async def pairs_in(self, guild_id: int) -> list[tuple[int, int]]:
-        c = member_blocks.c
-        rows = await self.conn.execute(
-            select(c.blocker_id, c.blocked_id).where(c.guild_id == guild_id)
-        )
-        return [(int(a), int(b)) for a, b in rows.all()]
-
-    # -- privacy --------------------------------------------------------------------------------
-
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        made = await self.made_by(guild_id, user_id)
-        blocks = [{"blocked": OTHER, "since": at.isoformat()} for _, at in made]
-        return {"blocks_you_made": blocks} if blocks else {}
-
-    async def delete_member(self, guild_id: int, user_id: int) -> int:
-        c = member_blocks.c
-        result = await self.conn.execute(
-            member_blocks.delete().where(
-                c.guild_id == guild_id, or_(c.blocker_id == user_id, c.blocked_id == user_id)
             )
         )
         return int(result.rowcount)

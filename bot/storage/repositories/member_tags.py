@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.storage.schema.tags import (
-    member_tags,
-    tag_categories,
-    tags,
-)
+from bot.storage.schema.tags import member_tags, tags
 from bot.storage.sql import insert_ignore
-from bot.storage.types import as_utc
 
 
 class MemberTagsRepository:
     """Which tags each member holds in each server."""
 
     member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {"member_tags": ("user_id",)}
+    table_descriptions: ClassVar[Mapping[str, str]] = {"member_tags": "your interest tags"}
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -124,20 +120,6 @@ class MemberTagsRepository:
         return len(rows)
 
     # -- privacy --------------------------------------------------------------------------------
-
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        rows = await self.conn.execute(
-            select(tags.c.name, tag_categories.c.name.label("category"), member_tags.c.added_at)
-            .join(tags, tags.c.id == member_tags.c.tag_id)
-            .join(tag_categories, tag_categories.c.id == tags.c.category_id)
-            .where(member_tags.c.guild_id == guild_id, member_tags.c.user_id == user_id)
-            .order_by(tag_categories.c.position, tags.c.key)
-        )
-        found = [
-            {"tag": r.name, "category": r.category, "added_at": as_utc(r.added_at).isoformat()}
-            for r in rows
-        ]
-        return {"tags": found} if found else {}
 
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         result = await self.conn.execute(

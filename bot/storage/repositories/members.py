@@ -26,6 +26,7 @@ class MemberRecord:
     snoozed_until: datetime | None = None
     display_name: str | None = None
     snoozed_at: datetime | None = None
+    departed_at: datetime | None = None
 
     @property
     def standing(self) -> Standing:
@@ -42,11 +43,15 @@ def _record(row: Any) -> MemberRecord:
         snoozed_until=as_utc(row.snoozed_until) if row.snoozed_until else None,
         display_name=row.display_name,
         snoozed_at=as_utc(row.snoozed_at) if row.snoozed_at else None,
+        departed_at=as_utc(row.departed_at) if row.departed_at else None,
     )
 
 
 class MembersRepository:
     member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {"members": ("user_id",)}
+    table_descriptions: ClassVar[Mapping[str, str]] = {
+        "members": "your membership record: discoverability, snooze, display name, when seen"
+    }
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -144,22 +149,56 @@ class MembersRepository:
         )
         return {int(user_id) for user_id in rows.scalars()}
 
-    # -- privacy --------------------------------------------------------------------------------
+    async def names_of(
+        self, user_ids: Iterable[int], guild_ids: Iterable[int]
+    ) -> dict[int, list[str]]:
+        """Every display name each member has in these servers (to keep them out of exports)."""
+        wanted, servers = sorted(set(user_ids)), sorted(set(guild_ids))
+        found: dict[int, list[str]] = {user_id: [] for user_id in wanted}
+        if wanted and servers:
+            rows = await self.conn.execute(
+                select(members.c.user_id, members.c.display_name).where(
+                    members.c.guild_id.in_(servers),
+                    members.c.user_id.in_(wanted),
+                    members.c.display_name.is_not(None),
+                )
+            )
+            for user_id, name in rows.all():
+                found[int(user_id)].append(str(name))
+        return found
 
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        record = await self.get(guild_id, user_id)
-        if record is None:
-            return {}
-        return {
-            "member": {
-                "discoverable": record.discoverable,
-                "snoozed_until": record.snoozed_until.isoformat() if record.snoozed_until else None,
-                "snoozed_at": record.snoozed_at.isoformat() if record.snoozed_at else None,
-                "display_name": record.display_name,
-                "first_seen_at": record.created_at.isoformat(),
-                "updated_at": record.updated_at.isoformat(),
-            }
-        }
+    # -- members who left ----------------------------------------------------------------------
+
+    async def mark_departed(self, guild_id: int, user_id: int, *, now: datetime) -> bool:
+        """Discord says they are gone (10007): the retention clock starts, once."""
+        c = members.c
+        result = await self.conn.execute(
+            update(members)
+            .where(c.guild_id == guild_id, c.user_id == user_id, c.departed_at.is_(None))
+            .values(departed_at=now)
+        )
+        return bool(result.rowcount)
+
+    async def clear_departed(self, guild_id: int, user_id: int) -> bool:
+        c = members.c
+        result = await self.conn.execute(
+            update(members)
+            .where(c.guild_id == guild_id, c.user_id == user_id, c.departed_at.is_not(None))
+            .values(departed_at=None)
+        )
+        return bool(result.rowcount)
+
+    async def departed(self, *, before: datetime) -> list[tuple[int, int, datetime]]:
+        """(server, member, since) of members seen gone before ``before``, oldest first."""
+        c = members.c
+        rows = await self.conn.execute(
+            select(c.guild_id, c.user_id, c.departed_at)
+            .where(c.departed_at.is_not(None), c.departed_at <= before)
+            .order_by(c.departed_at)
+        )
+        return [(int(g), int(u), as_utc(at)) for g, u, at in rows.all()]
+
+    # -- privacy --------------------------------------------------------------------------------
 
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """Deletes the record; member_tags and member_profiles rows go with it (cascade)."""

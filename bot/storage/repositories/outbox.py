@@ -52,6 +52,21 @@ class OutboxRepository:
         "outbox": ("recipient", "subject_user_id"),
         "dm_status": ("user_id",),
     }
+    table_descriptions: ClassVar[Mapping[str, str]] = {
+        "outbox": "messages the bot sent or will send to you or about you (kept 30 days)",
+        "dm_status": "whether your DMs were closed to the bot, and until when it waits",
+    }
+    # A message's content may describe its subject and is read by its recipient: it is the
+    # member's only when both are them (or nobody), otherwise withheld.
+    text_owners: ClassVar[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
+        "outbox": {
+            "payload": ("recipient", "subject_user_id"),
+            "result": ("recipient", "subject_user_id"),
+        }
+    }
+    code_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "outbox": ("outcome_handler", "failure")
+    }
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -220,43 +235,53 @@ class OutboxRepository:
             outbox.c.guild_id == guild_id,
             or_(
                 outbox.c.subject_user_id == user_id,
-                and_(
-                    outbox.c.kind == DeliveryKind.SEND_DM.value,
-                    outbox.c.recipient == f"user:{user_id}",
-                ),
+                outbox.c.recipient == f"user:{user_id}",  # only DMs use a user lane
             ),
         )
 
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        rows = await self.conn.execute(
-            select(outbox).where(self._about_member(guild_id, user_id)).order_by(outbox.c.id)
-        )
-        messages = [
-            {
-                "kind": row.kind,
-                "state": row.state,
-                "created_at": as_utc(row.created_at).isoformat(),
-                "content": json.loads(row.payload).get("message"),
-            }
-            for row in rows
-        ]
-        closed = await self.dms_closed_until(user_id)
-        export: dict[str, Any] = {"messages_from_the_bot": messages} if messages else {}
-        if closed is not None:
-            export["dms_closed_until"] = closed.isoformat()
-        return export
-
     async def delete_member(self, guild_id: int, user_id: int) -> int:
-        """Forget what was or would be sent about the member here; queued items are dropped."""
+        """Forget what was or would be sent about the member here; queued items are dropped,
+        and so is a queued private thread that would add them."""
         result = await self.conn.execute(
             outbox.delete().where(self._about_member(guild_id, user_id))
         )
-        return int(result.rowcount)
+        threads = await self.conn.execute(
+            select(outbox.c.id, outbox.c.payload).where(
+                outbox.c.guild_id == guild_id,
+                outbox.c.kind == DeliveryKind.CREATE_THREAD.value,
+                outbox.c.state == DeliveryState.QUEUED.value,
+            )
+        )
+        adding = [i for i, p in threads.all() if user_id in json.loads(p).get("member_ids", [])]
+        if adding:
+            await self.conn.execute(outbox.delete().where(outbox.c.id.in_(adding)))
+        return int(result.rowcount) + len(adding)
 
-    async def forget_dm_status(self, user_id: int) -> int:
-        """The DM cool-off is not per server: dropped when the member deletes everywhere."""
-        result = await self.conn.execute(dm_status.delete().where(dm_status.c.user_id == user_id))
-        return int(result.rowcount)
+    async def holds_unscoped(self, user_id: int) -> bool:
+        """Whether anything about the member is kept outside any one server."""
+        c = outbox.c
+        unscoped = select(c.id).where(
+            c.guild_id.is_(None),
+            or_(c.subject_user_id == user_id, c.recipient == f"user:{user_id}"),
+        )
+        status = select(dm_status.c.user_id).where(dm_status.c.user_id == user_id)
+        for query in (status, unscoped):
+            if (await self.conn.execute(query.limit(1))).first() is not None:
+                return True
+        return False
+
+    async def forget_everywhere(self, user_id: int) -> int:
+        """What is not tied to one server (DMs sent outside any server, the DM cool-off):
+        dropped when the member deletes everything, from DMs."""
+        c = outbox.c
+        unscoped = await self.conn.execute(
+            outbox.delete().where(
+                c.guild_id.is_(None),
+                or_(c.subject_user_id == user_id, c.recipient == f"user:{user_id}"),
+            )
+        )
+        status = await self.conn.execute(dm_status.delete().where(dm_status.c.user_id == user_id))
+        return int(unscoped.rowcount) + int(status.rowcount)
 
     # -- DM status and switches -----------------------------------------------------------------
 

@@ -12,11 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.profiles import Profile
 from bot.storage.schema.members import member_profiles
 from bot.storage.sql import upsert
-from bot.storage.types import as_utc
 
 
 class ProfileRepository:
     member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {"member_profiles": ("user_id",)}
+    table_descriptions: ClassVar[Mapping[str, str]] = {
+        "member_profiles": "your profile text and contact card"
+    }
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -43,21 +45,6 @@ class ProfileRepository:
         await upsert(self.conn, member_profiles, values, keys=["guild_id", "user_id"])
 
     # -- privacy --------------------------------------------------------------------------------
-
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        row = (
-            await self.conn.execute(select(member_profiles).where(self._where(guild_id, user_id)))
-        ).first()
-        if row is None:
-            return {}
-        return {
-            "profile": {
-                "about": row.about,
-                "looking_for": row.looking_for,
-                "how_to_reach_me": row.contact,
-                "updated_at": as_utc(row.updated_at).isoformat(),
-            }
-        }
 
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         result = await self.conn.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, fields
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -21,6 +21,10 @@ class GuildSettingsRepository:
     member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "guild_settings": ("updated_by",),
         "guild_channels": ("updated_by",),
+    }
+    table_descriptions: ClassVar[Mapping[str, str]] = {
+        "guild_settings": "server defaults you last changed as a moderator",
+        "guild_channels": "channel choices you last changed as a moderator",
     }
 
     def __init__(self, conn: AsyncConnection) -> None:
@@ -86,18 +90,6 @@ class GuildSettingsRepository:
 
     # -- privacy: moderators who changed settings ----------------------------------------------
 
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        changed: list[str] = []
-        if await self._changed_defaults(guild_id, user_id):
-            changed.append("defaults")
-        rows = await self.conn.execute(
-            select(guild_channels.c.purpose).where(
-                guild_channels.c.guild_id == guild_id, guild_channels.c.updated_by == user_id
-            )
-        )
-        changed += [f"{purpose} channel" for purpose in rows.scalars()]
-        return {"settings_last_changed_by_you": changed} if changed else {}
-
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """Settings stay (the server uses them); who last changed them is forgotten."""
         forgotten = 0
@@ -109,11 +101,3 @@ class GuildSettingsRepository:
             )
             forgotten += int(result.rowcount)
         return forgotten
-
-    async def _changed_defaults(self, guild_id: int, user_id: int) -> bool:
-        found = await self.conn.execute(
-            select(guild_settings.c.guild_id).where(
-                guild_settings.c.guild_id == guild_id, guild_settings.c.updated_by == user_id
-            )
-        )
-        return found.first() is not None

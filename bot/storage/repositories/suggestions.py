@@ -25,6 +25,13 @@ class TagSuggestionsRepository:
         "tag_suggestions": ("user_id", "decided_by"),
         "tag_suggestion_supporters": ("user_id",),
     }
+    table_descriptions: ClassVar[Mapping[str, str]] = {
+        "tag_suggestions": "tags you suggested, or decided on as a moderator",
+        "tag_suggestion_supporters": "tags someone else suggested first that you asked for too",
+    }
+    text_owners: ClassVar[Mapping[str, Mapping[str, str]]] = {
+        "tag_suggestions": {"name": "user_id", "key": "user_id"}
+    }
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -187,41 +194,6 @@ class TagSuggestionsRepository:
         return bool(result.rowcount)
 
     # -- privacy --------------------------------------------------------------------------------
-
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        rows = await self.conn.execute(
-            select(tag_suggestions)
-            .where(tag_suggestions.c.guild_id == guild_id, tag_suggestions.c.user_id == user_id)
-            .order_by(tag_suggestions.c.id)
-        )
-        found = [
-            {
-                "name": r.name,
-                "state": r.state,
-                "suggested_at": as_utc(r.created_at).isoformat(),
-                "decided_at": as_utc(r.decided_at).isoformat() if r.decided_at else None,
-            }
-            for r in rows
-        ]
-        exported: dict[str, Any] = {"tag_suggestions": found} if found else {}
-        supported = await self._supported_by(guild_id, user_id)
-        if supported:
-            exported["tag_suggestions_supported"] = supported
-        return exported
-
-    async def _supported_by(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
-        rows = await self.conn.execute(
-            select(tag_suggestions.c.name, tag_suggestion_supporters.c.created_at)
-            .join(
-                tag_suggestions, tag_suggestions.c.id == tag_suggestion_supporters.c.suggestion_id
-            )
-            .where(
-                tag_suggestion_supporters.c.guild_id == guild_id,
-                tag_suggestion_supporters.c.user_id == user_id,
-            )
-            .order_by(tag_suggestion_supporters.c.created_at)
-        )
-        return [{"name": r.name, "asked_at": as_utc(r.created_at).isoformat()} for r in rows]
 
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """Deletes the member's suggestions and support, and forgets which ones they decided."""

@@ -29,6 +29,7 @@ class TagVocabularyRepository:
     """Categories, tags and aliases of one server."""
 
     member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {"tags": ("created_by",)}
+    table_descriptions: ClassVar[Mapping[str, str]] = {"tags": "tags you created"}
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -199,15 +200,6 @@ class TagVocabularyRepository:
         return {int(tag_id): int(count) for tag_id, count in rows}
 
     # -- privacy: moderators who created tags ------------------------------------------------
-
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        rows = await self.conn.execute(
-            select(tags.c.name)
-            .where(tags.c.guild_id == guild_id, tags.c.created_by == user_id)
-            .order_by(tags.c.key)
-        )
-        created = [str(name) for name in rows.scalars()]
-        return {"tags_created": created} if created else {}
 
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """Tags stay (the community uses them); who created them is forgotten."""

@@ -11,6 +11,7 @@ from bot.storage.schema import (
     members,
     mentorship,
     outbox,
+    privacy,
     settings,
     tags,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "mentorship",
     "metadata",
     "outbox",
+    "privacy",
     "settings",
     "tags",
 ]

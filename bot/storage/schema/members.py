@@ -36,8 +36,12 @@ members = Table(
     # How the member last appeared to the bot (no GUILD_MEMBERS intent: learnt from interactions),
     # for menus that cannot render a mention.
     Column("display_name", String(100), nullable=True),
+    # When Discord last answered 10007 Unknown Member for them (they left); cleared when they
+    # use the bot again. Purged after the server's departed_retention_days.
+    Column("departed_at", DateTime(timezone=True), nullable=True),
     PrimaryKeyConstraint("guild_id", "user_id"),
     Index("ix_members_discoverable", "guild_id", "discoverable"),
+    Index("ix_members_departed", "departed_at"),
 )
 
 member_profiles = Table(

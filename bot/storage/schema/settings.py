@@ -28,6 +28,7 @@ guild_settings = Table(
     Column("pair_cooldown_days", Integer, nullable=False),
     Column("icebreaker_catch_up_minutes", Integer, nullable=False),
     Column("event_retention_days", Integer, nullable=False, server_default="30"),
+    Column("departed_retention_days", Integer, nullable=False, server_default="30"),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", BigInteger, nullable=True),
 )

@@ -1,0 +1,96 @@
+"""The /privacy delete confirmation (ARCHITECTURE rule 10): ``DynamicItem`` buttons.
+
+- ``privacy:delete:<server id|all>:<expires, unix s>``  delete everything about the clicker in
+  that server (``all``: every server, offered in DMs). The id carries its own expiry, so it
+  works after a restart and stops working 10 minutes after it was offered.
+- ``privacy:keep``  cancel: nothing is deleted.
+
+Whoever clicks deletes only their own data (the message is ephemeral or in their DMs anyway).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Self, cast
+
+import discord
+from discord import ui
+
+from bot.tree import friendly_errors
+from cogs.privacy import _render
+
+if TYPE_CHECKING:
+    from bot.client import SigBot
+    from bot.services import Services
+
+Interaction = discord.Interaction[Any]
+CONFIRM_FOR = timedelta(minutes=10)
+EVERY_SERVER = "all"
+
+
+def _services(interaction: Interaction) -> Services:
+    return cast("SigBot", interaction.client).services
+
+
+class DeleteButton(
+    ui.DynamicItem[ui.Button[Any]],
+    template=r"privacy:delete:(?P<scope>\d+|all):(?P<until>\d+)",
+):
+    def __init__(self, scope: str, until: int) -> None:
+        super().__init__(
+            ui.Button(
+                label="Delete everything",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"privacy:delete:{scope}:{until}",
+            )
+        )
+        self.scope = scope
+        self.until = until
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(match["scope"], int(match["until"]))
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            services = _services(interaction)
+            if services.clock.now().timestamp() > self.until:
+                await interaction.response.edit_message(content=_render.EXPIRED, view=None)
+                return
+            guild_id = None if self.scope == EVERY_SERVER else int(self.scope)
+            if guild_id is not None and interaction.guild_id not in (None, guild_id):
+                await interaction.response.edit_message(content=_render.EXPIRED, view=None)
+                return
+            deleted = await services.privacy.delete(guild_id, interaction.user.id)
+            text = _render.deleted_text(deleted, everywhere=guild_id is None)
+            await interaction.response.edit_message(content=text, view=None)
+
+
+class KeepButton(ui.DynamicItem[ui.Button[Any]], template=r"privacy:keep"):
+    def __init__(self) -> None:
+        super().__init__(
+            ui.Button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="privacy:keep")
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls()
+
+    async def callback(self, interaction: Interaction) -> None:
+        await interaction.response.edit_message(content=_render.KEPT, view=None)
+
+
+def confirm_view(guild_id: int | None, now: datetime) -> ui.View:
+    scope = EVERY_SERVER if guild_id is None else str(guild_id)
+    view = ui.View(timeout=None)
+    view.add_item(DeleteButton(scope, int((now + CONFIRM_FOR).timestamp())))
+    view.add_item(KeepButton())
+    return view
+
+
+DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (DeleteButton, KeepButton)
