@@ -17,6 +17,7 @@ from bot.storage.repositories.member_tags import MemberTagsRepository
 from bot.storage.repositories.members import MembersRepository
 from bot.storage.repositories.outbox import OutboxRepository
 from bot.storage.repositories.profiles import ProfileRepository
+from bot.storage.repositories.rounds import RoundsRepository
 from bot.storage.repositories.settings import GuildSettingsRepository
 from bot.storage.repositories.suggestions import TagSuggestionsRepository
 from bot.storage.repositories.tags import TagVocabularyRepository
@@ -35,6 +36,7 @@ class UnitOfWork:
         self.intro_requests = IntroRequestsRepository(conn)
         self.blocks = BlocksRepository(conn)
         self.icebreakers = IcebreakersRepository(conn)
+        self.rounds = RoundsRepository(conn)
         self._after_commit: list[Callable[[], None]] = []
 
     @property
@@ -51,6 +53,7 @@ class UnitOfWork:
             self.intro_requests,
             self.blocks,
             self.icebreakers,
+            self.rounds,
         )
 
     def after_commit(self, callback: Callable[[], None]) -> None:

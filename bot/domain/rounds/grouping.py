@@ -210,7 +210,7 @@ def _improve(
 ) -> list[tuple[int, ...]]:
     """2-opt: for each candidate edge (a, c) between pairs (a, b) and (c, d), regroup as
     (a, c) and (b, d) when that weighs more and is allowed; until nothing improves."""
-    mate = {a: b for a, b in pairs} | {b: a for a, b in pairs}
+    mate = {p[0]: p[1] for p in pairs} | {p[1]: p[0] for p in pairs}
     for _ in range(IMPROVE_PASSES):
         improved = False
         for a, c in graph.edges():

@@ -10,6 +10,7 @@ from bot.storage.schema import (
     members,
     mentorship,
     outbox,
+    rounds,
     settings,
     tags,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "mentorship",
     "metadata",
     "outbox",
+    "rounds",
     "settings",
     "tags",
 ]
