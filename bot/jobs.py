@@ -82,10 +82,42 @@ def register_icebreakers(scheduler: Scheduler, services: Services) -> None:
     scheduler.register_rebuilder("icebreakers", rebuild)
 
 
+ROUNDS_TICK_JOB = "rounds:watchdog"
+ROUNDS_NEXT_JOB = "rounds:next-wake"
+ROUNDS_WATCHDOG_EVERY = IntervalTrigger(seconds=60)
+
+
+def register_rounds(scheduler: Scheduler, services: Services) -> None:
+    """Like icebreakers: a one-off job at the earliest round slot or "Did you meet?" check-in,
+    re-armed after every change, and a watchdog; the service reads what is due."""
+    rounds = services.rounds
+
+    def arm(earliest: datetime | None) -> None:
+        if not scheduler.running:
+            return
+        if earliest is None:
+            scheduler.remove_job(ROUNDS_NEXT_JOB)
+            return
+        at = max(earliest, datetime.now(UTC))
+        scheduler.add_job(
+            ROUNDS_NEXT_JOB, rounds.tick, DateTrigger(run_date=at), misfire_grace_time=3600
+        )
+
+    async def rebuild(scheduler: Scheduler) -> None:
+        scheduler.add_job(
+            ROUNDS_TICK_JOB, rounds.tick, ROUNDS_WATCHDOG_EVERY, misfire_grace_time=3600
+        )
+        rounds.wake_listeners.append(arm)
+        await rounds.tick()  # runs (or skips and logs) what fell due while the bot was down
+
+    scheduler.register_rebuilder("rounds", rebuild)
+
+
 FEATURE_JOBS: tuple[Callable[[Scheduler, Services], None], ...] = (
     register_housekeeping,
     register_introductions,
     register_icebreakers,
+    register_rounds,
 )
 
 

@@ -12,6 +12,7 @@ from bot.services.introductions import INTRO_DM_HANDLER, FindService, Introducti
 from bot.services.members import MemberDirectory
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
+from bot.services.rounds import THREAD_HANDLER, RoundMembers, RoundsService
 from bot.services.settings import SettingsService
 from bot.services.tags import (
     MemberTagService,
@@ -41,6 +42,8 @@ class Services:
     find: FindService
     icebreaker_schedules: IcebreakerSchedules
     icebreaker_prompts: IcebreakerPrompts
+    rounds: RoundsService
+    round_members: RoundMembers
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
@@ -53,20 +56,26 @@ class Services:
         outcomes.register(INTRO_DM_HANDLER, introductions.on_introduction_outcome)
         icebreakers = IcebreakerSchedules(db, clock, settings)
         outcomes.register(POST_HANDLER, icebreakers.on_posted)
+        find = FindService(db, clock, directory, tag_index)
+        rounds = RoundsService(db, clock, settings, directory, find)
+        outcomes.register(THREAD_HANDLER, rounds.on_thread)
+        round_members = RoundMembers(db, clock, directory)
         return cls(
             db=db,
             clock=clock,
             outcomes=outcomes,
             settings=settings,
             directory=directory,
-            privacy=PrivacyService(db, directory),
+            privacy=PrivacyService(db, directory, round_members.joined_labels),
             vocabulary=VocabularyService(db, clock, directory, tag_index),
             member_tags=MemberTagService(db, clock, directory, tag_index),
             suggestions=SuggestionService(db, clock, directory, tag_index),
             profiles=ProfileService(db, directory),
             housekeeping=HousekeepingService(db, clock),
             introductions=introductions,
-            find=FindService(db, clock, directory, tag_index),
+            find=find,
             icebreaker_schedules=icebreakers,
             icebreaker_prompts=IcebreakerPrompts(db, clock),
+            rounds=rounds,
+            round_members=round_members,
         )

@@ -8,13 +8,18 @@ whatever is pending for the member in the same transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.domain.errors import Conflict
 from bot.services.members import MemberDirectory
 from bot.storage.database import Database
+from bot.storage.unit_of_work import UnitOfWork
+
+# A feature's list of what the member joined, in words, for /privacy show (intro rounds).
+Joined = Callable[[UnitOfWork, int, int], Awaitable[list[str]]]
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class PrivacySummary:
     known: bool  # False: the bot stores nothing about the member here yet
     snoozed_until: datetime | None
     stored: dict[str, int]  # a section of the export → how many entries it holds
+    rounds: tuple[str, ...] = field(default=())  # the intro rounds joined, in words
 
 
 @dataclass(frozen=True)
@@ -35,15 +41,19 @@ class Block:
 
 
 class PrivacyService:
-    def __init__(self, db: Database, directory: MemberDirectory) -> None:
+    def __init__(
+        self, db: Database, directory: MemberDirectory, rounds_joined: Joined | None = None
+    ) -> None:
         self.db = db
         self.directory = directory
+        self.rounds_joined = rounds_joined
 
     async def show(self, guild_id: int, user_id: int) -> PrivacySummary:
         export = await self.export(guild_id, user_id)
         async with self.db.read() as uow:
             member = await uow.members.get(guild_id, user_id)
             defaults = await self.directory.settings.defaults_in(uow, guild_id)
+            rounds = await self.rounds_joined(uow, guild_id, user_id) if self.rounds_joined else []
         now = self.directory.clock.now()
         snoozed = member.snoozed_until if member and member.standing.snoozed(now) else None
         stored = {
@@ -51,7 +61,7 @@ class PrivacyService:
             for section, value in export.items()
         }
         discoverable = member.discoverable if member else defaults.discoverable_by_default
-        return PrivacySummary(discoverable, member is not None, snoozed, stored)
+        return PrivacySummary(discoverable, member is not None, snoozed, stored, tuple(rounds))
 
     async def set_discoverable(self, guild_id: int, user_id: int, discoverable: bool) -> bool:
         """Turning it off cancels everything pending for the member, in the same transaction."""

@@ -18,6 +18,8 @@ SECTION_WORDS: dict[str, tuple[str, str]] = {
     "tag_suggestions": ("tag suggestion", "tag suggestions"),
     "tags_created": ("tag you created", "tags you created"),
     "settings_last_changed_by_you": ("setting you last changed", "settings you last changed"),
+    "rounds_joined": ("intro round joined", "intro rounds joined"),
+    "round_groups": ("intro round group", "intro round groups"),
 }
 RECORDS = frozenset({"member", "profile"})
 
@@ -43,6 +45,9 @@ def summary_text(summary: PrivacySummary) -> str:
     else:
         stored = [_stored_line(s, n) for s, n in summary.stored.items()]
         lines.append("**Stored about you in this server**:\n" + "\n".join(f"- {s}" for s in stored))
+    if summary.rounds:
+        joined = "\n".join(f"- {label}" for label in summary.rounds)
+        lines.append(f"**Intro rounds you joined** (leave with `/rounds leave`):\n{joined}")
     lines.append("Change it with `/privacy discoverable`; blocks are in `/privacy blocks`.")
     return "\n".join(lines)
 

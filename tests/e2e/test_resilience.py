@@ -11,7 +11,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 import bot.app
 from bot.client import SigBot
-from bot.jobs import HOUSEKEEPING_JOB, ICEBREAKER_TICK_JOB, INTRO_ENDINGS_JOB
+from bot.jobs import HOUSEKEEPING_JOB, ICEBREAKER_TICK_JOB, INTRO_ENDINGS_JOB, ROUNDS_TICK_JOB
 from bot.scheduling import Scheduler
 from bot.tree import AppCommandTree
 from sandbox.demo import DemoCommunity
@@ -25,7 +25,9 @@ CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"
 GUILD_COMMANDS = "PUT /applications/{application_id}/guilds/{guild_id}/commands"
 JOB_ID = "test.digest"
 # The bot's own jobs beside the test's (no icebreaker schedule yet, so no next-slot job).
-EXPECTED_JOBS = sorted([HOUSEKEEPING_JOB, INTRO_ENDINGS_JOB, ICEBREAKER_TICK_JOB, JOB_ID])
+EXPECTED_JOBS = sorted(
+    [HOUSEKEEPING_JOB, INTRO_ENDINGS_JOB, ICEBREAKER_TICK_JOB, ROUNDS_TICK_JOB, JOB_ID]
+)
 # Discord's 3 s deadline and the bot's 2 s auto-defer, scaled down ×6 so a test waits ~1 s.
 ACK_DEADLINE, AUTO_DEFER, DATABASE_DELAY = 0.5, 0.2, 1.0
 

@@ -230,6 +230,12 @@ class RoundsRepository(RoundGroups):
         row = (await self.conn.execute(select(rounds).where(rounds.c.id == round_id))).first()
         return _round(row) if row else None
 
+    async def open_round_ids(self, guild_id: int) -> list[int]:
+        """Rounds not yet past their check-in: what a consent withdrawal may still cancel."""
+        r = rounds.c
+        query = select(r.id).where(r.guild_id == guild_id, r.checkin_done.is_(False))
+        return [int(i) for i in (await self.conn.execute(query)).scalars()]
+
     async def checkins_due(self, *, now: datetime, limit: int = 200) -> list[RoundRow]:
         r = rounds.c
         query = (
