@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 INTRO = (
     "I help this community connect: tag your interests, find people who share them and get "
-    "introduced with both sides' consent, find a mentor, and talk about the icebreaker prompts. "
+    "introduced with both sides' consent, meet someone new in intro rounds, find a mentor, "
+    "and talk about the icebreaker prompts. "
     "Nothing about you is shown to others unless you choose to be discoverable."
 )
 
@@ -28,7 +29,10 @@ MODERATOR_HELP = (
     "`/setup icebreakers` posts discussion prompts: import a pack with `/setup icebreakers pack`, "
     "add a schedule with `/setup icebreakers schedule`, check it with `/setup icebreakers list` "
     "and `next`, and review members' `/icebreaker suggest` ideas with "
-    "`/setup icebreakers review`."
+    "`/setup icebreakers review`.\n"
+    "`/setup rounds` groups members who `/rounds join` into private threads on a schedule: "
+    "`/setup rounds schedule` (weekly, biweekly or monthly), `list`, `next`, `pause`, "
+    "`resume`, `remove`, `run-now`."
 )
 
 
