@@ -7,7 +7,7 @@ adds a rebuilder that re-creates the feature's jobs from the database at start.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -98,7 +98,10 @@ def register_rounds(scheduler: Scheduler, services: Services) -> None:
         if earliest is None:
             scheduler.remove_job(ROUNDS_NEXT_JOB)
             return
-        at = max(earliest, datetime.now(UTC))
+        # The wait is measured on the injected clock (a simulated one in tests), so a wake that
+        # is due on it now never turns into a loop of immediate wake-ups.
+        wait = max(earliest - services.clock.now(), timedelta(0))
+        at = datetime.now(UTC) + wait
         scheduler.add_job(
             ROUNDS_NEXT_JOB, rounds.tick, DateTrigger(run_date=at), misfire_grace_time=3600
         )
