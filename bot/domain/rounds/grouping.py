@@ -6,14 +6,20 @@ pairs that must never be grouped (blocks, pairs grouped in the schedule's last N
 already introduced). Output: groups, and every member who could not be placed with the reason.
 
 How (sizes of 2, one trio for an odd count):
-1. Candidates: each member's best ``K`` partners by shared-tag weight, found with a
-   :class:`RankingIndex` of the participants (bitset ranking, fast), forbidden partners excluded.
-   The union of those lists is the thinned graph (about ``n·K`` edges instead of ``n²/2``).
-2. networkx's blossom (``max_weight_matching(maxcardinality=True)``): as many pairs as the thinned
-   graph allows, and among those the heaviest.
-3. Members the thinned graph left unmatched are matched among themselves on every allowed pair.
+1. Up to 60 members, every allowed pair is an edge. Above that, the graph is thinned: each
+   member's best ``K`` partners by shared-tag weight, found with a :class:`RankingIndex` of the
+   participants (bitset ranking, fast), forbidden partners and earlier partners excluded, topped
+   up with random allowed partners for members who share little; about ``n·K`` edges.
+2. networkx's blossom (``max_weight_matching(maxcardinality=True)``) on that graph: as many pairs
+   as it allows, and among those the heaviest. Above 400 members blossom in pure Python is too
+   slow for the whole graph (2,000: ~20 s), so it runs on each Louvain community of the thinned
+   graph and a 2-opt pass then mends pairs across communities (bench/README.md has the figures).
+3. Members still unmatched are matched among themselves on every allowed pair.
 4. Whoever is still alone joins the pair where they add the most weight (a trio), if allowed with
    both; otherwise they are ungroupable, with the reason.
+
+Pairs met in an earlier round (outside the cooldown, which is a hard rule) stay allowed but
+count for little (``REPEAT_FACTOR``), so new people come first.
 
 Groups of 3: the heaviest matching's pairs seed ``n // 3`` groups and every other member is
 assigned to one seed (a max-weight bipartite matching), allowed with both seed members. A
