@@ -119,9 +119,16 @@ class _Weights:
         self.tags = {m.user_id: m.tags for m in members}
         self.weights = weights
         self.met_before = set(met_before)
+        self._cache: dict[tuple[int, int], float] = {}
 
     def shared(self, a: int, b: int) -> float:
-        return sum(self.weights.get(t, 0.0) for t in self.tags[a] & self.tags[b])
+        key = (a, b) if a < b else (b, a)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = sum(
+                self.weights.get(t, 0.0) for t in self.tags[a] & self.tags[b]
+            )
+        return found
 
     def __call__(self, a: int, b: int) -> float:
         weight = self.shared(a, b)
@@ -202,7 +209,8 @@ def _pairs(
     else:
         graph = _thinned_graph(people, score, allowed, min(k, LARGE_CANDIDATES))
         parts = nx.community.louvain_communities(graph, weight="weight", seed=1)
-        pairs = [p for part in parts for p in _matching(graph.subgraph(part))]
+        # A copy, not a view: blossom reads edges millions of times, and views filter each read.
+        pairs = [p for part in parts for p in _matching(graph.subgraph(part).copy())]
     matched = {u for p in pairs for u in p}
     left = [m.user_id for m in people if m.user_id not in matched]
     pairs += _matching(_full_graph(left, score, allowed))
