@@ -206,3 +206,30 @@ async def test_privacy_show_lists_rounds_and_delete_removes_them(pt: Services) -
     assert summary.rounds == ("every intro round in this server",)
     await pt.privacy.delete(GUILD, 100)
     assert (await pt.privacy.show(GUILD, 100)).rounds == ()
+
+
+async def test_rounds_keep_local_time_across_the_dst_change(pt: Services, clock: FakeClock) -> None:
+    await weekly(pt)  # Wednesdays 09:00 America/Chicago; clocks spring forward on 8 March
+    for user in PEOPLE[:2]:
+        await pt.round_members.join(GUILD, user)
+    await fire(pt, clock)
+    first = clock.now()
+    await fire(pt, clock)
+    second = clock.now()
+    assert [first.hour, second.hour] == [15, 14]  # UTC: 09:00 CST, then 09:00 CDT
+    assert (second - first) == timedelta(days=7, hours=-1)
+
+
+async def test_a_slot_missed_while_down_runs_once_if_recent_else_is_skipped(
+    pt: Services, clock: FakeClock
+) -> None:
+    await weekly(pt)
+    for user in PEOPLE[:2]:
+        await pt.round_members.join(GUILD, user)
+    slot = (await pt.rounds.schedules(GUILD))[0].schedule.next_slot_at
+    clock.set(slot + timedelta(hours=2))  # the bot was down at the slot
+    assert await pt.rounds.tick() == 1
+    assert await pt.rounds.tick() == 0
+    clock.set(slot + timedelta(days=7, hours=13))  # next slot, more than 12 hours late
+    assert await pt.rounds.tick() == 0
+    assert len(await queued(pt, DeliveryKind.CREATE_THREAD)) == 1
