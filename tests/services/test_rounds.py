@@ -233,3 +233,15 @@ async def test_a_slot_missed_while_down_runs_once_if_recent_else_is_skipped(
     clock.set(slot + timedelta(days=7, hours=13))  # next slot, more than 12 hours late
     assert await pt.rounds.tick() == 0
     assert len(await queued(pt, DeliveryKind.CREATE_THREAD)) == 1
+
+
+async def test_snoozed_and_hidden_members_sit_out_untold(pt: Services, clock: FakeClock) -> None:
+    await weekly(pt)
+    for user in PEOPLE[:4]:
+        await pt.round_members.join(GUILD, user)
+    await pt.introductions.snooze(GUILD, 300, 2)
+    await pt.privacy.set_discoverable(GUILD, 400, False)
+    await fire(pt, clock)
+    threads = await queued(pt, DeliveryKind.CREATE_THREAD)
+    assert sorted(u for _, _, p in threads for u in p["member_ids"]) == [100, 200]
+    assert [u for _, u, _ in await queued(pt, DeliveryKind.SEND_DM)] == []

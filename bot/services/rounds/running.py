@@ -114,30 +114,38 @@ async def _eligible(
     guild_name: str,
     now: datetime,
 ) -> list[int]:
-    """Joined (or named), discoverable, not snoozed, of the tag; skips and ghosts sit out."""
+    """Joined (or named), discoverable, not snoozed, of the tag; skips and ghosts sit out.
+    The consent rule comes first: nobody outside it is told anything (ghost DMs included)."""
     if plan.member_ids is not None:
-        candidates = list(dict.fromkeys(plan.member_ids))
-    else:
-        candidates = []
-        skipping, ghosts = [], []
-        schedule_id = plan.schedule.id if plan.schedule else None
-        for p in await uow.rounds.participants(plan.guild_id, schedule_id):
-            if p.ghost or (p.paused_until is not None and p.paused_until > now):
-                continue
-            if p.skip_next:
-                skipping.append(p.user_id)
-                continue
-            if is_ghost(await uow.rounds.last_answers(plan.guild_id, p.user_id, p.counted_since)):
-                ghosts.append(p.user_id)
-                continue
+        return await _consenting(uow, plan, index, list(dict.fromkeys(plan.member_ids)), now)
+    schedule_id = plan.schedule.id if plan.schedule else None
+    joined = await uow.rounds.participants(plan.guild_id, schedule_id)
+    present = set(await _consenting(uow, plan, index, [p.user_id for p in joined], now))
+    candidates, skipping, ghosts = [], [], []
+    for p in joined:
+        if p.user_id not in present or p.ghost:
+            continue
+        if p.paused_until is not None and p.paused_until > now:
+            continue
+        if p.skip_next:
+            skipping.append(p.user_id)
+        elif is_ghost(await uow.rounds.last_answers(plan.guild_id, p.user_id, p.counted_since)):
+            ghosts.append(p.user_id)
+        else:
             candidates.append(p.user_id)
-        await uow.rounds.set_state(plan.guild_id, skipping, skip_next=False)
-        await _new_ghosts(uow, plan.guild_id, ghosts, round_id, guild_name=guild_name, now=now)
-    records = await uow.members.many(plan.guild_id, candidates)
+    await uow.rounds.set_state(plan.guild_id, skipping, skip_next=False)
+    await _new_ghosts(uow, plan.guild_id, ghosts, round_id, guild_name=guild_name, now=now)
+    return candidates
+
+
+async def _consenting(
+    uow: UnitOfWork, plan: RoundPlan, index: RankingIndex, user_ids: list[int], now: datetime
+) -> list[int]:
+    records = await uow.members.many(plan.guild_id, user_ids)
     tag = plan.schedule.tag_id if plan.schedule else None
     return [
         u
-        for u in candidates
+        for u in user_ids
         if u in records
         and records[u].standing.visible(now)
         and (tag is None or tag in index.tags_of(u))
