@@ -176,3 +176,23 @@ def test_a_simulated_year_of_biweekly_rounds_on_60_members(capsys) -> None:  # t
     with capsys.disabled():
         print(f"\nrounds year: 60 members, 26 biweekly rounds, fewest distinct partners {fewest}")
     assert fewest >= 20
+
+
+def test_the_large_path_keeps_every_rule() -> None:
+    """Above 400 members (Louvain parts and 2-opt): still everyone once, no forbidden pair."""
+    import random
+
+    rng = random.Random(500)
+    ids = list(range(1, 502))  # odd
+    members = [Participant(u, frozenset(rng.sample(range(1, 60), 8))) for u in ids]
+    weights = {t: 1.0 + t % 7 for t in range(1, 60)}
+    forbidden = {pair(*rng.sample(ids, 2)) for _ in range(3000)}
+    result = group_members(members, weights, forbidden, seed=3)
+    placed = [u for g in result.groups for u in g]
+    assert len(placed) == len(set(placed))
+    assert set(placed) | set(result.unplaced) == set(ids)
+    assert not result.unplaced
+    for group in result.groups:
+        assert len(group) in (2, 3)
+        assert all(pair(a, b) not in forbidden for a, b in itertools.combinations(group, 2))
+    assert [len(g) for g in result.groups].count(3) == 1
