@@ -27,6 +27,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.help",
     "cogs.setup",
     "cogs.icebreakers",
+    "cogs.rounds",
     "cogs.tags",
     "cogs.profile",
     "cogs.introductions",

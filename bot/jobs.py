@@ -7,7 +7,7 @@ adds a rebuilder that re-creates the feature's jobs from the database at start.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -161,6 +161,40 @@ def register_privacy(scheduler: Scheduler, services: Services) -> None:
     scheduler.register_rebuilder("privacy", rebuild)
 
 
+ROUNDS_TICK_JOB = "rounds:watchdog"
+ROUNDS_NEXT_JOB = "rounds:next-wake"
+ROUNDS_WATCHDOG_EVERY = IntervalTrigger(seconds=60)
+
+
+def register_rounds(scheduler: Scheduler, services: Services) -> None:
+    """Like icebreakers: a one-off job at the earliest round slot or "Did you meet?" check-in,
+    re-armed after every change, and a watchdog; the service reads what is due."""
+    rounds = services.rounds
+
+    def arm(earliest: datetime | None) -> None:
+        if not scheduler.running:
+            return
+        if earliest is None:
+            scheduler.remove_job(ROUNDS_NEXT_JOB)
+            return
+        # The wait is measured on the injected clock (a simulated one in tests), so a wake that
+        # is due on it now never turns into a loop of immediate wake-ups.
+        wait = max(earliest - services.clock.now(), timedelta(0))
+        at = datetime.now(UTC) + wait
+        scheduler.add_job(
+            ROUNDS_NEXT_JOB, rounds.tick, DateTrigger(run_date=at), misfire_grace_time=3600
+        )
+
+    async def rebuild(scheduler: Scheduler) -> None:
+        scheduler.add_job(
+            ROUNDS_TICK_JOB, rounds.tick, ROUNDS_WATCHDOG_EVERY, misfire_grace_time=3600
+        )
+        rounds.wake_listeners.append(arm)
+        await rounds.tick()  # runs (or skips and logs) what fell due while the bot was down
+
+    scheduler.register_rebuilder("rounds", rebuild)
+
+
 FEATURE_JOBS: tuple[Callable[[Scheduler, Services], None], ...] = (
     register_housekeeping,
     register_introductions,
@@ -169,6 +203,7 @@ FEATURE_JOBS: tuple[Callable[[Scheduler, Services], None], ...] = (
     register_mentorship,
     register_mentor_matches,
     register_privacy,
+    register_rounds,
 )
 
 

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 INTRO = (
     "I help this community connect: tag your interests, find people who share them and get "
-    "introduced with both sides' consent, meet fellow attendees of events, find a mentor, and "
-    "talk about the icebreaker prompts. "
+    "introduced with both sides' consent, meet someone new in intro rounds and fellow attendees "
+    "of events, find a mentor, and talk about the icebreaker prompts. "
     "Nothing about you is shown to others unless you choose to be discoverable, and "
     "`/privacy export` or `/privacy delete` (here, or in DMs with me for every server) gives "
     "you or erases everything I store about you."
@@ -40,6 +40,9 @@ MODERATOR_HELP = (
     "and optionally who may mentor with `/setup mentorship require_role`.",
     "`/setup report` counts the last 30 or 90 days (`format:csv` or `format:chart` attaches a "
     'file); counts below 3 show as "fewer than 3".',
+    "`/setup rounds` groups members who `/rounds join` into private threads on a schedule: "
+    "`/setup rounds schedule` (weekly, biweekly or monthly), `list`, `next`, `pause`, "
+    "`resume`, `remove`, `run-now`; `/setup events round` runs one among an event's attendees.",
 )
 
 

@@ -28,6 +28,8 @@ from bot.services.mentorship.record import MentorRecords
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
 from bot.services.reports import ReportService
+from bot.services.rounds import THREAD_HANDLER as ROUND_THREAD_HANDLER
+from bot.services.rounds import RoundMembers, RoundsService
 from bot.services.settings import SettingsService
 from bot.services.tags import (
     MemberTagService,
@@ -66,6 +68,8 @@ class Services:
     mentor_claims: MentorClaims
     mentor_matches: MentorMatches
     mentor_records: MentorRecords
+    rounds: RoundsService
+    round_members: RoundMembers
 
     @classmethod
     def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
@@ -87,7 +91,10 @@ class Services:
         outcomes.register(MATCH_THREAD_HANDLER, mentor_matches.on_thread_outcome)
         outcomes.register(FIT_CHECK_HANDLER, mentor_matches.on_fit_check_outcome)
         mentor_matches.reroute = mentor_routing.route_pending
-        privacy = PrivacyService(db, directory)
+        rounds = RoundsService(db, clock, settings, directory, find)
+        outcomes.register(ROUND_THREAD_HANDLER, rounds.on_thread)
+        round_members = RoundMembers(db, clock, directory)
+        privacy = PrivacyService(db, directory, round_members.joined_labels)
         outcomes.on_member_left(privacy.member_left)
         return cls(
             db=db,
@@ -114,4 +121,6 @@ class Services:
             mentor_claims=mentor_claims,
             mentor_matches=mentor_matches,
             mentor_records=mentor_records,
+            rounds=rounds,
+            round_members=round_members,
         )

@@ -9,6 +9,7 @@ whatever is pending for the member in the same transaction.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +29,8 @@ PURGED = (
     "Deleted everything I stored about {} who left the server longer ago than the retention "
     "period (`/setup defaults departed_retention_days`)."
 )
+# A feature's list of what the member joined, in words, for /privacy show (intro rounds).
+Joined = Callable[[UnitOfWork, int, int], Awaitable[list[str]]]
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class PrivacySummary:
     stored: dict[str, int]  # what a table holds (its description) → how many records
     servers: int = 1
     events: tuple[Event, ...] = ()  # the events I attend whose attendance has not faded
+    rounds: tuple[str, ...] = ()  # the intro rounds joined, in words
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,13 @@ class Block:
 
 
 class PrivacyService:
-    def __init__(self, db: Database, directory: MemberDirectory) -> None:
+    def __init__(
+        self, db: Database, directory: MemberDirectory, rounds_joined: Joined | None = None
+    ) -> None:
         self.db = db
         self.directory = directory
         self.clock = directory.clock
+        self.rounds_joined = rounds_joined
 
     async def show(self, guild_id: int | None, user_id: int) -> PrivacySummary:
         """What is stored about the member here (None: in every server, asked from DMs)."""
@@ -75,10 +82,11 @@ class PrivacyService:
             today = local_today(now, defaults.timezone)
             live_from = oldest_live_end(today, defaults.event_retention_days)
             events = await uow.events.events_of(guild_id, user_id, live_from=live_from)
+            rounds = await self.rounds_joined(uow, guild_id, user_id) if self.rounds_joined else []
         snoozed = member.snoozed_until if member and member.standing.snoozed(now) else None
         discoverable = member.discoverable if member else defaults.discoverable_by_default
         return PrivacySummary(
-            discoverable, member is not None, snoozed, stored, servers, tuple(events)
+            discoverable, member is not None, snoozed, stored, servers, tuple(events), tuple(rounds)
         )
 
     async def set_discoverable(self, guild_id: int, user_id: int, discoverable: bool) -> bool:

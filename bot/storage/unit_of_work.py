@@ -23,6 +23,7 @@ from bot.storage.repositories.mentor_requests import MentorRequestsRepository
 from bot.storage.repositories.mentors import MentorsRepository
 from bot.storage.repositories.outbox import OutboxRepository
 from bot.storage.repositories.profiles import ProfileRepository
+from bot.storage.repositories.rounds import RoundsRepository
 from bot.storage.repositories.settings import GuildSettingsRepository
 from bot.storage.repositories.suggestions import TagSuggestionsRepository
 from bot.storage.repositories.tags import TagVocabularyRepository
@@ -47,6 +48,7 @@ class UnitOfWork:
         self.mentor_matches = MentorMatchesRepository(conn)
         # Reads what ``member_data`` declares, generically (the privacy export).
         self.member_rows = MemberRowsRepository(conn)
+        self.rounds = RoundsRepository(conn)
         self._after_commit: list[Callable[[], None]] = []
 
     @property
@@ -67,6 +69,7 @@ class UnitOfWork:
             self.mentors,
             self.mentor_requests,
             self.mentor_matches,
+            self.rounds,
         )
 
     def after_commit(self, callback: Callable[[], None]) -> None:

@@ -54,6 +54,9 @@ def summary_text(summary: PrivacySummary) -> str:
             for e in summary.events
         )
         lines.append(f"**Events you attend**: {names} (each fades a while after it ends).")
+    if summary.rounds:
+        joined = "\n".join(f"- {label}" for label in summary.rounds)
+        lines.append(f"**Intro rounds you joined** (leave with `/rounds leave`):\n{joined}")
     if summary.discoverable is not None:
         lines.append("Change it with `/privacy discoverable`; blocks are in `/privacy blocks`.")
     lines.append("`/privacy export` gives you all of it; `/privacy delete` erases it.")

@@ -19,6 +19,7 @@ from bot.jobs import (
     MENTOR_MATCHES_JOB,
     MENTORSHIP_JOB,
     PRIVACY_PURGE_JOB,
+    ROUNDS_TICK_JOB,
 )
 from bot.scheduling import Scheduler
 from bot.tree import AppCommandTree
@@ -42,6 +43,7 @@ EXPECTED_JOBS = sorted(
         MENTOR_MATCHES_JOB,
         MENTORSHIP_JOB,
         PRIVACY_PURGE_JOB,
+        ROUNDS_TICK_JOB,
         JOB_ID,
     ]
 )

@@ -192,6 +192,16 @@ class IntroRequestsRepository:
         )
         return {int(a) if int(a) != user_id else int(b) for a, b in rows.all()}
 
+    async def introduced_pairs(self, guild_id: int) -> set[frozenset[int]]:
+        """Every pair introduced in the server (intro rounds never group them)."""
+        c = intro_requests.c
+        rows = await self.conn.execute(
+            select(c.requester_id, c.target_id).where(
+                c.guild_id == guild_id, c.state == RequestState.ACCEPTED.value
+            )
+        )
+        return {frozenset((int(a), int(b))) for a, b in rows.all()}
+
     async def decide(
         self, request_id: int, state: RequestState, *, now: datetime, told: bool = False
     ) -> bool:

@@ -12,6 +12,7 @@ from bot.storage.schema import (
     mentorship,
     outbox,
     privacy,
+    rounds,
     settings,
     tags,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "metadata",
     "outbox",
     "privacy",
+    "rounds",
     "settings",
     "tags",
 ]
