@@ -64,6 +64,8 @@ async def settle_threads(
     """Play the sender for every queued mentorship thread: made (or refused)."""
     settled = 0
     for item in await queued(services, DeliveryKind.CREATE_THREAD):
+        if not item["key"].startswith("mentor:match:"):
+            continue  # another feature's thread (an intro round's group)
         async with services.db.transaction() as uow:
             row = await uow.outbox.get(item["key"])
             assert row is not None

@@ -25,13 +25,16 @@ from bot.storage.member_data import holds_member_id, member_value
 from bot.storage.schema import metadata
 from tests.services.mentorship_support import settle_threads
 
-ME, OTHER, CAROL, DAVE, MOD = (880_000_000_000_000_000 + n for n in (101, 202, 303, 404, 505))
+ME, OTHER, CAROL, DAVE, MOD, ERIN = (
+    880_000_000_000_000_000 + n for n in (101, 202, 303, 404, 505, 606)
+)
 NAMES = {
     ME: "Alice Example",
     OTHER: "Bartholomew Quince",
     CAROL: "Carolina Stone",
     DAVE: "Davide Ferro",
     MOD: "Morgan Modwell",
+    ERIN: "Erin Roundtree",
 }
 CHANNEL = 770_000_000_000_000_001
 
@@ -188,6 +191,21 @@ async def mentorship(services: Services, world: World) -> None:
     world.theirs |= {their_note, their_goals, their_checkin}
 
 
+async def rounds(services: Services, world: World) -> None:
+    """Alice schedules intro rounds, joins with Erin (whom she has not met), and a round groups
+    them."""
+    await services.vocabulary.apply_preset(world.guild, "pt", actor_id=MOD)
+    for user_id in (ME, ERIN):
+        await services.member_tags.add_member_tag(world.guild, user_id, "ortho")
+        await services.privacy.set_discoverable(world.guild, user_id, True)
+    view = await services.rounds.add(
+        world.guild, CHANNEL, cadence="weekly", weekday=2, time="12:00", actor_id=ME
+    )
+    for user_id in (ME, ERIN):
+        await services.round_members.join(world.guild, user_id)
+    await services.rounds.run_now(world.guild, view.schedule.id, actor_id=ME)
+
+
 ACTIVITIES: list[Activity] = [
     names,
     settings,
@@ -201,6 +219,7 @@ ACTIVITIES: list[Activity] = [
     delivery,
     events,
     mentorship,
+    rounds,
 ]
 
 

@@ -14,6 +14,7 @@ from bot.storage.schema.tags import tags
 from tests.services.privacy_world import (
     CAROL,
     DAVE,
+    ERIN,
     ME,
     MOD,
     NAMES,
@@ -68,7 +69,7 @@ async def test_export_holds_every_stored_column_of_every_row(
 async def test_export_names_nobody_else(services: Services) -> None:
     world = await everywhere(services, World(GUILD))
     text = dumped(await services.privacy.export(GUILD, ME))
-    for user_id in (OTHER, CAROL, DAVE, MOD):
+    for user_id in (OTHER, CAROL, DAVE, MOD, ERIN):
         assert str(user_id) not in text
         assert NAMES[user_id] not in text
         assert NAMES[user_id].split()[0] not in text  # not even inside their own text
@@ -170,7 +171,7 @@ async def test_a_block_holds_when_the_deleted_member_returns(services: Services)
     listed = await services.find.find(GUILD, DAVE, ["ortho"])
     assert ME not in {p.user_id for p in listed.people}
     mine = await services.find.find(GUILD, ME, ["ortho"])
-    assert {p.user_id for p in mine.people} == {OTHER}
+    assert {p.user_id for p in mine.people} == {OTHER, ERIN}  # discoverable, not blocked
     # The blocker can still lift it, though the list cannot name her any more.
     await services.privacy.unblock(GUILD, DAVE, ME)
     async with services.db.read() as uow:
