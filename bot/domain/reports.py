@@ -39,7 +39,7 @@ LAYOUT: tuple[LineSpec, ...] = (
     LineSpec("intros_requested", "Introductions requested"),
     LineSpec("intros_accepted", "Introductions accepted"),
     LineSpec("round_groups", "Intro-round groups"),
-    LineSpec("round_met", "Round groups that met"),
+    LineSpec("round_met", '"Met" answers in intro rounds'),
     LineSpec("event_attendance", "Event attendance"),
     LineSpec("mentor_requests_opened", "Mentor requests opened"),
     LineSpec("mentor_requests_matched", "Mentor requests matched"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.services.delivery import OutcomeRouter
+from bot.services.event_rounds import EventRounds
 from bot.services.events import EventService
 from bot.services.health import HealthService
 from bot.services.housekeeping import HousekeepingService
@@ -69,6 +70,7 @@ class Services:
     mentor_matches: MentorMatches
     mentor_records: MentorRecords
     rounds: RoundsService
+    event_rounds: EventRounds
     round_members: RoundMembers
 
     @classmethod
@@ -95,6 +97,7 @@ class Services:
         outcomes.register(ROUND_THREAD_HANDLER, rounds.on_thread)
         round_members = RoundMembers(db, clock, directory)
         privacy = PrivacyService(db, directory, round_members.joined_labels)
+        events = EventService(db, clock, directory, settings, find)
         outcomes.on_member_left(privacy.member_left)
         return cls(
             db=db,
@@ -112,7 +115,7 @@ class Services:
             find=find,
             icebreaker_schedules=icebreakers,
             icebreaker_prompts=IcebreakerPrompts(db, clock),
-            events=EventService(db, clock, directory, settings, find),
+            events=events,
             reports=ReportService(db, clock),
             health=HealthService(db),
             mentors=MentorService(db, clock, directory, mentor_routing),
@@ -122,5 +125,6 @@ class Services:
             mentor_matches=mentor_matches,
             mentor_records=mentor_records,
             rounds=rounds,
+            event_rounds=EventRounds(db, settings, events, rounds),
             round_members=round_members,
         )

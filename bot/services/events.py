@@ -235,6 +235,19 @@ class EventService:
             today = await self._today(uow, guild_id)
             return await uow.events.attendees(guild_id, event_id, live_from=today.live_from)
 
+    async def after_the_event(self, guild_id: int, event_id: int) -> tuple[Event, list[int]]:
+        """An event that is over and its attendees (not faded): what its intro round groups."""
+        async with self.db.read() as uow:
+            event = await _event(uow, guild_id, event_id)
+            today = await self._today(uow, guild_id)
+            if not is_over(event.end_date, today.today):
+                raise Conflict(
+                    f"{event.name} is not over yet: its intro round is for after the event "
+                    f"(from the day after {event.end_date:%d %b %Y})."
+                )
+            attendees = await uow.events.attendees(guild_id, event_id, live_from=today.live_from)
+        return event, attendees
+
     async def _live(self, guild_id: int, event_id: int) -> tuple[Event, list[int]]:
         async with self.db.read() as uow:
             event = await _event(uow, guild_id, event_id)

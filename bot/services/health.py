@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from bot.domain.health import ChannelUse, purpose_use
 from bot.domain.settings import ChannelPurpose, GuildDefaults
 from bot.services.icebreakers.channels import icebreaker_channels
+from bot.services.rounds.channels import round_channels
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
 
@@ -27,6 +28,7 @@ async def purpose_channels(uow: UnitOfWork, guild_id: int) -> list[ChannelUse]:
 CHANNEL_SOURCES: tuple[ChannelSource, ...] = (
     purpose_channels,
     icebreaker_channels,
+    round_channels,
 )
 
 

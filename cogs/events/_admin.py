@@ -1,8 +1,8 @@
 """/setup events …: moderators add, import, list and remove events, attached under /setup.
 
 Manage Server is the /setup group's default permission, re-checked at run time by the tree
-(commands) and by the remove button's ``interaction_check``. ``/setup events round`` is wired
-to the intro rounds by the integrator (``EventService.attendees`` gives its members).
+(commands) and by the remove button's ``interaction_check``. ``/setup events round`` runs one
+intro round among an event's attendees, once, after the event (``EventRounds``).
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class EventsAdmin(app_commands.Group):
 
     def __init__(self, bot: SigBot) -> None:
         super().__init__(name=self.NAME, description="Events and conferences members attend")
+        self.bot = bot
         self.events = bot.services.events
 
     @app_commands.command(name="add", description="Add an event members can say they attend")
@@ -83,6 +84,31 @@ class EventsAdmin(app_commands.Group):
         )
         await respond(interaction, _render.imported_text(result))
 
+    @app_commands.command(
+        name="round", description="Once after an event: an intro round among its attendees"
+    )
+    @app_commands.rename(event_id="event")
+    @app_commands.describe(
+        event_id="The event (it must be over)",
+        channel="Where the groups' private threads go (default: the introductions channel)",
+        group_size="People per group (default 2)",
+    )
+    async def round_(
+        self,
+        interaction: Interaction,
+        event_id: int,
+        channel: discord.TextChannel | None = None,
+        group_size: app_commands.Range[int, 2, 3] = 2,
+    ) -> None:
+        ran = await self.bot.services.event_rounds.run(
+            _guild_id(interaction),
+            event_id,
+            channel_id=channel.id if channel else None,
+            group_size=group_size,
+            actor_id=interaction.user.id,
+        )
+        await respond(interaction, _render.event_round_text(ran))
+
     @app_commands.command(name="list", description="The events here, with ids")
     async def list_(self, interaction: Interaction) -> None:
         lines = await self.events.listing(_guild_id(interaction))
@@ -100,6 +126,7 @@ class EventsAdmin(app_commands.Group):
         )
 
     @remove.autocomplete("event_id")
+    @round_.autocomplete("event_id")
     async def _event_id(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[int]]:

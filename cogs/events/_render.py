@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.domain.events import Event
 from bot.domain.text import escape_markdown, plural
+from bot.services.event_rounds import EventRound
 from bot.services.events import Attending, EventLine, ImportResult
 
 NOBODY_THERE = (
@@ -108,3 +109,19 @@ def mine_text(events: Sequence[Event]) -> str:
 
 def choice_label(event: Event) -> str:
     return f"{event.id} · {event.name} · {day(event.start_date)}"[:100]
+
+
+def event_round_text(ran: EventRound) -> str:
+    result = ran.result
+    placed = (
+        f"{plural(result.groups, 'group')} of attendees who had not met, each in a private thread"
+        if result.groups
+        else "no groups: no two attendees could be grouped (not discoverable, blocked, or met)"
+    )
+    told = (
+        f" {plural(result.unplaced, 'attendee')} could not be grouped." if (result.unplaced) else ""
+    )
+    return (
+        f"Intro round for **{escape_markdown(ran.event.name)}** "
+        f"({plural(ran.attendees, 'attendee')}): {placed}.{told}"
+    )

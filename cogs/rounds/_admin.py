@@ -10,6 +10,8 @@ from discord import app_commands
 from bot.domain.rounds.rules import DEFAULT_COOLDOWN, MAX_COOLDOWN
 from bot.domain.schedules import WEEKDAYS
 from bot.responding import respond
+from bot.services.rounds.channels import ROUND_CHANNEL_NEEDS
+from cogs.rendering import channel_check
 from cogs.rounds import _render
 from cogs.rounds._cog import schedule_choices
 from cogs.rounds._views import confirm_remove_view
@@ -74,7 +76,8 @@ class RoundsAdmin(app_commands.Group):
             cooldown_rounds=cooldown,
             actor_id=interaction.user.id,
         )
-        await respond(interaction, _render.scheduled_text(view))
+        check = channel_check(f"schedule {view.schedule.id}", channel, ROUND_CHANNEL_NEEDS)
+        await respond(interaction, f"{_render.scheduled_text(view)}\n{check}")
 
     @app_commands.command(name="list", description="The intro round schedules here")
     async def list_(self, interaction: Interaction) -> None:

@@ -212,3 +212,35 @@ async def test_people_pages_keep_to_the_event_and_leave_works(
     assert "were not marked" in await answer(await tom.slash("event leave", event=csm.id))
     after = await (await maria.click(turned, "Previous")).final()
     assert "12 people" in render_message(after)
+
+
+async def test_an_event_round_groups_its_attendees_once_after_the_event(
+    clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
+) -> None:
+    """PRODUCT.md: "once after the event, an intro round among its attendees"."""
+    mod = community.moderator
+    names = ("maria", "priya", "grace", "james")
+    await prepare(community, *names, "tom")
+    await add_event(community)
+    event = (await events_here(clocked, community))["CSM 2026"]
+    for name in names:
+        await attend(community.members[name], event)
+    channel = community.guild.channel("general")
+
+    too_early = await answer(await mod.slash("setup events round", event=event.id, channel=channel))
+    assert "is not over yet" in too_early
+    clocked.clock.set(datetime(2026, 2, 14, 9, 0, tzinfo=UTC))  # the day after it ended
+    ran = await answer(await mod.slash("setup events round", event=event.id, channel=channel))
+    assert "Intro round for **CSM 2026** (4 attendees): 2 groups" in ran
+    await drained(clocked)
+    threads = [t for t in channel.threads if t.name.startswith("Intro round")]
+    assert len(threads) == 2 and all(t.type == 12 for t in threads)  # private threads
+    bot_id = server.state.bot_user.id
+    grouped = [{u.id for u in t.members} - {bot_id} for t in threads]
+    attendees = {community.members[name].id for name in names}
+    assert set().union(*grouped) == attendees  # tom did not attend: not grouped
+    assert all(len(group) == 2 for group in grouped)
+
+    again = await answer(await mod.slash("setup events round", event=event.id, channel=channel))
+    assert "already ran" in again
+    assert len([t for t in channel.threads if t.name.startswith("Intro round")]) == 2

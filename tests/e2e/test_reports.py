@@ -77,7 +77,9 @@ async def test_report_text_counts_and_suppresses(active: DemoCommunity) -> None:
     assert f"Introductions reported (abuse): **{SUPPRESSED}**" in text
     assert "Top tags: Orthopedics (5)" in text
     assert f"Outpatient ({SUPPRESSED}), Sports ({SUPPRESSED})" in text  # 2 members each
-    assert "Mentor requests" not in text  # no source registered for mentorship yet
+    # Every feature's lines are there, small counts (none here) hidden like the rest.
+    for label in ("Mentor requests opened", "Intro-round groups", "Event attendance"):
+        assert f"{label}: **{SUPPRESSED}**" in text
     assert ix.message is not None
     assert ix.message.attachments == []
 
@@ -95,7 +97,7 @@ async def test_report_csv_is_attached_and_parses(active: DemoCommunity) -> None:
     assert counts["Introductions accepted"] == "3"
     assert counts["Members who snoozed"] == SUPPRESSED
     weekly = [row for row in rows if row[0] == "weekly"]
-    assert len(weekly) == 2 * 12  # introductions accepted and prompts posted, 12 weeks each
+    assert len(weekly) == 4 * 12  # the four weekly lines of the chart, 12 weeks each
     values = {row[2] for row in weekly}
     assert values <= {SUPPRESSED, "3"}  # nothing below 3 as its number
     assert weekly[11][2] == "3"  # this week's three introductions
@@ -155,3 +157,15 @@ async def test_show_names_each_missing_permission_per_channel(
     guild.set_bot_permissions(ice, allow=["create_public_threads", "send_messages_in_threads"])
     shown = await answer(await mod.slash("setup show"))
     assert "in #icebreakers" not in shown
+
+    # An intro-round schedule's channel is checked when it is set and in /setup show.
+    general = guild.channel("general")
+    guild.set_bot_permissions(general, deny=["create_private_threads"])
+    rounds = await answer(
+        await mod.slash(
+            "setup rounds schedule", channel=general, cadence="weekly", weekday=2, time="12:00"
+        )
+    )
+    assert "cannot create private threads in #general" in rounds
+    shown = await answer(await mod.slash("setup show"))
+    assert "intro-round schedule" in shown and "cannot create private threads in #general" in shown

@@ -11,8 +11,10 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.domain.delivery import DeliveryKind, Outcome
 from bot.domain.errors import Conflict, InvalidInput
+from bot.domain.reports import Window
 from bot.domain.rounds.rules import GhostChoice, MeetAnswer
 from bot.services import Services
+from bot.services.reports.sources import rounds_source
 from bot.services.rounds.running import THREAD_HANDLER
 from bot.storage.schema.outbox import outbox
 
@@ -138,6 +140,11 @@ async def test_checkin_halfway_answers_and_the_ghost_rule(pt: Services, clock: F
     assert ghost_dms[0].endswith(":200")
     async with pt.db.read() as uow:
         assert await uow.rounds.count_met(GUILD, START, clock.now()) == 1
+        groups = await uow.rounds.count_groups(GUILD, START, clock.now() + timedelta(seconds=1))
+        report = await rounds_source(uow, GUILD, Window.last(90, now=clock.now()))
+    assert report.lines["round_met"].count == 1  # what /setup report counts
+    assert report.lines["round_groups"].count == groups >= 3
+    assert sum(report.weekly["round_meetings"]) == 1
     said = await pt.round_members.ghost_choice(GUILD, 200, GhostChoice.KEEP)
     assert "back in" in said
 

@@ -88,6 +88,19 @@ async def events_source(uow: UnitOfWork, guild_id: int, window: Window) -> Contr
     )
 
 
+async def rounds_source(uow: UnitOfWork, guild_id: int, window: Window) -> Contribution:
+    met = await uow.rounds.met_times(guild_id, window.start, window.end)
+    return Contribution(
+        lines={
+            "round_groups": Measure(
+                await uow.rounds.count_groups(guild_id, window.start, window.end)
+            ),
+            "round_met": Measure(len(met)),
+        },
+        weekly={"round_meetings": window.weekly_counts(met)},
+    )
+
+
 SOURCES: tuple[Source, ...] = (
     tags_source,
     introductions_source,
@@ -95,4 +108,5 @@ SOURCES: tuple[Source, ...] = (
     snoozes_source,
     mentorship_source,
     events_source,
+    rounds_source,
 )

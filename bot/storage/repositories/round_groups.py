@@ -187,6 +187,19 @@ class RoundGroups:
         """ "Met" answers given in the period."""
         return sum(n for _, n in await self.weekly_meetings(guild_id, since, until))
 
+    async def met_times(self, guild_id: int, since: datetime, until: datetime) -> list[datetime]:
+        """When each "Met" answer of the period was given (the report's weekly line)."""
+        m = round_group_members.c
+        rows = await self.conn.execute(
+            select(m.answered_at).where(
+                m.guild_id == guild_id,
+                m.answer == MeetAnswer.MET.value,
+                m.answered_at >= since,
+                m.answered_at < until,
+            )
+        )
+        return [as_utc(at) for at in rows.scalars()]
+
     async def weekly_meetings(
         self, guild_id: int, since: datetime, until: datetime
     ) -> list[tuple[date, int]]:
