@@ -234,7 +234,8 @@ async def test_an_event_round_groups_its_attendees_once_after_the_event(
     assert "Intro round for **CSM 2026** (4 attendees): 2 groups" in ran
     await drained(clocked)
     threads = [t for t in channel.threads if t.name.startswith("Intro round")]
-    assert len(threads) == 2 and all(t.type == 12 for t in threads)  # private threads
+    assert len(threads) == 2
+    assert all(t.type == 12 for t in threads)
     bot_id = server.state.bot_user.id
     grouped = [{u.id for u in t.members} - {bot_id} for t in threads]
     attendees = {community.members[name].id for name in names}

@@ -168,4 +168,5 @@ async def test_show_names_each_missing_permission_per_channel(
     )
     assert "cannot create private threads in #general" in rounds
     shown = await answer(await mod.slash("setup show"))
-    assert "intro-round schedule" in shown and "cannot create private threads in #general" in shown
+    assert "intro-round schedule" in shown
+    assert "cannot create private threads in #general" in shown

@@ -278,11 +278,14 @@ async def test_offer_rules_and_require_role(pt: Services) -> None:
 
 async def test_privacy_export_and_delete(pt: Services) -> None:
     request_id = await request(pt)
-    exported = await pt.privacy.export(GUILD, MENTEE)
+    exported = (await pt.privacy.export(GUILD, MENTEE))["servers"][str(GUILD)]
     assert exported["mentor_requests"][0]["goals"].startswith("Pass the OCS")
     mentor = (await told_by_dm(pt, request_id))[0]
-    assert "mentor_offer" in await pt.privacy.export(GUILD, mentor)
-    assert "mentor_requests_offered_to_you" in await pt.privacy.export(GUILD, mentor)
+    theirs = (await pt.privacy.export(GUILD, mentor))["servers"][str(GUILD)]
+    assert theirs["mentor_profiles"][0]["capacity"] == 1
+    (told,) = theirs["mentor_request_mentors"]
+    assert told["mentor_id"] == "you"
+    assert "mentor_requests" not in theirs  # the mentee's request is theirs, not the mentor's
     await pt.privacy.delete(GUILD, MENTEE)
     async with pt.db.read() as uow:
         assert await uow.mentor_requests.get(request_id) is None

@@ -189,27 +189,6 @@ class EventsRepository:
 
     # -- the member-data contract ---------------------------------------------------------------
 
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        query = (
-            select(E.name, E.start_date, E.end_date, A.since)
-            .join(events, E.id == A.event_id)
-            .where(A.guild_id == guild_id, A.user_id == user_id)
-            .order_by(E.start_date, E.id)
-        )
-        found = [
-            {
-                "event": name,
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-                "attending_since": as_utc(since).isoformat(),
-            }
-            for name, start, end, since in await self.conn.execute(query)
-        ]
-        created = select(E.name).where(E.guild_id == guild_id, E.created_by == user_id)
-        names = list((await self.conn.execute(created.order_by(E.id))).scalars())
-        export: dict[str, Any] = {"events_attending": found} if found else {}
-        return export | ({"events_created": names} if names else {})
-
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """The member's attendance goes; events they created stay, unsigned."""
         result = await self.conn.execute(

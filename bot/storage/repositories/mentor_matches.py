@@ -314,42 +314,6 @@ class MentorMatchesRepository:
 
     # -- the member-data contract -----------------------------------------------------------------
 
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        found = []
-        for match in await self.of_member(guild_id, user_id):
-            party = match.party(user_id)
-            assert party is not None
-            checkins = [
-                {
-                    "note": checkin.note,
-                    "minutes": checkin.minutes,
-                    "recorded_at": checkin.recorded_at.isoformat(),
-                    "by": "you" if checkin.user_id == user_id else OTHER,
-                }
-                for checkin in await self.checkins(match.id)
-            ]
-            fit = (await self.fit_answers(match.id)).get(user_id)
-            found.append(
-                {
-                    "you_were": party.value,
-                    "with": OTHER,
-                    "status": match.status.value,
-                    "matched_at": match.matched_at.isoformat(),
-                    "term_ends_at": match.term_ends_at.isoformat(),
-                    "outcome": match.outcome.value if match.outcome else None,
-                    "your_fit_answer": fit.value if fit else None,
-                    "your_feedback": await self._feedback_of(match.id, user_id),
-                    "checkins": checkins,
-                }
-            )
-        return {"mentorships": found} if found else {}
-
-    async def _feedback_of(self, match_id: int, user_id: int) -> dict[str, Any] | None:
-        c = mentor_feedback.c
-        query = select(c.rating, c.comment).where(c.match_id == match_id, c.user_id == user_id)
-        row = (await self.conn.execute(query)).first()
-        return {"rating": row.rating, "comment": row.comment} if row else None
-
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """The member's matches go with everything recorded in them (the other party's
         check-ins and answers too: they are about the pair)."""

@@ -264,44 +264,6 @@ class MentorRequestsRepository(MatchOpenings):
 
     # -- privacy --------------------------------------------------------------------------------
 
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        c = mentor_requests.c
-        rows = await self.conn.execute(
-            select(mentor_requests)
-            .where(c.guild_id == guild_id, c.mentee_id == user_id)
-            .order_by(c.id)
-        )
-        mine = [
-            {
-                "tag_id": r.tag_id,
-                "goals": r.goals,
-                "background": r.background,
-                "term_months": r.term_months,
-                "status": r.status.value,
-                "created_at": r.created_at.isoformat(),
-                "ended_at": r.ended_at.isoformat() if r.ended_at else None,
-            }
-            for r in (_request(row) for row in rows)
-        ]
-        t = mentor_request_mentors.c
-        told = await self.conn.execute(
-            select(t.notified_at, t.excluded).where(t.guild_id == guild_id, t.mentor_id == user_id)
-        )
-        offered = [
-            {
-                "from": OTHER,
-                "told_at": as_utc(at).isoformat() if at else None,
-                "excluded": bool(excluded),
-            }
-            for at, excluded in told.all()
-        ]
-        export: dict[str, Any] = {}
-        if mine:
-            export["mentor_requests"] = mine
-        if offered:
-            export["mentor_requests_offered_to_you"] = offered
-        return export
-
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """The member's own requests go (with their matches, by cascade), and every record of
         requests offered to them."""

@@ -142,20 +142,6 @@ class MentorsRepository:
 
     # -- privacy --------------------------------------------------------------------------------
 
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        profile = await self.get(guild_id, user_id)
-        if profile is None:
-            return {}
-        return {
-            "mentor_offer": {
-                "capacity": profile.capacity,
-                "note": profile.note,
-                "paused": profile.paused,
-                "topic_tag_ids": sorted(profile.topics),
-                "offered_at": profile.created_at.isoformat(),
-            }
-        }
-
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         touched = 0
         for table in (mentor_topics, mentor_profiles):

@@ -248,26 +248,6 @@ class RoundsRepository(RoundGroups):
 
     # -- privacy --------------------------------------------------------------------------------
 
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        joined = await self.joined(guild_id, user_id)
-        history = await self.history(guild_id, user_id, limit=1000)
-        export: dict[str, Any] = {}
-        if joined:
-            export["rounds_joined"] = [
-                "every round" if s == EVERY_SCHEDULE else f"schedule {s}" for s in joined
-            ]
-        if history:
-            export["round_groups"] = [
-                {
-                    "round": h.label,
-                    "at": h.when.isoformat(),
-                    "with": list(h.others),
-                    "answer": h.answer,
-                }
-                for h in history
-            ]
-        return export
-
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """Their joins and group memberships go; schedules they made stay, unsigned."""
         m, s = round_group_members.c, round_schedules.c
