@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 from discord import ui
 
-from bot.tree import friendly_errors, safe_reply
+from bot.tree import friendly_errors
+from cogs.checks import is_moderator
 from cogs.events import _render
 
 if TYPE_CHECKING:
@@ -41,11 +42,7 @@ class ConfirmRemoveButton(ui.DynamicItem[ui.Button[Any]], template=r"events:remo
         return cls(int(match["id"]))
 
     async def interaction_check(self, interaction: Interaction, /) -> bool:
-        """Re-check Manage Server at click time: the message may outlive the clicker's role."""
-        if interaction.guild_id is not None and interaction.permissions.manage_guild:
-            return True
-        await safe_reply(interaction, "You need the Manage Server permission for this.")
-        return False
+        return await is_moderator(interaction)
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):

@@ -15,7 +15,8 @@ import discord
 from discord import ui
 
 from bot.services.icebreakers.prompts import REVIEW_PAGE
-from bot.tree import friendly_errors, safe_reply
+from bot.tree import friendly_errors
+from cogs.checks import is_moderator
 from cogs.icebreakers import _render
 
 if TYPE_CHECKING:
@@ -38,14 +39,6 @@ def services(interaction: Interaction) -> Services:
 def guild_id(interaction: Interaction) -> int:
     assert interaction.guild_id is not None  # these only exist in servers
     return interaction.guild_id
-
-
-async def is_moderator(interaction: Interaction) -> bool:
-    """Re-check Manage Server at click time: the message may outlive the clicker's role."""
-    if interaction.guild_id is not None and interaction.permissions.manage_guild:
-        return True
-    await safe_reply(interaction, "You need the Manage Server permission for this.")
-    return False
 
 
 class _ModeratorButton(ui.DynamicItem[ui.Button[Any]], template=r"(?!)"):

@@ -15,7 +15,8 @@ import discord
 from discord import ui
 
 from bot.domain.rounds.rules import GhostChoice, MeetAnswer
-from bot.tree import friendly_errors, safe_reply
+from bot.tree import friendly_errors
+from cogs.checks import is_moderator
 from cogs.rounds import _render
 
 if TYPE_CHECKING:
@@ -95,11 +96,7 @@ class ConfirmRemoveButton(ui.DynamicItem[ui.Button[Any]], template=r"rounds:remo
         return cls(int(match["id"]))
 
     async def interaction_check(self, interaction: Interaction, /) -> bool:
-        """Re-check Manage Server at click time: the message may outlive the clicker's role."""
-        if interaction.guild_id is not None and interaction.permissions.manage_guild:
-            return True
-        await safe_reply(interaction, "You need the Manage Server permission for this.")
-        return False
+        return await is_moderator(interaction)
 
     async def callback(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None

@@ -22,7 +22,8 @@ from discord import ui
 
 from bot.responding import respond
 from bot.services.tags import PickerSection
-from bot.tree import friendly_errors, safe_reply
+from bot.tree import friendly_errors
+from cogs.checks import is_moderator
 from cogs.tags import _render
 
 if TYPE_CHECKING:
@@ -40,14 +41,6 @@ def services(interaction: Interaction) -> Services:
 
 ROWS_PER_MESSAGE = 5  # Discord's limit on action rows in one message
 PICK_ID = re.compile(r"tags:(?:pick|join):(?P<category>\d+):(?P<page>\d+)")
-
-
-async def is_moderator(interaction: Interaction) -> bool:
-    """Re-check Manage Server at click time: the message may outlive the clicker's role."""
-    if interaction.guild_id is not None and interaction.permissions.manage_guild:
-        return True
-    await safe_reply(interaction, "You need the Manage Server permission for this.")
-    return False
 
 
 def _guild_id(interaction: Interaction) -> int:
