@@ -121,17 +121,15 @@ class FitButton(
             await respond(interaction, text)
 
 
-class ConfirmPoorFitButton(
-    ui.DynamicItem[ui.Button[Any]], template=rf"{PREFIX}:{CONFIRM_POOR}:(?P<id>\d+)"
-):
+class _MatchButton(ui.DynamicItem[ui.Button[Any]], template=r"(?!)"):
+    """A button that carries only the match id: each subclass names its action and looks."""
+
+    ACTION: str
+    LABEL: str
+    STYLE: discord.ButtonStyle
+
     def __init__(self, match_id: int) -> None:
-        super().__init__(
-            _button(
-                "Yes, end it kindly",
-                discord.ButtonStyle.danger,
-                custom_id(CONFIRM_POOR, match_id),
-            )
-        )
+        super().__init__(_button(self.LABEL, self.STYLE, custom_id(self.ACTION, match_id)))
         self.match_id = match_id
 
     @classmethod
@@ -139,6 +137,10 @@ class ConfirmPoorFitButton(
         cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
     ) -> Self:
         return cls(int(match["id"]))
+
+
+class ConfirmPoorFitButton(_MatchButton, template=rf"{PREFIX}:{CONFIRM_POOR}:(?P<id>\d+)"):
+    ACTION, LABEL, STYLE = CONFIRM_POOR, "Yes, end it kindly", discord.ButtonStyle.danger
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
@@ -148,36 +150,16 @@ class ConfirmPoorFitButton(
             await interaction.response.edit_message(content=text, view=None)
 
 
-class CloseButton(ui.DynamicItem[ui.Button[Any]], template=rf"{PREFIX}:{CLOSE}:(?P<id>\d+)"):
-    def __init__(self, match_id: int) -> None:
-        super().__init__(
-            _button("Close (completed)", discord.ButtonStyle.success, custom_id(CLOSE, match_id))
-        )
-        self.match_id = match_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]))
+class CloseButton(_MatchButton, template=rf"{PREFIX}:{CLOSE}:(?P<id>\d+)"):
+    ACTION, LABEL, STYLE = CLOSE, "Close (completed)", discord.ButtonStyle.success
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
             await open_feedback(interaction, self.match_id, MatchOutcome.COMPLETED)
 
 
-class ExtendButton(ui.DynamicItem[ui.Button[Any]], template=rf"{PREFIX}:{EXTEND}:(?P<id>\d+)"):
-    def __init__(self, match_id: int) -> None:
-        super().__init__(
-            _button("Extend 3 months", discord.ButtonStyle.primary, custom_id(EXTEND, match_id))
-        )
-        self.match_id = match_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]))
+class ExtendButton(_MatchButton, template=rf"{PREFIX}:{EXTEND}:(?P<id>\d+)"):
+    ACTION, LABEL, STYLE = EXTEND, "Extend 3 months", discord.ButtonStyle.primary
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
