@@ -129,9 +129,7 @@ async def test_expiry_finds_requesters_still_waiting(database: Database) -> None
         assert await requests.next_expiry() == NOW - HOUR + WEEK
         due = await requests.due_for_ending(now=NOW + WEEK)
         assert [r.id for r in due] == [older.id, old.id]  # every server, soonest first
-        assert [r.id for r in await requests.due_for_ending(now=NOW + WEEK, limit=1)] == [
-            older.id
-        ]
+        assert [r.id for r in await requests.due_for_ending(now=NOW + WEEK, limit=1)] == [older.id]
         assert await requests.due_for_ending(now=NOW + WEEK - 2 * HOUR) == []
 
 
