@@ -1,4 +1,4 @@
-"""Helpers shared by the repository tests: row counts and a member's rows, as the export reads them."""
+"""Shared by the repository tests: row counts, and a member's rows as the export reads them."""
 
 from __future__ import annotations
 

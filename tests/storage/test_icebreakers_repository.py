@@ -53,7 +53,8 @@ async def test_schedules_round_trip_per_server(database: Database) -> None:
         elsewhere = await icebreakers.add_schedule(schedule_values(OTHER, NOW))
         assert (first.cadence, first.local_time, first.weekday) == (Cadence.WEEKLY, "09:00", 0)
         assert (first.next_slot_at, first.last_slot_at) == (NOW + DAY, None)
-        assert second.thread and not first.thread
+        assert second.thread
+        assert not first.thread
     async with database.transaction() as uow:
         icebreakers = uow.icebreakers
         assert await icebreakers.schedule(GUILD, first.id) == first

@@ -45,7 +45,8 @@ async def test_add_and_read_back(database: Database) -> None:
         assert made.state is RequestState.PENDING
         assert made.delivered
         assert (made.created_at, made.expires_at) == (NOW, NOW + WEEK)
-        assert made.decided_at is None and made.requester_told_at is None
+        assert made.decided_at is None
+        assert made.requester_told_at is None
     async with database.read() as uow:
         requests = uow.intro_requests
         assert await requests.get(GUILD, made.id) == made

@@ -59,7 +59,8 @@ async def test_add_get_and_the_current_request(database: Database) -> None:
         current = await request_from(uow, ALICE, at=NOW + HOUR)
         await requests.move(current.id, RequestStatus.OPEN, RequestStatus.MATCHED, now=NOW)
         found = await requests.current_for(GUILD, ALICE)
-        assert found is not None and found.id == current.id  # matched is current too
+        assert found is not None
+        assert found.id == current.id
 
 
 async def test_move_only_from_the_expected_status_and_stamp_the_end(database: Database) -> None:
@@ -69,7 +70,8 @@ async def test_move_only_from_the_expected_status_and_stamp_the_end(database: Da
         assert await requests.move(made.id, RequestStatus.OPEN, RequestStatus.MATCHED, now=NOW)
         assert not await requests.move(made.id, RequestStatus.OPEN, RequestStatus.EXPIRED, now=NOW)
         matched = await requests.get(made.id)
-        assert matched is not None and matched.ended_at is None
+        assert matched is not None
+        assert matched.ended_at is None
         assert await requests.move(
             made.id, RequestStatus.MATCHED, RequestStatus.CLOSED, now=NOW + DAY
         )
@@ -99,9 +101,11 @@ async def test_routing_queues_in_the_order_opened(database: Database) -> None:
         assert [r.id for r in expiring] == [escalated.id, routed.id, fresh.id]
         assert [r.id for r in await requests.open_in(GUILD)] == [routed.id, fresh.id]
         carded = await requests.get(fresh.id)
-        assert carded is not None and carded.card_key == "card:1"
+        assert carded is not None
+        assert carded.card_key == "card:1"
         again = await requests.get(escalated.id)
-        assert again is not None and (again.routed_wave, again.escalated_at) == (2, NOW)
+        assert again is not None
+        assert (again.routed_wave, again.escalated_at) == (2, NOW)
 
 
 async def test_who_was_told_and_who_is_excluded(database: Database) -> None:

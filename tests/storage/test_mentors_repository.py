@@ -76,7 +76,8 @@ async def test_pause_changes_once_and_an_offer_again_resumes(database: Database)
         assert await mentors.set_paused(GUILD, ALICE, True, now=NOW)
         assert not await mentors.set_paused(GUILD, ALICE, True, now=NOW)  # already paused
         paused = await mentors.get(GUILD, ALICE)
-        assert paused is not None and paused.paused
+        assert paused is not None
+        assert paused.paused
         assert await mentors.set_paused(GUILD, ALICE, False, now=NOW)
         await mentors.set_paused(GUILD, ALICE, True, now=NOW)
         resumed = await mentors.save(GUILD, ALICE, capacity=1, note=None, topics=None, now=LATER)
@@ -123,4 +124,5 @@ async def test_member_data_export_and_delete(database: Database) -> None:
         assert await uow.mentors.require_role(GUILD) == 555  # the server's setting stays
         assert await uow.mentors.get(GUILD, BOB) is not None
         kept = await uow.mentors.get(OTHER, ALICE)
-    assert kept is not None and kept.topics == {ORTHO}
+    assert kept is not None
+    assert kept.topics == {ORTHO}
