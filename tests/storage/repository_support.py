@@ -10,7 +10,7 @@ from sqlalchemy import Table, func, select
 from bot.storage.database import Database
 
 GUILD, OTHER = 1, 2  # two servers: nothing of one is ever read or touched through the other
-ALICE, BOB, CARL = 100, 200, 300
+ALICE, BOB, CARL, DAN = 100, 200, 300, 400
 
 
 async def count_rows(db: Database, table: Table) -> int:

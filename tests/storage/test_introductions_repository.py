@@ -14,6 +14,7 @@ from tests.storage.repository_support import (
     ALICE,
     BOB,
     CARL,
+    DAN,
     GUILD,
     OTHER,
     member_rows,
@@ -21,7 +22,6 @@ from tests.storage.repository_support import (
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 HOUR, WEEK = timedelta(hours=1), timedelta(days=7)
-DAN = 400
 
 
 async def ask(

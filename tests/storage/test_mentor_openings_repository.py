@@ -12,12 +12,11 @@ from bot.domain.mentorship.requests import MentorRequest
 from bot.storage.database import Database
 from bot.storage.repositories.mentor_openings import MatchStub
 from bot.storage.unit_of_work import UnitOfWork
-from tests.storage.repository_support import ALICE, BOB, CARL, GUILD, OTHER
+from tests.storage.repository_support import ALICE, BOB, CARL, DAN, GUILD, OTHER
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 TERM = timedelta(days=90)
-DAN = 400
 
 
 async def request_from(

@@ -15,6 +15,7 @@ from tests.storage.repository_support import (
     ALICE,
     BOB,
     CARL,
+    DAN,
     GUILD,
     OTHER,
     count_rows,
@@ -24,7 +25,6 @@ from tests.storage.repository_support import (
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 ORTHO = 11
-DAN = 400
 
 
 async def request_from(
