@@ -1,8 +1,9 @@
-"""Fresh databases for tests that need more than one per test (a hypothesis example each), on
-every backend the run has: SQLite always, PostgreSQL when ``SIGBOT_TEST_DATABASE_URL`` names one
-(as the ``database`` fixture in ``tests/conftest.py``, whose conventions this follows).
+"""Fresh databases for tests that need more than one per test (a hypothesis example each).
 
-Parametrise with :data:`BACKENDS` and open one per example with :func:`scratch_database`.
+Like the ``database`` fixture in ``tests/conftest.py``, a run uses one backend: SQLite by
+default, PostgreSQL when ``SIGBOT_TEST_DATABASE_URL`` names one (CI's second pass). Parametrised
+with :data:`BACKENDS`, a test lists both and skips the one this run does not use; open a
+database per example with :func:`scratch_database`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ from bot.storage.database import Database
 POSTGRES_URL = os.environ.get("SIGBOT_TEST_DATABASE_URL", "")
 
 BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "sqlite",
+        id="sqlite",
+        marks=pytest.mark.skipif(bool(POSTGRES_URL), reason="this run is on PostgreSQL"),
+    ),
     pytest.param(
         "postgresql",
         id="postgresql",
