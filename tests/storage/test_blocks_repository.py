@@ -3,24 +3,19 @@ anti-abuse record that keeps a block holding after a member's data is deleted.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from bot.storage.database import Database
-from bot.storage.member_data import MemberData
 from bot.storage.repositories.blocks import BlocksRepository
 from bot.storage.schema.introductions import member_blocks
 from bot.storage.schema.privacy import block_records, install_secrets
 from tests.storage.repository_support import (
-    ALICE,
-    BOB,
-    CARL,
-    GUILD,
-    OTHER,
     count_rows,
+    declares_member_data,
     member_rows,
 )
+from tests.storage.world import ALICE, BOB, CARL, GUILD, NOW, OTHER
 
-NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)
 
 
@@ -60,8 +55,7 @@ async def test_delete_keeps_a_hashed_record_that_holds_when_the_member_returns(
     database: Database,
 ) -> None:
     async with database.transaction() as uow:
-        assert isinstance(uow.blocks, MemberData)
-        assert uow.blocks in uow.member_data
+        assert declares_member_data(uow, uow.blocks)
         await uow.blocks.add(GUILD, ALICE, BOB, now=NOW)
         await uow.blocks.add(GUILD, CARL, ALICE, now=NOW)
         await uow.blocks.add(GUILD, BOB, CARL, now=NOW)

@@ -3,25 +3,20 @@ prompt pools without duplicates, suggestions decided once, and the member-data c
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from bot.domain.schedules import Cadence
 from bot.storage.database import Database
-from bot.storage.member_data import MemberData
 from bot.storage.repositories.icebreakers import IcebreakersRepository
 from bot.storage.schema.icebreakers import icebreaker_posts
 from tests.storage.repository_support import (
-    ALICE,
-    BOB,
-    GUILD,
-    OTHER,
+    add_schedules_around,
     count_rows,
+    declares_member_data,
     member_rows,
 )
-
-NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
-DAY = timedelta(days=1)
+from tests.storage.world import ALICE, BOB, DAY, GUILD, NOW, OTHER
 
 
 def schedule_values(guild_id: int, next_slot_at: datetime, **changes: Any) -> dict[str, Any]:
@@ -76,14 +71,11 @@ async def test_due_and_earliest_slot_skip_paused_schedules(database: Database) -
     async with database.transaction() as uow:
         icebreakers = uow.icebreakers
         assert await icebreakers.earliest_next_slot() is None
-        later = await icebreakers.add_schedule(schedule_values(GUILD, NOW))
-        sooner = await icebreakers.add_schedule(schedule_values(OTHER, NOW - DAY))
-        await icebreakers.add_schedule(schedule_values(GUILD, NOW - 2 * DAY, paused=True))
-        await icebreakers.add_schedule(schedule_values(GUILD, NOW + DAY))
+        due = await add_schedules_around(icebreakers.add_schedule, schedule_values)
     async with database.read() as uow:
         icebreakers = uow.icebreakers
-        assert [s.id for s in await icebreakers.due(now=NOW)] == [sooner.id, later.id]
-        assert [s.id for s in await icebreakers.due(now=NOW, limit=1)] == [sooner.id]
+        assert [s.id for s in await icebreakers.due(now=NOW)] == due
+        assert [s.id for s in await icebreakers.due(now=NOW, limit=1)] == due[:1]
         assert await icebreakers.earliest_next_slot() == NOW - DAY
 
 
@@ -176,8 +168,7 @@ async def test_suggestions_are_decided_once(database: Database) -> None:
 
 async def test_member_data_export_and_delete(database: Database) -> None:
     async with database.transaction() as uow:
-        assert isinstance(uow.icebreakers, MemberData)
-        assert uow.icebreakers in uow.member_data
+        assert declares_member_data(uow, uow.icebreakers)
         icebreakers = uow.icebreakers
         schedule = await icebreakers.add_schedule(schedule_values(GUILD, NOW, created_by=ALICE))
         await icebreakers.add_prompts(

@@ -3,25 +3,17 @@ decisions made once, expiry, report times and the member-data contract."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from bot.domain.introductions import IntroRequest, RequestState
 from bot.storage.database import Database
-from bot.storage.member_data import MemberData
 from bot.storage.repositories.introductions import IntroRequestsRepository
 from bot.storage.unit_of_work import UnitOfWork
 from tests.storage.repository_support import (
-    ALICE,
-    BOB,
-    CARL,
-    DAN,
-    GUILD,
-    OTHER,
+    declares_member_data,
     member_rows,
 )
-
-NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
-HOUR, WEEK = timedelta(hours=1), timedelta(days=7)
+from tests.storage.world import ALICE, BOB, CARL, DAN, GUILD, HOUR, NOW, OTHER, WEEK
 
 
 async def ask(
@@ -156,8 +148,7 @@ async def test_report_times_are_per_server_and_window(database: Database) -> Non
 
 async def test_member_data_export_and_delete(database: Database) -> None:
     async with database.transaction() as uow:
-        assert isinstance(uow.intro_requests, MemberData)
-        assert uow.intro_requests in uow.member_data
+        assert declares_member_data(uow, uow.intro_requests)
         sent = await ask(uow, ALICE, BOB)
         received = await ask(uow, CARL, ALICE)
         kept = await ask(uow, BOB, CARL)

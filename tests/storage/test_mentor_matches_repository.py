@@ -5,28 +5,21 @@ member-data contract."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from bot.domain.mentorship.matches import FitAnswer, Match, MatchOutcome, MatchStatus
 from bot.domain.mentorship.requests import RequestStatus
 from bot.storage.database import Database
-from bot.storage.member_data import MemberData
 from bot.storage.repositories.mentor_matches import MentorMatchesRepository, RequestBrief
 from bot.storage.schema.mentorship import mentor_checkins, mentor_feedback, mentor_fit_answers
 from bot.storage.unit_of_work import UnitOfWork
 from tests.storage.repository_support import (
-    ALICE,
-    BOB,
-    CARL,
-    DAN,
-    GUILD,
-    OTHER,
     count_rows,
+    declares_member_data,
     member_rows,
+    request_from,
 )
-
-NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # a Monday
-HOUR, DAY, WEEK = timedelta(hours=1), timedelta(days=1), timedelta(days=7)
+from tests.storage.world import ALICE, BOB, CARL, DAN, DAY, GUILD, HOUR, NOW, OTHER, WEEK
 
 
 async def matched(
@@ -40,9 +33,7 @@ async def matched(
     thread: int | None = None,
 ) -> Match:
     """A match (and the request it came from) in any state."""
-    request = await uow.mentor_requests.add(
-        guild, mentee, tag_id=11, goals="learn", term_months=3, background="PT", now=at - DAY
-    )
+    request = await request_from(uow, mentee, at=at - DAY, guild=guild)
     match = Match(0, guild, request.id, mentor, mentee, status, at, at + 12 * WEEK, thread)
     return await uow.mentor_matches.insert(match)
 
@@ -111,7 +102,7 @@ async def test_the_request_behind_a_match(database: Database) -> None:
         requests = uow.mentor_requests
         await requests.move(match.request_id, RequestStatus.OPEN, RequestStatus.MATCHED, now=NOW)
         matches = uow.mentor_matches
-        assert await matches.request_brief(match.request_id) == RequestBrief(11, "learn", 3, "PT")
+        assert await matches.request_brief(match.request_id) == RequestBrief(11, "learn", 3, None)
         assert await matches.request_brief(match.request_id + 100) is None
         await matches.reopen_request(match.request_id, GUILD, BOB, NOW + DAY)
         reopened = await requests.get(match.request_id)
@@ -181,8 +172,7 @@ async def test_report_counts(database: Database) -> None:
 
 async def test_member_data_export_and_delete(database: Database) -> None:
     async with database.transaction() as uow:
-        assert isinstance(uow.mentor_matches, MemberData)
-        assert uow.mentor_matches in uow.member_data
+        assert declares_member_data(uow, uow.mentor_matches)
         matches = uow.mentor_matches
         mine = await matched(uow, BOB, ALICE)
         theirs = await matched(uow, BOB, CARL)

@@ -5,26 +5,19 @@ report's counts."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.domain.mentorship.matches import MatchOutcome, MatchStatus
 from bot.domain.mentorship.requests import MentorRequest
 from bot.storage.database import Database
 from bot.storage.repositories.mentor_openings import MatchStub
 from bot.storage.unit_of_work import UnitOfWork
-from tests.storage.repository_support import ALICE, BOB, CARL, DAN, GUILD, OTHER
+from tests.storage.repository_support import (
+    request_from,
+)
+from tests.storage.world import ALICE, BOB, CARL, DAN, DAY, GUILD, HOUR, NOW, OTHER
 
-NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
-HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 TERM = timedelta(days=90)
-
-
-async def request_from(
-    uow: UnitOfWork, mentee: int, *, at: datetime = NOW, guild: int = GUILD
-) -> MentorRequest:
-    return await uow.mentor_requests.add(
-        guild, mentee, tag_id=11, goals="learn", term_months=3, background=None, now=at
-    )
 
 
 async def claimed(

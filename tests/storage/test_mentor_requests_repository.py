@@ -3,36 +3,19 @@ who was told of each (and who is excluded), routing's counts, and the member-dat
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-from bot.domain.mentorship.requests import MentorRequest, RequestStatus
+from bot.domain.mentorship.requests import RequestStatus
 from bot.storage.database import Database
-from bot.storage.member_data import MemberData
 from bot.storage.repositories.mentor_requests import MentorRequestsRepository
 from bot.storage.schema.mentorship import mentor_matches
-from bot.storage.unit_of_work import UnitOfWork
 from tests.storage.repository_support import (
-    ALICE,
-    BOB,
-    CARL,
-    DAN,
-    GUILD,
-    OTHER,
     count_rows,
+    declares_member_data,
     member_rows,
+    request_from,
 )
+from tests.storage.world import ALICE, BOB, CARL, DAN, DAY, GUILD, HOUR, NOW, OTHER
 
-NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
-HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 ORTHO = 11
-
-
-async def request_from(
-    uow: UnitOfWork, mentee: int, *, at: datetime = NOW, guild: int = GUILD
-) -> MentorRequest:
-    return await uow.mentor_requests.add(
-        guild, mentee, tag_id=ORTHO, goals="learn", term_months=3, background=None, now=at
-    )
 
 
 async def test_add_get_and_the_current_request(database: Database) -> None:
@@ -149,8 +132,7 @@ async def test_requests_opened_in_a_window(database: Database) -> None:
 
 async def test_member_data_export_and_delete(database: Database) -> None:
     async with database.transaction() as uow:
-        assert isinstance(uow.mentor_requests, MemberData)
-        assert uow.mentor_requests in uow.member_data
+        assert declares_member_data(uow, uow.mentor_requests)
         requests = uow.mentor_requests
         own = await request_from(uow, ALICE)
         bobs = await request_from(uow, BOB)

@@ -3,23 +3,18 @@ the server's mentor role, and the member-data contract."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from bot.storage.database import Database
-from bot.storage.member_data import MemberData
 from bot.storage.repositories.mentors import MentorsRepository
 from bot.storage.schema.mentorship import mentor_topics
 from tests.storage.repository_support import (
-    ALICE,
-    BOB,
-    CARL,
-    GUILD,
-    OTHER,
     count_rows,
+    declares_member_data,
     member_rows,
 )
+from tests.storage.world import ALICE, BOB, CARL, GUILD, NOW, OTHER
 
-NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=3)
 ORTHO, SPORTS, NEURO = 11, 12, 13
 
@@ -99,8 +94,7 @@ async def test_the_required_role_per_server(database: Database) -> None:
 
 async def test_member_data_export_and_delete(database: Database) -> None:
     async with database.transaction() as uow:
-        assert isinstance(uow.mentors, MemberData)
-        assert uow.mentors in uow.member_data
+        assert declares_member_data(uow, uow.mentors)
         mentors = uow.mentors
         await mentors.save(GUILD, ALICE, capacity=2, note="hi", topics=frozenset({ORTHO}), now=NOW)
         await mentors.save(GUILD, BOB, capacity=1, note=None, topics=frozenset({ORTHO}), now=NOW)

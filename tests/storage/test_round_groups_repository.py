@@ -3,17 +3,14 @@ database: groups and their threads, answers, the pairs rounds made, history and 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from bot.domain.rounds.grouping import pair
 from bot.domain.rounds.rules import MeetAnswer
 from bot.storage.database import Database
 from bot.storage.repositories.round_groups import GroupRow, HistoryEntry
 from bot.storage.unit_of_work import UnitOfWork
-from tests.storage.repository_support import ALICE, BOB, CARL, DAN, GUILD, OTHER
-
-NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # a Monday
-HOUR, DAY, WEEK = timedelta(hours=1), timedelta(days=1), timedelta(days=7)
+from tests.storage.world import ALICE, BOB, CARL, DAN, DAY, GUILD, HOUR, NOW, OTHER, WEEK
 
 
 async def a_round(

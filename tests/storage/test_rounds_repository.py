@@ -3,26 +3,20 @@ round per source, check-ins due, and the member-data contract."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from bot.domain.rounds.rules import EVERY_SCHEDULE
 from bot.domain.schedules import Cadence
 from bot.storage.database import Database
-from bot.storage.member_data import MemberData
 from bot.storage.repositories.rounds import Participation, RoundRow, RoundsRepository
 from bot.storage.unit_of_work import UnitOfWork
 from tests.storage.repository_support import (
-    ALICE,
-    BOB,
-    CARL,
-    GUILD,
-    OTHER,
+    add_schedules_around,
+    declares_member_data,
     member_rows,
 )
-
-NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
-HOUR, DAY = timedelta(hours=1), timedelta(days=1)
+from tests.storage.world import ALICE, BOB, CARL, DAY, GUILD, NOW, OTHER
 
 
 def schedule_values(guild_id: int, next_slot_at: datetime, **changes: Any) -> dict[str, Any]:
@@ -92,12 +86,9 @@ async def test_due_and_the_earliest_wake(database: Database) -> None:
     async with database.transaction() as uow:
         rounds = uow.rounds
         assert await rounds.earliest_wake() is None
-        later = await rounds.add_schedule(schedule_values(GUILD, NOW))
-        sooner = await rounds.add_schedule(schedule_values(OTHER, NOW - DAY))
-        await rounds.add_schedule(schedule_values(GUILD, NOW - 2 * DAY, paused=True))
-        await rounds.add_schedule(schedule_values(GUILD, NOW + DAY))
-        assert [s.id for s in await rounds.due(now=NOW)] == [sooner.id, later.id]
-        assert [s.id for s in await rounds.due(now=NOW, limit=1)] == [sooner.id]
+        due = await add_schedules_around(rounds.add_schedule, schedule_values)
+        assert [s.id for s in await rounds.due(now=NOW)] == due
+        assert [s.id for s in await rounds.due(now=NOW, limit=1)] == due[:1]
         assert await rounds.earliest_wake() == NOW - DAY
         await claim(uow, "event:1", checkin_at=NOW - 2 * DAY)  # a check-in comes sooner
         assert await rounds.earliest_wake() == NOW - 2 * DAY
@@ -156,8 +147,7 @@ async def test_a_source_makes_one_round_and_check_ins_come_due(database: Databas
 
 async def test_member_data_export_and_delete(database: Database) -> None:
     async with database.transaction() as uow:
-        assert isinstance(uow.rounds, MemberData)
-        assert uow.rounds in uow.member_data
+        assert declares_member_data(uow, uow.rounds)
         rounds = uow.rounds
         schedule = await rounds.add_schedule(schedule_values(GUILD, NOW, created_by=ALICE))
         await rounds.join(GUILD, ALICE, schedule.id, now=NOW)

@@ -3,15 +3,15 @@ and forgetting which moderator changed them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from bot.domain.settings import ChannelPurpose, GuildDefaults
 from bot.storage.database import Database
-from bot.storage.member_data import MemberData
 from bot.storage.repositories.settings import GuildSettingsRepository
-from tests.storage.repository_support import ALICE, BOB, GUILD, OTHER, member_rows
+from tests.storage.repository_support import (
+    declares_member_data,
+    member_rows,
+)
+from tests.storage.world import ALICE, BOB, GUILD, NOW, OTHER
 
-NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 FALLBACK = GuildDefaults()
 CHICAGO = GuildDefaults(discoverable_by_default=True, timezone="America/Chicago")
 
@@ -58,8 +58,7 @@ async def test_member_data_export_and_delete_forget_only_the_moderator(
     database: Database,
 ) -> None:
     async with database.transaction() as uow:
-        assert isinstance(uow.settings, MemberData)
-        assert uow.settings in uow.member_data
+        assert declares_member_data(uow, uow.settings)
         await uow.settings.save_defaults(GUILD, CHICAGO, at=NOW, by=ALICE)
         await uow.settings.set_channel(GUILD, ChannelPurpose.MENTORSHIP, 10, at=NOW, by=ALICE)
         await uow.settings.set_channel(GUILD, ChannelPurpose.ICEBREAKERS, 12, at=NOW, by=BOB)
