@@ -4,7 +4,7 @@ the records several tests start from."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, func, select
@@ -13,7 +13,7 @@ from bot.domain.mentorship.requests import MentorRequest
 from bot.storage.database import Database
 from bot.storage.member_data import MemberData
 from bot.storage.unit_of_work import UnitOfWork
-from tests.storage.world import DAY, GUILD, NOW, OTHER
+from tests.storage.world import ALICE, DAY, GUILD, NOW, OTHER
 
 
 async def count_rows(db: Database, table: Table) -> int:
@@ -46,6 +46,24 @@ async def request_from(
     return await uow.mentor_requests.add(
         guild, mentee, tag_id=11, goals="learn", term_months=3, background=None, now=at
     )
+
+
+def schedule_columns(guild_id: int, next_slot_at: datetime, **changes: Any) -> dict[str, Any]:
+    """The columns every schedule table has (icebreakers', rounds'): Mondays at 09:00 UTC."""
+    return {
+        "guild_id": guild_id,
+        "channel_id": 50,
+        "cadence": "weekly",
+        "local_time": "09:00",
+        "weekday": 0,
+        "timezone": "UTC",
+        "anchor": date(2027, 3, 1),
+        "paused": False,
+        "next_slot_at": next_slot_at,
+        "created_at": NOW,
+        "created_by": ALICE,
+        **changes,
+    }
 
 
 async def add_schedules_around(

@@ -3,7 +3,7 @@ prompt pools without duplicates, suggestions decided once, and the member-data c
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.domain.schedules import Cadence
@@ -15,29 +15,14 @@ from tests.storage.repository_support import (
     count_rows,
     declares_member_data,
     member_rows,
+    schedule_columns,
 )
 from tests.storage.world import ALICE, BOB, DAY, GUILD, NOW, OTHER
 
 
 def schedule_values(guild_id: int, next_slot_at: datetime, **changes: Any) -> dict[str, Any]:
-    return {
-        "guild_id": guild_id,
-        "channel_id": 50,
-        "cadence": Cadence.WEEKLY.value,
-        "local_time": "09:00",
-        "weekday": 0,
-        "timezone": "UTC",
-        "anchor": date(2027, 3, 1),
-        "thread": False,
-        "skip_if_quiet": True,
-        "paused": False,
-        "next_slot_at": next_slot_at,
-        "cycle": 0,
-        "thread_problem_told": False,
-        "created_at": NOW,
-        "created_by": ALICE,
-        **changes,
-    }
+    own = {"thread": False, "skip_if_quiet": True, "cycle": 0, "thread_problem_told": False}
+    return schedule_columns(guild_id, next_slot_at, **{**own, **changes})
 
 
 async def test_schedules_round_trip_per_server(database: Database) -> None:

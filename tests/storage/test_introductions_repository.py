@@ -17,16 +17,11 @@ from tests.storage.world import ALICE, BOB, CARL, DAN, GUILD, HOUR, NOW, OTHER, 
 
 
 async def ask(
-    uow: UnitOfWork,
-    requester: int,
-    target: int,
-    *,
-    at: datetime = NOW,
-    guild: int = GUILD,
-    delivered: bool = True,
+    uow: UnitOfWork, requester: int, target: int, *, at: datetime = NOW, guild: int = GUILD
 ) -> IntroRequest:
+    """A delivered request with a note, expiring a week after it is made."""
     return await uow.intro_requests.add(
-        guild, requester, target, note="hello", delivered=delivered, now=at, expires_at=at + WEEK
+        guild, requester, target, note="hello", delivered=True, now=at, expires_at=at + WEEK
     )
 
 
@@ -70,7 +65,9 @@ async def test_what_the_requester_and_the_target_see(database: Database) -> None
         pending = await ask(uow, ALICE, BOB)
         declined = await ask(uow, ALICE, CARL, at=NOW + HOUR)
         accepted = await ask(uow, ALICE, DAN, at=NOW + 2 * HOUR)
-        undelivered = await ask(uow, CARL, BOB, delivered=False)
+        undelivered = await uow.intro_requests.add(
+            GUILD, CARL, BOB, note=None, delivered=False, now=NOW, expires_at=NOW + WEEK
+        )
         await ask(uow, ALICE, BOB, guild=OTHER)
         requests = uow.intro_requests
         assert await requests.decide(declined.id, RequestState.DECLINED, now=NOW)

@@ -10,6 +10,7 @@ from bot.domain.rounds.rules import MeetAnswer
 from bot.storage.database import Database
 from bot.storage.repositories.round_groups import GroupRow, HistoryEntry
 from bot.storage.unit_of_work import UnitOfWork
+from tests.storage.repository_support import schedule_columns
 from tests.storage.world import ALICE, BOB, CARL, DAN, DAY, GUILD, HOUR, NOW, OTHER, WEEK
 
 
@@ -95,22 +96,8 @@ async def test_last_answers_count_only_asked_check_ins_newest_first(database: Da
 async def test_pairs_grouped_recently_and_ever(database: Database) -> None:
     async with database.transaction() as uow:
         rounds = uow.rounds
-        schedule = await rounds.add_schedule(
-            {
-                "guild_id": GUILD,
-                "channel_id": 60,
-                "cadence": "weekly",
-                "local_time": "10:00",
-                "weekday": 0,
-                "timezone": "UTC",
-                "anchor": date(2027, 3, 1),
-                "group_size": 3,
-                "cooldown_rounds": 1,
-                "paused": False,
-                "next_slot_at": NOW,
-                "created_at": NOW,
-            }
-        )
+        weekly = schedule_columns(GUILD, NOW, group_size=3, cooldown_rounds=1)
+        schedule = await rounds.add_schedule(weekly)
         old = await a_round(uow, "s1", at=NOW, schedule_id=schedule.id)
         await rounds.add_group(old, GUILD, [ALICE, BOB])
         new = await a_round(uow, "s2", at=NOW + WEEK, schedule_id=schedule.id)

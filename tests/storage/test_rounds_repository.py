@@ -15,14 +15,14 @@ from tests.storage.repository_support import (
     add_schedules_around,
     declares_member_data,
     member_rows,
+    schedule_columns,
 )
 from tests.storage.world import ALICE, BOB, CARL, DAY, GUILD, NOW, OTHER
 
 
 def schedule_values(guild_id: int, next_slot_at: datetime, **changes: Any) -> dict[str, Any]:
-    return {
-        "guild_id": guild_id,
-        "channel_id": 60,
+    """Every other Wednesday at 10:00 in Chicago, in pairs, no pair again for three rounds."""
+    own = {
         "cadence": Cadence.BIWEEKLY.value,
         "local_time": "10:00",
         "weekday": 2,
@@ -30,12 +30,8 @@ def schedule_values(guild_id: int, next_slot_at: datetime, **changes: Any) -> di
         "anchor": date(2027, 3, 3),
         "group_size": 2,
         "cooldown_rounds": 3,
-        "paused": False,
-        "next_slot_at": next_slot_at,
-        "created_at": NOW,
-        "created_by": ALICE,
-        **changes,
     }
+    return schedule_columns(guild_id, next_slot_at, **{**own, **changes})
 
 
 async def claim(
