@@ -9,11 +9,7 @@ from bot.storage.database import Database
 from bot.storage.repositories.blocks import BlocksRepository
 from bot.storage.schema.introductions import member_blocks
 from bot.storage.schema.privacy import block_records, install_secrets
-from tests.storage.repository_support import (
-    count_rows,
-    declares_member_data,
-    member_rows,
-)
+from tests.storage.repository_support import count_rows, declares_member_data, member_rows
 from tests.storage.world import ALICE, BOB, CARL, GUILD, NOW, OTHER
 
 LATER = NOW + timedelta(hours=1)

@@ -9,10 +9,7 @@ from bot.domain.introductions import IntroRequest, RequestState
 from bot.storage.database import Database
 from bot.storage.repositories.introductions import IntroRequestsRepository
 from bot.storage.unit_of_work import UnitOfWork
-from tests.storage.repository_support import (
-    declares_member_data,
-    member_rows,
-)
+from tests.storage.repository_support import declares_member_data, member_rows
 from tests.storage.world import ALICE, BOB, CARL, DAN, GUILD, HOUR, NOW, OTHER, WEEK
 
 

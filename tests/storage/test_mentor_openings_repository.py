@@ -12,9 +12,7 @@ from bot.domain.mentorship.requests import MentorRequest
 from bot.storage.database import Database
 from bot.storage.repositories.mentor_openings import MatchStub
 from bot.storage.unit_of_work import UnitOfWork
-from tests.storage.repository_support import (
-    request_from,
-)
+from tests.storage.repository_support import request_from
 from tests.storage.world import ALICE, BOB, CARL, DAN, DAY, GUILD, HOUR, NOW, OTHER
 
 TERM = timedelta(days=90)

@@ -8,11 +8,7 @@ from datetime import timedelta
 from bot.storage.database import Database
 from bot.storage.repositories.mentors import MentorsRepository
 from bot.storage.schema.mentorship import mentor_topics
-from tests.storage.repository_support import (
-    count_rows,
-    declares_member_data,
-    member_rows,
-)
+from tests.storage.repository_support import count_rows, declares_member_data, member_rows
 from tests.storage.world import ALICE, BOB, CARL, GUILD, NOW, OTHER
 
 LATER = NOW + timedelta(days=3)

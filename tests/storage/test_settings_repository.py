@@ -6,10 +6,7 @@ from __future__ import annotations
 from bot.domain.settings import ChannelPurpose, GuildDefaults
 from bot.storage.database import Database
 from bot.storage.repositories.settings import GuildSettingsRepository
-from tests.storage.repository_support import (
-    declares_member_data,
-    member_rows,
-)
+from tests.storage.repository_support import declares_member_data, member_rows
 from tests.storage.world import ALICE, BOB, GUILD, NOW, OTHER
 
 FALLBACK = GuildDefaults()
