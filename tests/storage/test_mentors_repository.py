@@ -36,7 +36,7 @@ async def test_an_offer_round_trips_and_keeps_its_first_date(database: Database)
             GUILD, ALICE, capacity=3, note=None, topics=frozenset(), now=LATER
         )
         assert every_tag.topics == frozenset()
-    async with database.read() as uow:
+    async with database.transaction() as uow:  # a claim reads the offer locked
         assert await uow.mentors.get(GUILD, ALICE, lock=True) == every_tag
         assert await uow.mentors.get(OTHER, ALICE) is None
     assert await count_rows(database, mentor_topics) == 0
