@@ -30,6 +30,9 @@ community = st.fixed_dictionaries(
 )
 
 
+# A fresh migrated database per example: a minute or more on a busy machine.
+@pytest.mark.slow
+@pytest.mark.timeout(600)
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(
     max_examples=15,

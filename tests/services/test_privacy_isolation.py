@@ -80,6 +80,9 @@ def plan(chosen: list[int]) -> list[int]:
 activity_sets = st.lists(st.integers(0, len(ACTIVITIES) - 1), unique=True, max_size=len(ACTIVITIES))
 
 
+# A fresh migrated database per example: a minute or more on a busy machine.
+@pytest.mark.slow
+@pytest.mark.timeout(600)
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(
     max_examples=10,
