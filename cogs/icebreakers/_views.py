@@ -18,6 +18,7 @@ from bot.services.icebreakers.prompts import REVIEW_PAGE
 from bot.tree import friendly_errors
 from cogs.checks import is_moderator
 from cogs.icebreakers import _render
+from cogs import kit
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -30,15 +31,6 @@ _DECISIONS = {
     "approve": ("Approve", discord.ButtonStyle.success),
     "reject": ("Reject", discord.ButtonStyle.secondary),
 }
-
-
-def services(interaction: Interaction) -> Services:
-    return cast("SigBot", interaction.client).services
-
-
-def guild_id(interaction: Interaction) -> int:
-    assert interaction.guild_id is not None  # these only exist in servers
-    return interaction.guild_id
 
 
 class _ModeratorButton(ui.DynamicItem[ui.Button[Any]], template=r"(?!)"):
@@ -73,8 +65,8 @@ class ConfirmRemoveButton(_ModeratorButton, template=r"icebreakers:remove:(?P<id
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            removed = await services(interaction).icebreaker_schedules.remove(
-                guild_id(interaction), self.schedule_id, actor_id=interaction.user.id
+            removed = await kit.services(interaction).icebreaker_schedules.remove(
+                kit.guild_id(interaction), self.schedule_id, actor_id=interaction.user.id
             )
             await interaction.response.edit_message(
                 content=_render.removed_text(removed), view=None
@@ -110,7 +102,7 @@ class PromptsPageButton(
 
 
 async def prompts_page(interaction: Interaction, offset: int) -> tuple[str, ui.View | None]:
-    pool = await services(interaction).icebreaker_prompts.pool(guild_id(interaction))
+    pool = await kit.services(interaction).icebreaker_prompts.pool(kit.guild_id(interaction))
     page = _render.PROMPTS_PAGE
     offset = min(offset, max(0, (len(pool) - 1) // page * page))
     view = ui.View(timeout=None)
@@ -148,8 +140,8 @@ class SuggestionButton(
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            text = await services(interaction).icebreaker_prompts.decide(
-                guild_id(interaction),
+            text = await kit.services(interaction).icebreaker_prompts.decide(
+                kit.guild_id(interaction),
                 self.suggestion_id,
                 approve=self.approve,
                 actor_id=interaction.user.id,
@@ -180,11 +172,11 @@ class ReviewPageButton(_ModeratorButton, template=REVIEW_PAGE_ID.pattern):
 
 async def review_page(interaction: Interaction, offset: int) -> tuple[str, ui.View | None]:
     """The review message for the page at ``offset`` (the last page if the queue shrank)."""
-    prompts = services(interaction).icebreaker_prompts
-    pending, total = await prompts.pending(guild_id(interaction), offset)
+    prompts = kit.services(interaction).icebreaker_prompts
+    pending, total = await prompts.pending(kit.guild_id(interaction), offset)
     if not pending and offset > 0:
         offset = max(0, (total - 1) // REVIEW_PAGE * REVIEW_PAGE)
-        pending, total = await prompts.pending(guild_id(interaction), offset)
+        pending, total = await prompts.pending(kit.guild_id(interaction), offset)
     content = _render.review_text(pending, total=total, offset=offset)
     if not pending:
         return content, None

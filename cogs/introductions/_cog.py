@@ -23,6 +23,7 @@ from cogs.introductions._views import (
     pending_view,
     people_view,
 )
+from cogs import kit
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -30,11 +31,6 @@ if TYPE_CHECKING:
 TagText = app_commands.Range[str, 1, 100]
 NoteText = app_commands.Range[str, 1, NOTE_LIMIT]
 Weeks = app_commands.Range[int, 1, MAX_SNOOZE_WEEKS]
-
-
-def _guild_id(interaction: discord.Interaction[SigBot]) -> int:
-    assert interaction.guild_id is not None  # guild-only
-    return interaction.guild_id
 
 
 class FindCog(commands.Cog):
@@ -67,7 +63,7 @@ class FindCog(commands.Cog):
         event: int | None = None,
     ) -> None:
         texts = [t for t in (tag, tag2, tag3) if t]
-        guild_id, user_id = _guild_id(interaction), interaction.user.id
+        guild_id, user_id = kit.guild_id(interaction), interaction.user.id
         at = None
         if event is None:
             result = await self.find_people.find(guild_id, user_id, texts)
@@ -84,7 +80,7 @@ class FindCog(commands.Cog):
     async def _event(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[int]]:
-        found = await self.events.complete(_guild_id(interaction), current)
+        found = await self.events.complete(kit.guild_id(interaction), current)
         return [app_commands.Choice(name=_render.event_label(e), value=e.id) for e in found]
 
     @find.autocomplete("tag")
@@ -93,7 +89,7 @@ class FindCog(commands.Cog):
     async def _tag(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        completions = await self.vocabulary.complete(_guild_id(interaction), current)
+        completions = await self.vocabulary.complete(kit.guild_id(interaction), current)
         return [app_commands.Choice(name=c.label, value=c.value) for c in completions]
 
 
@@ -117,7 +113,7 @@ class IntroCog(commands.GroupCog, group_name="intro", group_description="Introdu
 
     @app_commands.command(name="suggest", description="Members you might like to meet")
     async def suggest(self, interaction: discord.Interaction[SigBot]) -> None:
-        people = await self.find_people.suggest(_guild_id(interaction), interaction.user.id)
+        people = await self.find_people.suggest(kit.guild_id(interaction), interaction.user.id)
         if not people:
             await respond(interaction, _render.NO_SUGGESTIONS)
             return
@@ -132,7 +128,7 @@ class IntroCog(commands.GroupCog, group_name="intro", group_description="Introdu
         note: NoteText | None = None,
     ) -> None:
         answer = await self.introductions.request(
-            _guild_id(interaction), interaction.user.id, member.id, note
+            kit.guild_id(interaction), interaction.user.id, member.id, note
         )
         await respond(interaction, answer)
 
@@ -143,17 +139,17 @@ class IntroCog(commands.GroupCog, group_name="intro", group_description="Introdu
 
     @app_commands.command(name="pending", description="Your introduction requests, in and out")
     async def pending(self, interaction: discord.Interaction[SigBot]) -> None:
-        pending = await self.introductions.pending(_guild_id(interaction), interaction.user.id)
+        pending = await self.introductions.pending(kit.guild_id(interaction), interaction.user.id)
         view = pending_view(pending)
         await respond(interaction, embed=_render.pending_embed(pending), view=view)
 
     @app_commands.command(name="snooze", description="Take a break from introductions")
     @app_commands.describe(weeks=f"For how many weeks (1 to {MAX_SNOOZE_WEEKS})")
     async def snooze(self, interaction: discord.Interaction[SigBot], weeks: Weeks) -> None:
-        until = await self.introductions.snooze(_guild_id(interaction), interaction.user.id, weeks)
+        until = await self.introductions.snooze(kit.guild_id(interaction), interaction.user.id, weeks)
         await respond(interaction, _render.snoozed_text(until))
 
     @app_commands.command(name="snooze-off", description="End your snooze early")
     async def snooze_off(self, interaction: discord.Interaction[SigBot]) -> None:
-        await self.introductions.snooze_off(_guild_id(interaction), interaction.user.id)
+        await self.introductions.snooze_off(kit.guild_id(interaction), interaction.user.id)
         await respond(interaction, _render.SNOOZE_OFF)

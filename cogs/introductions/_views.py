@@ -31,6 +31,7 @@ from bot.services.introductions.messages import (
 )
 from bot.tree import friendly_errors
 from cogs.introductions import _render
+from cogs import kit
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -40,15 +41,6 @@ Interaction = discord.Interaction[Any]  # discord.py types UI callbacks for any 
 ROWS_PER_MESSAGE = 5
 BUTTONS_PER_ROW = 5
 MAX_INCOMING_SHOWN = 3  # one row (Accept, Decline) each; the rest of the rows for withdrawals
-
-
-def services(interaction: Interaction) -> Services:
-    return cast("SigBot", interaction.client).services
-
-
-def _guild_id(interaction: Interaction) -> int:
-    assert interaction.guild_id is not None  # these components only exist in servers
-    return interaction.guild_id
 
 
 # -- asking -------------------------------------------------------------------------------------
@@ -69,8 +61,8 @@ class NoteModal(ui.Modal, title="Request an introduction"):
 
     async def on_submit(self, interaction: Interaction, /) -> None:
         async with friendly_errors(interaction):
-            answer = await services(interaction).introductions.request(
-                _guild_id(interaction), interaction.user.id, self.target_id, self.note.value
+            answer = await kit.services(interaction).introductions.request(
+                kit.guild_id(interaction), interaction.user.id, self.target_id, self.note.value
             )
             await interaction.response.send_message(answer, ephemeral=True)
 
@@ -148,14 +140,14 @@ class FindPageButton(ui.DynamicItem[ui.Button[Any]], template=FIND_PAGE):
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            guild_id, user_id = _guild_id(interaction), interaction.user.id
+            guild_id, user_id = kit.guild_id(interaction), interaction.user.id
             if self.event_id is None:
-                result = await services(interaction).find.find_by_ids(
+                result = await kit.services(interaction).find.find_by_ids(
                     guild_id, user_id, self.tag_ids, self.page
                 )
                 embed = _render.find_embed(result)
             else:
-                found = await services(interaction).events.people_by_ids(
+                found = await kit.services(interaction).events.people_by_ids(
                     guild_id, user_id, self.event_id, self.tag_ids, self.page
                 )
                 result = found.result
@@ -224,7 +216,7 @@ class AnswerButton(
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            introductions = services(interaction).introductions
+            introductions = kit.services(interaction).introductions
             user_id = interaction.user.id
             if self.action == ACCEPT:
                 answer = await introductions.accept(self.request_id, user_id)
@@ -261,8 +253,8 @@ class WithdrawButton(ui.DynamicItem[ui.Button[Any]], template=r"intro:withdraw:(
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            request = await services(interaction).introductions.withdraw(
-                _guild_id(interaction), interaction.user.id, self.request_id
+            request = await kit.services(interaction).introductions.withdraw(
+                kit.guild_id(interaction), interaction.user.id, self.request_id
             )
             await refresh_pending(interaction, _render.withdrawn_text(request))
 
@@ -284,8 +276,8 @@ def pending_view(pending: PendingRequests) -> ui.View | None:
 
 async def refresh_pending(interaction: Interaction, note: str) -> None:
     """Show the pending requests again, with what the click did on top."""
-    pending = await services(interaction).introductions.pending(
-        _guild_id(interaction), interaction.user.id
+    pending = await kit.services(interaction).introductions.pending(
+        kit.guild_id(interaction), interaction.user.id
     )
     await interaction.response.edit_message(
         embed=_render.pending_embed(pending, note), view=pending_view(pending)

@@ -12,7 +12,7 @@ Custom ids carry the match id, so they work after a restart and in DMs (built by
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 from discord import ui
@@ -28,10 +28,10 @@ from bot.services.mentorship.match_messages import (
     custom_id,
 )
 from bot.tree import friendly_errors
+from cogs import kit
 
 if TYPE_CHECKING:
-    from bot.client import SigBot
-    from bot.services import Services
+    pass
 
 Interaction = discord.Interaction[Any]
 CONFIRM_POOR_TEXT = (
@@ -42,10 +42,6 @@ CLOSED_TEXT = {
     MatchOutcome.COMPLETED: "Closed as completed. Thank you for your feedback.",
     MatchOutcome.WITHDRAWN: "Closed. Thank you for your feedback.",
 }
-
-
-def services(interaction: Interaction) -> Services:
-    return cast("SigBot", interaction.client).services
 
 
 class FeedbackModal(ui.Modal, title="Close the mentorship"):
@@ -69,7 +65,7 @@ class FeedbackModal(ui.Modal, title="Close the mentorship"):
 
     async def on_submit(self, interaction: Interaction, /) -> None:
         async with friendly_errors(interaction):
-            await services(interaction).mentor_matches.close(
+            await kit.services(interaction).mentor_matches.close(
                 self.match_id,
                 interaction.user.id,
                 self.outcome,
@@ -81,7 +77,7 @@ class FeedbackModal(ui.Modal, title="Close the mentorship"):
 
 async def open_feedback(interaction: Interaction, match_id: int, outcome: MatchOutcome) -> None:
     """Check the member may close it, then the feedback form (closing happens on submit)."""
-    await services(interaction).mentor_matches.check_closable(
+    await kit.services(interaction).mentor_matches.check_closable(
         match_id, interaction.user.id, outcome
     )
     await respond_with_modal(interaction, FeedbackModal(match_id, outcome))
@@ -115,7 +111,7 @@ class FitButton(
                 view.add_item(ConfirmPoorFitButton(self.match_id))
                 await respond(interaction, CONFIRM_POOR_TEXT, view=view)
                 return
-            text = await services(interaction).mentor_matches.answer_fit(
+            text = await kit.services(interaction).mentor_matches.answer_fit(
                 self.match_id, interaction.user.id, self.answer
             )
             await respond(interaction, text)
@@ -144,7 +140,7 @@ class ConfirmPoorFitButton(_MatchButton, template=rf"{PREFIX}:{CONFIRM_POOR}:(?P
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            text = await services(interaction).mentor_matches.answer_fit(
+            text = await kit.services(interaction).mentor_matches.answer_fit(
                 self.match_id, interaction.user.id, FitAnswer.POOR
             )
             await interaction.response.edit_message(content=text, view=None)
@@ -163,7 +159,7 @@ class ExtendButton(_MatchButton, template=rf"{PREFIX}:{EXTEND}:(?P<id>\d+)"):
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            text = await services(interaction).mentor_matches.press_extend(
+            text = await kit.services(interaction).mentor_matches.press_extend(
                 self.match_id, interaction.user.id
             )
             await respond(interaction, text)

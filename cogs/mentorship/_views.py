@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 from discord import ui
@@ -18,17 +18,13 @@ from bot.domain.mentorship.requests import BACKGROUND_LIMIT, DEFAULT_TERM, GOALS
 from bot.responding import respond
 from bot.services.mentorship.messages import claim_custom_id
 from bot.tree import friendly_errors
+from cogs import kit
 from cogs.mentorship import _render
 
 if TYPE_CHECKING:
-    from bot.client import SigBot
-    from bot.services import Services
+    pass
 
 Interaction = discord.Interaction[Any]  # discord.py types UI callbacks for any client
-
-
-def services(interaction: Interaction) -> Services:
-    return cast("SigBot", interaction.client).services
 
 
 class ClaimButton(ui.DynamicItem[ui.Button[Any]], template=r"mentor:claim:(?P<id>\d+)"):
@@ -52,7 +48,7 @@ class ClaimButton(ui.DynamicItem[ui.Button[Any]], template=r"mentor:claim:(?P<id
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            claimed = await services(interaction).mentor_claims.claim(
+            claimed = await kit.services(interaction).mentor_claims.claim(
                 self.request_id, interaction.user.id
             )
             await respond(interaction, _render.claimed_text(claimed))
@@ -90,7 +86,7 @@ class RequestModal(ui.Modal):
     async def on_submit(self, interaction: Interaction, /) -> None:
         async with friendly_errors(interaction):
             assert interaction.guild_id is not None  # /mentor is guild-only
-            opened = await services(interaction).mentor_requests.open(
+            opened = await kit.services(interaction).mentor_requests.open(
                 interaction.guild_id,
                 interaction.user.id,
                 topic=self.topic,

@@ -14,8 +14,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.errors import InvalidInput
 from bot.responding import respond
+from cogs import kit
 from cogs.privacy import _render
 from cogs.privacy._views import DYNAMIC_ITEMS, confirm_view
 
@@ -26,9 +26,8 @@ EXPORT_NAME = "sigbot-my-data.json"
 
 
 def _guild_id(interaction: discord.Interaction[SigBot]) -> int:
-    if interaction.guild_id is None:
-        raise InvalidInput(_render.SERVER_ONLY)
-    return interaction.guild_id
+    """/privacy also works in DMs, where these subcommands say which ones cover every server."""
+    return kit.guild_id(interaction, outside_server=_render.SERVER_ONLY)
 
 
 @app_commands.allowed_installs(guilds=True, users=False)

@@ -12,25 +12,21 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 from discord import ui
 
 from bot.tree import friendly_errors
+from cogs import kit
 from cogs.privacy import _render
 
 if TYPE_CHECKING:
-    from bot.client import SigBot
-    from bot.services import Services
+    pass
 
 Interaction = discord.Interaction[Any]
 CONFIRM_FOR = timedelta(minutes=10)
 EVERY_SERVER = "all"
-
-
-def _services(interaction: Interaction) -> Services:
-    return cast("SigBot", interaction.client).services
 
 
 class DeleteButton(
@@ -56,7 +52,7 @@ class DeleteButton(
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            services = _services(interaction)
+            services = kit.services(interaction)
             if services.clock.now().timestamp() > self.until:
                 await interaction.response.edit_message(content=_render.EXPIRED, view=None)
                 return

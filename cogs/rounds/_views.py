@@ -9,25 +9,21 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import ui
 
 from bot.domain.rounds.rules import GhostChoice, MeetAnswer
 from bot.tree import friendly_errors
+from cogs import kit
 from cogs.checks import is_moderator
 from cogs.rounds import _render
 
 if TYPE_CHECKING:
-    from bot.client import SigBot
-    from bot.services import Services
+    pass
 
 Interaction = discord.Interaction[Any]
-
-
-def services(interaction: Interaction) -> Services:
-    return cast("SigBot", interaction.client).services
 
 
 class MeetButton(
@@ -47,7 +43,7 @@ class MeetButton(
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            await services(interaction).round_members.answer(
+            await kit.services(interaction).round_members.answer(
                 self.group_id, interaction.user.id, self.answer
             )
             await interaction.response.send_message(
@@ -72,7 +68,7 @@ class GhostButton(
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            text = await services(interaction).round_members.ghost_choice(
+            text = await kit.services(interaction).round_members.ghost_choice(
                 self.guild_id, interaction.user.id, self.choice
             )
             await interaction.response.edit_message(content=text, view=None)
@@ -101,7 +97,7 @@ class ConfirmRemoveButton(ui.DynamicItem[ui.Button[Any]], template=r"rounds:remo
     async def callback(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
         async with friendly_errors(interaction):
-            removed = await services(interaction).rounds.remove(
+            removed = await kit.services(interaction).rounds.remove(
                 interaction.guild_id, self.schedule_id, actor_id=interaction.user.id
             )
             await interaction.response.edit_message(

@@ -1,0 +1,74 @@
+"""Button bases for moderators' components: the click-time check and the destructive confirm."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Self
+
+import discord
+from discord import ui
+
+from bot.domain.custom_ids import CustomId
+from bot.tree import friendly_errors
+from cogs.checks import is_moderator
+from cogs.kit.context import guild_id
+
+Interaction = discord.Interaction[Any]
+NEVER = r"(?!)"  # the template of a base class: only its subclasses answer clicks
+
+
+class ModeratorOnlyButton(ui.DynamicItem[ui.Button[Any]], template=NEVER):
+    """A persistent button only members with Manage Server may press (checked at click time)."""
+
+    spec: ClassVar[CustomId]
+
+    def __init_subclass__(cls, *, spec: CustomId | None = None, template: str = NEVER) -> None:
+        """``spec=`` registers a subclass for its custom ids (the template comes from it)."""
+        if spec is not None:
+            cls.spec = spec
+            template = spec.template
+        super().__init_subclass__(template=template)
+
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
+        return await is_moderator(interaction)
+
+
+class ConfirmDestructiveButton(ModeratorOnlyButton, template=NEVER):
+    """The red "yes, remove it" under a warning; the record's id is its custom id's one field.
+
+    A subclass names its ``spec`` (``class X(ConfirmDestructiveButton, spec=…)``), its ``label``
+    and ``destroy``, which does the removal and returns what the message then says.
+    """
+
+    label: ClassVar[str]
+
+    def __init__(self, record_id: int) -> None:
+        super().__init__(
+            ui.Button(
+                label=self.label,
+                style=discord.ButtonStyle.danger,
+                custom_id=self.spec.build(record_id),
+            )
+        )
+        self.record_id = record_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match[1]))
+
+    @classmethod
+    def confirm_view(cls, record_id: int) -> ui.View:
+        """The view that carries only this button (persistent: the message may wait days)."""
+        view = ui.View(timeout=None)
+        view.add_item(cls(record_id))
+        return view
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            text = await self.destroy(interaction, guild_id(interaction))
+            await interaction.response.edit_message(content=text, view=None)
+
+    async def destroy(self, interaction: Interaction, guild_id: int) -> str:
+        raise NotImplementedError
