@@ -29,4 +29,6 @@ class ConfirmRemoveButton(ConfirmDestructiveButton, spec=REMOVE):
         return _render.removed_text(removed)
 
 
+confirm_remove_view = ConfirmRemoveButton.confirm_view
+
 DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (ConfirmRemoveButton,)

@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.domain.introductions import NOTE_LIMIT
 from bot.responding import respond, respond_with_modal
 from bot.services.introductions.service import MAX_SNOOZE_WEEKS
+from cogs import kit
 from cogs.introductions import _render
 from cogs.introductions._views import (
     DYNAMIC_ITEMS,
@@ -23,7 +24,6 @@ from cogs.introductions._views import (
     pending_view,
     people_view,
 )
-from cogs import kit
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -146,7 +146,9 @@ class IntroCog(commands.GroupCog, group_name="intro", group_description="Introdu
     @app_commands.command(name="snooze", description="Take a break from introductions")
     @app_commands.describe(weeks=f"For how many weeks (1 to {MAX_SNOOZE_WEEKS})")
     async def snooze(self, interaction: discord.Interaction[SigBot], weeks: Weeks) -> None:
-        until = await self.introductions.snooze(kit.guild_id(interaction), interaction.user.id, weeks)
+        until = await self.introductions.snooze(
+            kit.guild_id(interaction), interaction.user.id, weeks
+        )
         await respond(interaction, _render.snoozed_text(until))
 
     @app_commands.command(name="snooze-off", description="End your snooze early")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import Any, Self
 
 import discord
 from discord import ui
@@ -23,19 +23,16 @@ from bot.domain.introductions import NOTE_LIMIT
 from bot.services.introductions import FindResult, PendingRequests, Person
 from bot.services.introductions.messages import (
     ACCEPT,
+    ANSWER_ID,
+    ASK_ID,
     BLOCK,
     DECLINE,
     REPORT,
-    WITHDRAW,
-    custom_id,
+    WITHDRAW_ID,
 )
 from bot.tree import friendly_errors
-from cogs.introductions import _render
 from cogs import kit
-
-if TYPE_CHECKING:
-    from bot.client import SigBot
-    from bot.services import Services
+from cogs.introductions import _render
 
 Interaction = discord.Interaction[Any]  # discord.py types UI callbacks for any client
 ROWS_PER_MESSAGE = 5
@@ -67,7 +64,7 @@ class NoteModal(ui.Modal, title="Request an introduction"):
             await interaction.response.send_message(answer, ephemeral=True)
 
 
-class RequestSelect(ui.DynamicItem[ui.Select[Any]], template=r"intro:ask"):
+class RequestSelect(ui.DynamicItem[ui.Select[Any]], template=ASK_ID.template):
     """Choose someone from a listing: the note form opens, then the request goes out."""
 
     def __init__(self, select: ui.Select[Any]) -> None:
@@ -85,7 +82,7 @@ class RequestSelect(ui.DynamicItem[ui.Select[Any]], template=r"intro:ask"):
         ]
         return cls(
             ui.Select(
-                custom_id="intro:ask",
+                custom_id=ASK_ID.build(),
                 placeholder="Request an introduction",
                 options=options,
                 row=0,
@@ -188,10 +185,7 @@ _ANSWERS = {
 }
 
 
-class AnswerButton(
-    ui.DynamicItem[ui.Button[Any]],
-    template=r"intro:(?P<action>accept|decline|block|report):(?P<id>\d+)",
-):
+class AnswerButton(kit.PersistentButton, spec=ANSWER_ID):
     """The target's answer. In a DM (no server) the message becomes the answer; in
     /intro pending the list is shown again with the answer on top."""
 
@@ -201,7 +195,7 @@ class AnswerButton(
             ui.Button(
                 label=f"{label} {number}" if number else label,
                 style=style,
-                custom_id=custom_id(action, request_id),
+                custom_id=ANSWER_ID.build(action, request_id),
                 row=row,
             )
         )
@@ -233,13 +227,13 @@ class AnswerButton(
                 await refresh_pending(interaction, answer.text)
 
 
-class WithdrawButton(ui.DynamicItem[ui.Button[Any]], template=r"intro:withdraw:(?P<id>\d+)"):
+class WithdrawButton(kit.PersistentButton, spec=WITHDRAW_ID):
     def __init__(self, request_id: int, *, number: int = 0, row: int = 0) -> None:
         super().__init__(
             ui.Button(
                 label=f"Withdraw {number}" if number else "Withdraw",
                 style=discord.ButtonStyle.secondary,
-                custom_id=custom_id(WITHDRAW, request_id),
+                custom_id=WITHDRAW_ID.build(request_id),
                 row=row,
             )
         )

@@ -1,6 +1,7 @@
 """The components kit every cog uses (issue #19): one copy of what each feature's views need.
 
 - ``services``, ``guild_id``, ``guild_name``: what a callback reads off its interaction.
+- ``PersistentButton``: a ``DynamicItem`` button whose custom id comes from its spec.
 - ``ModeratorOnlyButton``: a persistent button re-checked for Manage Server at click time.
 - ``ConfirmDestructiveButton``: the red confirm under a "remove this?" warning.
 - ``PageButton``, ``ReviewPageButton``, ``DecisionButton``: paging a moderator's message, and
@@ -10,7 +11,12 @@ Custom ids are ``bot.domain.custom_ids.CustomId`` specs, shared with the service
 the same buttons as plain JSON.
 """
 
-from cogs.kit.buttons import ConfirmDestructiveButton, Interaction, ModeratorOnlyButton
+from cogs.kit.buttons import (
+    ConfirmDestructiveButton,
+    Interaction,
+    ModeratorOnlyButton,
+    PersistentButton,
+)
 from cogs.kit.context import guild_id, guild_name, services
 from cogs.kit.paging import (
     REVIEW_PAGE,
@@ -27,6 +33,7 @@ __all__ = [
     "Interaction",
     "ModeratorOnlyButton",
     "PageButton",
+    "PersistentButton",
     "ReviewPageButton",
     "guild_id",
     "guild_name",

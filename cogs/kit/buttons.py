@@ -17,17 +17,24 @@ Interaction = discord.Interaction[Any]
 NEVER = r"(?!)"  # the template of a base class: only its subclasses answer clicks
 
 
-class ModeratorOnlyButton(ui.DynamicItem[ui.Button[Any]], template=NEVER):
-    """A persistent button only members with Manage Server may press (checked at click time)."""
+class PersistentButton(ui.DynamicItem[ui.Button[Any]], template=NEVER):
+    """A button that answers clicks after a restart: ``class X(PersistentButton, spec=…)``.
+
+    The spec builds the button's custom id and gives the template it is registered with, so
+    the two cannot drift apart.
+    """
 
     spec: ClassVar[CustomId]
 
     def __init_subclass__(cls, *, spec: CustomId | None = None, template: str = NEVER) -> None:
-        """``spec=`` registers a subclass for its custom ids (the template comes from it)."""
         if spec is not None:
             cls.spec = spec
             template = spec.template
         super().__init_subclass__(template=template)
+
+
+class ModeratorOnlyButton(PersistentButton, template=NEVER):
+    """A persistent button only members with Manage Server may press (checked at click time)."""
 
     async def interaction_check(self, interaction: Interaction, /) -> bool:
         return await is_moderator(interaction)

@@ -12,7 +12,7 @@ Custom ids carry the match id, so they work after a restart and in DMs (built by
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import discord
 from discord import ui
@@ -20,18 +20,14 @@ from discord import ui
 from bot.domain.mentorship.matches import FEEDBACK_COMMENT_LIMIT, FitAnswer, MatchOutcome
 from bot.responding import respond, respond_with_modal
 from bot.services.mentorship.match_messages import (
-    CLOSE,
-    CONFIRM_POOR,
-    EXTEND,
-    FIT,
+    CLOSE_ID,
+    CONFIRM_POOR_ID,
+    EXTEND_ID,
+    FIT_ID,
     PREFIX,
-    custom_id,
 )
 from bot.tree import friendly_errors
 from cogs import kit
-
-if TYPE_CHECKING:
-    pass
 
 Interaction = discord.Interaction[Any]
 CONFIRM_POOR_TEXT = (
@@ -87,13 +83,12 @@ def _button(label: str, style: discord.ButtonStyle, cid: str) -> ui.Button[Any]:
     return ui.Button(label=label, style=style, custom_id=cid)
 
 
-class FitButton(
-    ui.DynamicItem[ui.Button[Any]],
-    template=rf"{PREFIX}:{FIT}:(?P<id>\d+):(?P<answer>good|unsure|poor)",
-):
+class FitButton(kit.PersistentButton, spec=FIT_ID):
     def __init__(self, match_id: int, answer: FitAnswer) -> None:
         super().__init__(
-            _button(answer.value, discord.ButtonStyle.secondary, custom_id(FIT, match_id, answer))
+            _button(
+                answer.value, discord.ButtonStyle.secondary, FIT_ID.build(match_id, answer.value)
+            )
         )
         self.match_id = match_id
         self.answer = answer
@@ -117,15 +112,14 @@ class FitButton(
             await respond(interaction, text)
 
 
-class _MatchButton(ui.DynamicItem[ui.Button[Any]], template=r"(?!)"):
-    """A button that carries only the match id: each subclass names its action and looks."""
+class _MatchButton(kit.PersistentButton):
+    """A button that carries only the match id: each subclass names its spec and looks."""
 
-    ACTION: str
     LABEL: str
     STYLE: discord.ButtonStyle
 
     def __init__(self, match_id: int) -> None:
-        super().__init__(_button(self.LABEL, self.STYLE, custom_id(self.ACTION, match_id)))
+        super().__init__(_button(self.LABEL, self.STYLE, self.spec.build(match_id)))
         self.match_id = match_id
 
     @classmethod
@@ -135,8 +129,8 @@ class _MatchButton(ui.DynamicItem[ui.Button[Any]], template=r"(?!)"):
         return cls(int(match["id"]))
 
 
-class ConfirmPoorFitButton(_MatchButton, template=rf"{PREFIX}:{CONFIRM_POOR}:(?P<id>\d+)"):
-    ACTION, LABEL, STYLE = CONFIRM_POOR, "Yes, end it kindly", discord.ButtonStyle.danger
+class ConfirmPoorFitButton(_MatchButton, spec=CONFIRM_POOR_ID):
+    LABEL, STYLE = "Yes, end it kindly", discord.ButtonStyle.danger
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
@@ -146,16 +140,16 @@ class ConfirmPoorFitButton(_MatchButton, template=rf"{PREFIX}:{CONFIRM_POOR}:(?P
             await interaction.response.edit_message(content=text, view=None)
 
 
-class CloseButton(_MatchButton, template=rf"{PREFIX}:{CLOSE}:(?P<id>\d+)"):
-    ACTION, LABEL, STYLE = CLOSE, "Close (completed)", discord.ButtonStyle.success
+class CloseButton(_MatchButton, spec=CLOSE_ID):
+    LABEL, STYLE = "Close (completed)", discord.ButtonStyle.success
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
             await open_feedback(interaction, self.match_id, MatchOutcome.COMPLETED)
 
 
-class ExtendButton(_MatchButton, template=rf"{PREFIX}:{EXTEND}:(?P<id>\d+)"):
-    ACTION, LABEL, STYLE = EXTEND, "Extend 3 months", discord.ButtonStyle.primary
+class ExtendButton(_MatchButton, spec=EXTEND_ID):
+    LABEL, STYLE = "Extend 3 months", discord.ButtonStyle.primary
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):

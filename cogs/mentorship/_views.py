@@ -9,25 +9,22 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import discord
 from discord import ui
 
 from bot.domain.mentorship.requests import BACKGROUND_LIMIT, DEFAULT_TERM, GOALS_LIMIT
 from bot.responding import respond
-from bot.services.mentorship.messages import claim_custom_id
+from bot.services.mentorship.messages import CLAIM_ID
 from bot.tree import friendly_errors
 from cogs import kit
 from cogs.mentorship import _render
 
-if TYPE_CHECKING:
-    pass
-
 Interaction = discord.Interaction[Any]  # discord.py types UI callbacks for any client
 
 
-class ClaimButton(ui.DynamicItem[ui.Button[Any]], template=r"mentor:claim:(?P<id>\d+)"):
+class ClaimButton(kit.PersistentButton, spec=CLAIM_ID):
     """A mentor claims a request: one transaction decides; the loser hears so, kindly."""
 
     def __init__(self, request_id: int) -> None:
@@ -35,7 +32,7 @@ class ClaimButton(ui.DynamicItem[ui.Button[Any]], template=r"mentor:claim:(?P<id
             ui.Button(
                 label="Claim",
                 style=discord.ButtonStyle.success,
-                custom_id=claim_custom_id(request_id),
+                custom_id=CLAIM_ID.build(request_id),
             )
         )
         self.request_id = request_id

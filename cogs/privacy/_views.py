@@ -12,33 +12,30 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import discord
 from discord import ui
 
+from bot.domain.custom_ids import DIGITS, CustomId
 from bot.tree import friendly_errors
 from cogs import kit
 from cogs.privacy import _render
 
-if TYPE_CHECKING:
-    pass
-
 Interaction = discord.Interaction[Any]
 CONFIRM_FOR = timedelta(minutes=10)
 EVERY_SERVER = "all"
+DELETE = CustomId("privacy:delete", scope=rf"{DIGITS}|{EVERY_SERVER}", until=DIGITS)
+KEEP = CustomId("privacy:keep")
 
 
-class DeleteButton(
-    ui.DynamicItem[ui.Button[Any]],
-    template=r"privacy:delete:(?P<scope>\d+|all):(?P<until>\d+)",
-):
+class DeleteButton(kit.PersistentButton, spec=DELETE):
     def __init__(self, scope: str, until: int) -> None:
         super().__init__(
             ui.Button(
                 label="Delete everything",
                 style=discord.ButtonStyle.danger,
-                custom_id=f"privacy:delete:{scope}:{until}",
+                custom_id=DELETE.build(scope, until),
             )
         )
         self.scope = scope
@@ -65,10 +62,10 @@ class DeleteButton(
             await interaction.response.edit_message(content=text, view=None)
 
 
-class KeepButton(ui.DynamicItem[ui.Button[Any]], template=r"privacy:keep"):
+class KeepButton(kit.PersistentButton, spec=KEEP):
     def __init__(self) -> None:
         super().__init__(
-            ui.Button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="privacy:keep")
+            ui.Button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id=KEEP.build())
         )
 
     @classmethod

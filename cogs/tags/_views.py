@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import discord
 from discord import ui
@@ -33,7 +33,9 @@ Interaction = discord.Interaction[Any]
 
 
 ROWS_PER_MESSAGE = 5  # Discord's limit on action rows in one message
-PICK_ID = re.compile(r"tags:(?:pick|join):(?P<category>\d+):(?P<page>\d+)")
+PICK = CustomId("tags:pick", category=DIGITS, page=DIGITS)
+JOIN = CustomId("tags:join", category=DIGITS, page=DIGITS)
+EDIT = CustomId("tags:edit")
 REMOVE = CustomId("tags:remove", tag=DIGITS)
 
 
@@ -52,7 +54,7 @@ def _options(section: PickerSection, *, with_defaults: bool) -> list[discord.Sel
 class _SectionSelect(ui.DynamicItem[ui.Select[Any]], template=r"(?!)"):
     """A dropdown for one picker section, rebuilt from its message when used."""
 
-    prefix = ""
+    spec: ClassVar[CustomId]
     min_values = 0
     with_defaults = True
 
@@ -63,7 +65,7 @@ class _SectionSelect(ui.DynamicItem[ui.Select[Any]], template=r"(?!)"):
     def build(cls, section: PickerSection) -> ui.DynamicItem[ui.Select[Any]]:
         return cls(
             ui.Select(
-                custom_id=f"tags:{cls.prefix}:{section.category_id}:{section.page}",
+                custom_id=cls.spec.build(section.category_id, section.page),
                 placeholder=section.title[:150],
                 min_values=cls.min_values,
                 max_values=len(section.options),
@@ -79,10 +81,10 @@ class _SectionSelect(ui.DynamicItem[ui.Select[Any]], template=r"(?!)"):
         return cls(item)
 
 
-class PickerSelect(_SectionSelect, template=r"tags:pick:(?P<category>\d+):(?P<page>\d+)"):
+class PickerSelect(_SectionSelect, template=PICK.template):
     """A member's own picker: the selection replaces their tags among this menu's options."""
 
-    prefix = "pick"
+    spec = PICK
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
@@ -102,10 +104,10 @@ class PickerSelect(_SectionSelect, template=r"tags:pick:(?P<category>\d+):(?P<pa
             )
 
 
-class PublicPickerSelect(_SectionSelect, template=r"tags:join:(?P<category>\d+):(?P<page>\d+)"):
+class PublicPickerSelect(_SectionSelect, template=JOIN.template):
     """The public picker: anyone can add the selected tags (removing is in "Edit my tags")."""
 
-    prefix = "join"
+    spec = JOIN
     min_values = 1
     with_defaults = False
 
@@ -127,11 +129,11 @@ class PublicPickerSelect(_SectionSelect, template=r"tags:join:(?P<category>\d+):
             )
 
 
-class EditMyTagsButton(ui.DynamicItem[ui.Button[Any]], template=r"tags:edit"):
+class EditMyTagsButton(kit.PersistentButton, spec=EDIT):
     def __init__(self) -> None:
         super().__init__(
             ui.Button(
-                label="Edit my tags", style=discord.ButtonStyle.primary, custom_id="tags:edit"
+                label="Edit my tags", style=discord.ButtonStyle.primary, custom_id=EDIT.build()
             )
         )
 
@@ -157,9 +159,10 @@ def _shown_sections(message: discord.Message | None) -> set[tuple[int, int]]:
     found: set[tuple[int, int]] = set()
     for row in message.components if message else []:
         for child in getattr(row, "children", []):
-            match = PICK_ID.fullmatch(getattr(child, "custom_id", None) or "")
-            if match:
-                found.add((int(match["category"]), int(match["page"])))
+            custom_id = getattr(child, "custom_id", None) or ""
+            fields = PICK.parse(custom_id) or JOIN.parse(custom_id)
+            if fields:
+                found.add((int(fields["category"]), int(fields["page"])))
     return found
 
 
