@@ -227,28 +227,16 @@ class AnswerButton(kit.PersistentButton, spec=ANSWER_ID):
                 await refresh_pending(interaction, answer.text)
 
 
-class WithdrawButton(kit.PersistentButton, spec=WITHDRAW_ID):
-    def __init__(self, request_id: int, *, number: int = 0, row: int = 0) -> None:
-        super().__init__(
-            ui.Button(
-                label=f"Withdraw {number}" if number else "Withdraw",
-                style=discord.ButtonStyle.secondary,
-                custom_id=WITHDRAW_ID.build(request_id),
-                row=row,
-            )
-        )
-        self.request_id = request_id
+class WithdrawButton(kit.RecordButton, spec=WITHDRAW_ID):
+    label = "Withdraw"
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]))
+    def __init__(self, request_id: int, *, number: int = 0, row: int = 0) -> None:
+        super().__init__(request_id, label=f"Withdraw {number}" if number else "", row=row)
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
             request = await kit.services(interaction).introductions.withdraw(
-                kit.guild_id(interaction), interaction.user.id, self.request_id
+                kit.guild_id(interaction), interaction.user.id, self.record_id
             )
             await refresh_pending(interaction, _render.withdrawn_text(request))
 

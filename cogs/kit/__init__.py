@@ -2,6 +2,7 @@
 
 - ``services``, ``guild_id``, ``guild_name``: what a callback reads off its interaction.
 - ``PersistentButton``: a ``DynamicItem`` button whose custom id comes from its spec.
+- ``RecordButton``: one that carries a record's id.
 - ``ModeratorOnlyButton``: a persistent button re-checked for Manage Server at click time.
 - ``ConfirmDestructiveButton``: the red confirm under a "remove this?" warning.
 - ``PageButton``, ``ReviewPageButton``, ``DecisionButton``: paging a moderator's message, and
@@ -16,6 +17,7 @@ from cogs.kit.buttons import (
     Interaction,
     ModeratorOnlyButton,
     PersistentButton,
+    RecordButton,
 )
 from cogs.kit.context import guild_id, guild_name, services
 from cogs.kit.paging import (
@@ -34,6 +36,7 @@ __all__ = [
     "ModeratorOnlyButton",
     "PageButton",
     "PersistentButton",
+    "RecordButton",
     "ReviewPageButton",
     "guild_id",
     "guild_name",

@@ -40,21 +40,23 @@ class ModeratorOnlyButton(PersistentButton, template=NEVER):
         return await is_moderator(interaction)
 
 
-class ConfirmDestructiveButton(ModeratorOnlyButton, template=NEVER):
-    """The red "yes, remove it" under a warning; the record's id is its custom id's one field.
+class RecordButton(PersistentButton, template=NEVER):
+    """A persistent button whose custom id carries one record's id, its spec's one field.
 
-    A subclass names its ``spec`` (``class X(ConfirmDestructiveButton, spec=…)``), its ``label``
-    and ``destroy``, which does the removal and returns what the message then says.
+    A subclass names its ``spec``, ``label`` and ``style``; ``label=`` at build time numbers a
+    button among others like it.
     """
 
     label: ClassVar[str]
+    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
 
-    def __init__(self, record_id: int) -> None:
+    def __init__(self, record_id: int, *, label: str = "", row: int | None = None) -> None:
         super().__init__(
             ui.Button(
-                label=self.label,
-                style=discord.ButtonStyle.danger,
+                label=label or self.label,
+                style=self.style,
                 custom_id=self.spec.build(record_id),
+                row=row,
             )
         )
         self.record_id = record_id
@@ -64,6 +66,19 @@ class ConfirmDestructiveButton(ModeratorOnlyButton, template=NEVER):
         cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
     ) -> Self:
         return cls(int(match[1]))
+
+
+class ConfirmDestructiveButton(RecordButton, template=NEVER):
+    """The red "yes, remove it" under a warning, for moderators only.
+
+    A subclass names its ``spec``, its ``label`` and ``destroy``, which does the removal and
+    returns what the message then says.
+    """
+
+    style = discord.ButtonStyle.danger
+
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
+        return await is_moderator(interaction)
 
     @classmethod
     def confirm_view(cls, record_id: int) -> ui.View:

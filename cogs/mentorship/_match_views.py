@@ -79,17 +79,10 @@ async def open_feedback(interaction: Interaction, match_id: int, outcome: MatchO
     await respond_with_modal(interaction, FeedbackModal(match_id, outcome))
 
 
-def _button(label: str, style: discord.ButtonStyle, cid: str) -> ui.Button[Any]:
-    return ui.Button(label=label, style=style, custom_id=cid)
-
-
 class FitButton(kit.PersistentButton, spec=FIT_ID):
     def __init__(self, match_id: int, answer: FitAnswer) -> None:
-        super().__init__(
-            _button(
-                answer.value, discord.ButtonStyle.secondary, FIT_ID.build(match_id, answer.value)
-            )
-        )
+        custom_id = FIT_ID.build(match_id, answer.value)
+        super().__init__(ui.Button(label=answer.value, custom_id=custom_id))
         self.match_id = match_id
         self.answer = answer
 
@@ -112,49 +105,32 @@ class FitButton(kit.PersistentButton, spec=FIT_ID):
             await respond(interaction, text)
 
 
-class _MatchButton(kit.PersistentButton):
-    """A button that carries only the match id: each subclass names its spec and looks."""
-
-    LABEL: str
-    STYLE: discord.ButtonStyle
-
-    def __init__(self, match_id: int) -> None:
-        super().__init__(_button(self.LABEL, self.STYLE, self.spec.build(match_id)))
-        self.match_id = match_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]))
-
-
-class ConfirmPoorFitButton(_MatchButton, spec=CONFIRM_POOR_ID):
-    LABEL, STYLE = "Yes, end it kindly", discord.ButtonStyle.danger
+class ConfirmPoorFitButton(kit.RecordButton, spec=CONFIRM_POOR_ID):
+    label, style = "Yes, end it kindly", discord.ButtonStyle.danger
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
             text = await kit.services(interaction).mentor_matches.answer_fit(
-                self.match_id, interaction.user.id, FitAnswer.POOR
+                self.record_id, interaction.user.id, FitAnswer.POOR
             )
             await interaction.response.edit_message(content=text, view=None)
 
 
-class CloseButton(_MatchButton, spec=CLOSE_ID):
-    LABEL, STYLE = "Close (completed)", discord.ButtonStyle.success
+class CloseButton(kit.RecordButton, spec=CLOSE_ID):
+    label, style = "Close (completed)", discord.ButtonStyle.success
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            await open_feedback(interaction, self.match_id, MatchOutcome.COMPLETED)
+            await open_feedback(interaction, self.record_id, MatchOutcome.COMPLETED)
 
 
-class ExtendButton(_MatchButton, spec=EXTEND_ID):
-    LABEL, STYLE = "Extend 3 months", discord.ButtonStyle.primary
+class ExtendButton(kit.RecordButton, spec=EXTEND_ID):
+    label, style = "Extend 3 months", discord.ButtonStyle.primary
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
             text = await kit.services(interaction).mentor_matches.press_extend(
-                self.match_id, interaction.user.id
+                self.record_id, interaction.user.id
             )
             await respond(interaction, text)
 

@@ -8,8 +8,7 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
+from typing import Any
 
 import discord
 from discord import ui
@@ -24,29 +23,15 @@ from cogs.mentorship import _render
 Interaction = discord.Interaction[Any]  # discord.py types UI callbacks for any client
 
 
-class ClaimButton(kit.PersistentButton, spec=CLAIM_ID):
+class ClaimButton(kit.RecordButton, spec=CLAIM_ID):
     """A mentor claims a request: one transaction decides; the loser hears so, kindly."""
 
-    def __init__(self, request_id: int) -> None:
-        super().__init__(
-            ui.Button(
-                label="Claim",
-                style=discord.ButtonStyle.success,
-                custom_id=CLAIM_ID.build(request_id),
-            )
-        )
-        self.request_id = request_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]))
+    label, style = "Claim", discord.ButtonStyle.success
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
             claimed = await kit.services(interaction).mentor_claims.claim(
-                self.request_id, interaction.user.id
+                self.record_id, interaction.user.id
             )
             await respond(interaction, _render.claimed_text(claimed))
 
