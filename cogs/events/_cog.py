@@ -22,18 +22,19 @@ TagText = app_commands.Range[str, 1, 100]
 
 
 @app_commands.guild_only()
-class EventCog(commands.GroupCog, group_name="event", group_description="Events and conferences"):
+class EventCog(
+    kit.WithComponents,
+    commands.GroupCog,
+    group_name="event",
+    group_description="Events and conferences",
+):
+    components = DYNAMIC_ITEMS
+
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.events = bot.services.events
         self.vocabulary = bot.services.vocabulary
         super().__init__()
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="attend", description="Mark that you attend an event")
     @app_commands.describe(event="Start typing the event's name")

@@ -33,18 +33,14 @@ NoteText = app_commands.Range[str, 1, NOTE_LIMIT]
 Weeks = app_commands.Range[int, 1, MAX_SNOOZE_WEEKS]
 
 
-class FindCog(commands.Cog):
+class FindCog(kit.WithComponents, commands.Cog):
+    components = DYNAMIC_ITEMS
+
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.find_people = bot.services.find
         self.vocabulary = bot.services.vocabulary
         self.events = bot.services.events
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="find", description="Find members who share interest tags")
     @app_commands.guild_only()

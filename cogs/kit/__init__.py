@@ -1,5 +1,6 @@
 """The components kit every cog uses (issue #19): one copy of what each feature's views need.
 
+- ``WithComponents``: a cog's persistent components, registered while it is loaded.
 - ``services``, ``guild_id``, ``guild_name``: what a callback reads off its interaction.
 - ``PersistentButton``: a ``DynamicItem`` button whose custom id comes from its spec.
 - ``RecordButton``: one that carries a record's id.
@@ -19,6 +20,7 @@ from cogs.kit.buttons import (
     PersistentButton,
     RecordButton,
 )
+from cogs.kit.cog import WithComponents
 from cogs.kit.context import guild_id, guild_name, services
 from cogs.kit.paging import (
     REVIEW_PAGE,
@@ -38,6 +40,7 @@ __all__ = [
     "PersistentButton",
     "RecordButton",
     "ReviewPageButton",
+    "WithComponents",
     "guild_id",
     "guild_name",
     "last_page_offset",

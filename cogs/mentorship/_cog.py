@@ -29,19 +29,17 @@ def _role_ids(interaction: Interaction) -> list[int]:
 
 
 @app_commands.guild_only()
-class MentorCog(commands.GroupCog, group_name="mentor", group_description="Mentorship"):
+class MentorCog(
+    kit.WithComponents, commands.GroupCog, group_name="mentor", group_description="Mentorship"
+):
+    components = DYNAMIC_ITEMS
+
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.mentors = bot.services.mentors
         self.requests = bot.services.mentor_requests
         self.vocabulary = bot.services.vocabulary
         super().__init__()
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="offer", description="Offer to mentor in your tags")
     @app_commands.describe(

@@ -30,19 +30,15 @@ NoteText = app_commands.Range[str, 1, CHECKIN_NOTE_LIMIT]
 Minutes = app_commands.Range[int, 1, CHECKIN_MAX_MINUTES]
 
 
-class MentorMatchCog(commands.Cog):
+class MentorMatchCog(kit.WithComponents, commands.Cog):
     """Its commands are moved under ``/mentor`` by ``attach_to_mentor_group`` once loaded."""
+
+    components = DYNAMIC_ITEMS
 
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.matches = bot.services.mentor_matches
         self.records = bot.services.mentor_records
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="checkin", description="Record a check-in in your mentorship")
     @app_commands.describe(

@@ -32,17 +32,15 @@ def _guild_id(interaction: discord.Interaction[SigBot]) -> int:
 
 @app_commands.allowed_installs(guilds=True, users=False)
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
-class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="Your privacy"):
+class PrivacyCog(
+    kit.WithComponents, commands.GroupCog, group_name="privacy", group_description="Your privacy"
+):
+    components = DYNAMIC_ITEMS
+
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.privacy = bot.services.privacy
         super().__init__()
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="show", description="What I store about you and who can see you")
     async def show(self, interaction: discord.Interaction[SigBot]) -> None:

@@ -35,17 +35,15 @@ async def schedule_choices(
 
 
 @app_commands.guild_only()
-class RoundsCog(commands.GroupCog, group_name="rounds", group_description="Intro rounds"):
+class RoundsCog(
+    kit.WithComponents, commands.GroupCog, group_name="rounds", group_description="Intro rounds"
+):
+    components = DYNAMIC_ITEMS
+
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.members = bot.services.round_members
         super().__init__()
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(
         name="join", description="Join the intro rounds: meet someone new each round"

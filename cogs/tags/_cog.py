@@ -29,19 +29,17 @@ def choices(completions: list[Completion]) -> list[app_commands.Choice[str]]:
 
 
 @app_commands.guild_only()
-class TagsCog(commands.GroupCog, group_name="tags", group_description="Your interest tags"):
+class TagsCog(
+    kit.WithComponents, commands.GroupCog, group_name="tags", group_description="Your interest tags"
+):
+    components = (*DYNAMIC_ITEMS, *REVIEW_ITEMS)
+
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.member_tags = bot.services.member_tags
         self.suggestions = bot.services.suggestions
         self.vocabulary = bot.services.vocabulary
         super().__init__()
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS, *REVIEW_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS, *REVIEW_ITEMS)
 
     @app_commands.command(name="add", description="Add a tag to your profile")
     @app_commands.describe(tag="Start typing: names and common abbreviations both work")
