@@ -10,7 +10,7 @@ from discord import ui
 
 from bot.domain.custom_ids import CustomId
 from bot.tree import friendly_errors
-from cogs.checks import is_moderator
+from cogs.kit.checks import is_moderator
 from cogs.kit.context import guild_id
 
 Interaction = discord.Interaction[Any]
