@@ -13,7 +13,7 @@ Custom ids carry what the callback needs, so they work after a restart and in DM
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Self
 
 import discord
@@ -203,10 +203,8 @@ class AnswerButton(kit.PersistentButton, spec=ANSWER_ID):
         self.request_id = request_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(match["action"], int(match["id"]))
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls(fields["action"], int(fields["id"]))
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
 import discord
@@ -31,6 +32,17 @@ class PersistentButton(ui.DynamicItem[ui.Button[Any]], template=NEVER):
             cls.spec = spec
             template = spec.template
         super().__init_subclass__(template=template)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls.from_fields(match.groupdict())
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        """The button again, from the fields of the custom id it was clicked with."""
+        raise NotImplementedError
 
 
 class ModeratorOnlyButton(PersistentButton, template=NEVER):
@@ -62,10 +74,9 @@ class RecordButton(PersistentButton, template=NEVER):
         self.record_id = record_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match[1]))
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        (record_id,) = fields.values()
+        return cls(int(record_id))
 
 
 class ConfirmDestructiveButton(RecordButton, template=NEVER):

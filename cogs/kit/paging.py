@@ -7,7 +7,6 @@ message shows can be read back from its buttons.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Self
 
@@ -41,10 +40,8 @@ class PageButton(ModeratorOnlyButton, template=NEVER):
         self.offset = offset
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["offset"]), match["step"])
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls(int(fields["offset"]), fields["step"])
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
@@ -110,10 +107,8 @@ class DecisionButton(ModeratorOnlyButton, template=NEVER):
         self.action = action
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]), match["action"])
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls(int(fields["id"]), fields["action"])
 
     @classmethod
     def row_for(cls, suggestion_id: int, row: int) -> list[Self]:

@@ -11,7 +11,7 @@ Custom ids carry the match id, so they work after a restart and in DMs (built by
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from typing import Any, Self
 
 import discord
@@ -87,10 +87,8 @@ class FitButton(kit.PersistentButton, spec=FIT_ID):
         self.answer = answer
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]), FitAnswer(match["answer"]))
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls(int(fields["id"]), FitAnswer(fields["answer"]))
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):

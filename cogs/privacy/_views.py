@@ -10,7 +10,7 @@ Whoever clicks deletes only their own data (the message is ephemeral or in their
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Self
 
@@ -42,10 +42,8 @@ class DeleteButton(kit.PersistentButton, spec=DELETE):
         self.until = until
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(match["scope"], int(match["until"]))
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls(fields["scope"], int(fields["until"]))
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
@@ -69,9 +67,7 @@ class KeepButton(kit.PersistentButton, spec=KEEP):
         )
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
         return cls()
 
     async def callback(self, interaction: Interaction) -> None:

@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Self
 
 import discord
 from discord import ui
@@ -32,10 +32,8 @@ class MeetButton(kit.PersistentButton, spec=MEET_ID):
         self.answer = answer
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> MeetButton:
-        return cls(int(match["group"]), MeetAnswer(match["answer"]))
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls(int(fields["group"]), MeetAnswer(fields["answer"]))
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
@@ -54,10 +52,8 @@ class GhostButton(kit.PersistentButton, spec=GHOST_ID):
         self.choice = choice
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> GhostButton:
-        return cls(int(match["guild"]), GhostChoice(match["choice"]))
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls(int(fields["guild"]), GhostChoice(fields["choice"]))
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Self
 
 import discord
@@ -138,9 +138,7 @@ class EditMyTagsButton(kit.PersistentButton, spec=EDIT):
         )
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> EditMyTagsButton:
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
         return cls()
 
     async def callback(self, interaction: Interaction) -> None:
