@@ -37,6 +37,5 @@ class IcebreakerCog(
     @app_commands.command(name="suggest", description="Suggest an icebreaker prompt")
     @app_commands.describe(text="The question you'd like the community to talk about")
     async def suggest(self, interaction: discord.Interaction[SigBot], text: PromptText) -> None:
-        assert interaction.guild_id is not None  # guild-only
-        await self.prompts.suggest(interaction.guild_id, interaction.user.id, text)
+        await self.prompts.suggest(kit.guild_id(interaction), interaction.user.id, text)
         await respond(interaction, _render.SUGGESTED)

@@ -67,9 +67,8 @@ class RequestModal(ui.Modal):
 
     async def on_submit(self, interaction: Interaction, /) -> None:
         async with friendly_errors(interaction):
-            assert interaction.guild_id is not None  # /mentor is guild-only
             opened = await kit.services(interaction).mentor_requests.open(
-                interaction.guild_id,
+                kit.guild_id(interaction),
                 interaction.user.id,
                 topic=self.topic,
                 goals=self.goals.value,
