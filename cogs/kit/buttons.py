@@ -1,4 +1,4 @@
-"""Button bases for moderators' components: the click-time check and the destructive confirm."""
+"""Persistent button bases: a spec each, one record id, the moderator check, the confirm."""
 
 from __future__ import annotations
 
