@@ -11,6 +11,7 @@ from bot.domain.rounds.rules import DEFAULT_COOLDOWN, MAX_COOLDOWN
 from bot.domain.schedules import WEEKDAYS
 from bot.responding import respond
 from bot.services.rounds.channels import ROUND_CHANNEL_NEEDS
+from cogs import kit
 from cogs.rendering import channel_check
 from cogs.rounds import _render
 from cogs.rounds._cog import schedule_choices
@@ -28,11 +29,6 @@ SIZE_CHOICES = [
     app_commands.Choice(name="pairs", value=2),
     app_commands.Choice(name="groups of 3", value=3),
 ]
-
-
-def _guild_id(interaction: Interaction) -> int:
-    assert interaction.guild_id is not None  # /setup is guild-only
-    return interaction.guild_id
 
 
 class RoundsAdmin(app_commands.Group):
@@ -66,7 +62,7 @@ class RoundsAdmin(app_commands.Group):
         cooldown: app_commands.Range[int, 0, MAX_COOLDOWN] = DEFAULT_COOLDOWN,
     ) -> None:
         view = await self.rounds.add(
-            _guild_id(interaction),
+            kit.guild_id(interaction),
             channel.id,
             cadence=cadence,
             weekday=weekday.value,
@@ -82,13 +78,13 @@ class RoundsAdmin(app_commands.Group):
     @app_commands.command(name="list", description="The intro round schedules here")
     async def list_(self, interaction: Interaction) -> None:
         await respond(
-            interaction, _render.list_text(await self.rounds.schedules(_guild_id(interaction)))
+            interaction, _render.list_text(await self.rounds.schedules(kit.guild_id(interaction)))
         )
 
     @app_commands.command(name="next", description="When each schedule's next round runs")
     async def next_(self, interaction: Interaction) -> None:
         await respond(
-            interaction, _render.next_text(await self.rounds.schedules(_guild_id(interaction)))
+            interaction, _render.next_text(await self.rounds.schedules(kit.guild_id(interaction)))
         )
 
     @app_commands.command(name="pause", description="Stop a schedule's rounds for now")
@@ -96,7 +92,7 @@ class RoundsAdmin(app_commands.Group):
     @app_commands.describe(schedule_id="The schedule")
     async def pause(self, interaction: Interaction, schedule_id: int) -> None:
         view = await self.rounds.set_paused(
-            _guild_id(interaction), schedule_id, True, actor_id=interaction.user.id
+            kit.guild_id(interaction), schedule_id, True, actor_id=interaction.user.id
         )
         await respond(interaction, _render.paused_text(view))
 
@@ -105,7 +101,7 @@ class RoundsAdmin(app_commands.Group):
     @app_commands.describe(schedule_id="The schedule")
     async def resume(self, interaction: Interaction, schedule_id: int) -> None:
         view = await self.rounds.set_paused(
-            _guild_id(interaction), schedule_id, False, actor_id=interaction.user.id
+            kit.guild_id(interaction), schedule_id, False, actor_id=interaction.user.id
         )
         await respond(interaction, _render.paused_text(view))
 
@@ -113,7 +109,7 @@ class RoundsAdmin(app_commands.Group):
     @app_commands.rename(schedule_id="id")
     @app_commands.describe(schedule_id="The schedule")
     async def remove(self, interaction: Interaction, schedule_id: int) -> None:
-        views = await self.rounds.schedules(_guild_id(interaction))
+        views = await self.rounds.schedules(kit.guild_id(interaction))
         found = next((v for v in views if v.schedule.id == schedule_id), None)
         if found is None:
             await respond(interaction, f"There is no intro round schedule {schedule_id} here.")
@@ -127,7 +123,7 @@ class RoundsAdmin(app_commands.Group):
     @app_commands.describe(schedule_id="The schedule")
     async def run_now(self, interaction: Interaction, schedule_id: int) -> None:
         result = await self.rounds.run_now(
-            _guild_id(interaction), schedule_id, actor_id=interaction.user.id
+            kit.guild_id(interaction), schedule_id, actor_id=interaction.user.id
         )
         await respond(interaction, _render.ran_text(result))
 
@@ -142,5 +138,5 @@ class RoundsAdmin(app_commands.Group):
 
     @schedule.autocomplete("tag")
     async def _tag(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        found = await self.vocabulary.complete(_guild_id(interaction), current)
+        found = await self.vocabulary.complete(kit.guild_id(interaction), current)
         return [app_commands.Choice(name=c.label, value=c.value) for c in found]

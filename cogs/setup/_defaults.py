@@ -14,6 +14,7 @@ from discord import app_commands
 
 from bot.domain.settings import GuildDefaults, Setting, suggest_timezones
 from bot.responding import respond
+from cogs import kit
 from cogs.setup._render import defaults_changed_text, defaults_text
 
 if TYPE_CHECKING:
@@ -32,10 +33,9 @@ def option_type(setting: Setting) -> Any:
 
 
 async def _set_defaults(interaction: discord.Interaction[SigBot], **options: Any) -> None:
-    assert interaction.guild_id is not None  # /setup is guild-only
     by_option = {s.option: s.name for s in GuildDefaults.settings()}
     change = await interaction.client.services.settings.set_defaults(
-        interaction.guild_id,
+        kit.guild_id(interaction),
         actor_id=interaction.user.id,
         **{by_option[option]: value for option, value in options.items()},
     )
