@@ -52,6 +52,10 @@ class IcebreakerSchedules:
             noun="icebreaker schedule",
         )
         self.wake_listeners = self.recurring.wake_listeners
+        # Moderators list, pause, resume and remove schedules the way every feature does.
+        self.schedules = self.recurring.listed
+        self.set_paused = self.recurring.set_paused
+        self.remove = self.recurring.remove
 
     # -- moderators -----------------------------------------------------------------------------
 
@@ -81,17 +85,6 @@ class IcebreakerSchedules:
             },
             actor_id=actor_id,
         )
-
-    async def schedules(self, guild_id: int) -> list[ScheduleView]:
-        return await self.recurring.listed(guild_id)
-
-    async def set_paused(
-        self, guild_id: int, schedule_id: int, paused: bool, *, actor_id: int
-    ) -> ScheduleView:
-        return await self.recurring.set_paused(guild_id, schedule_id, paused, actor_id=actor_id)
-
-    async def remove(self, guild_id: int, schedule_id: int, *, actor_id: int) -> Schedule:
-        return await self.recurring.remove(guild_id, schedule_id, actor_id=actor_id)
 
     async def _view(self, uow: UnitOfWork, schedule: Schedule) -> ScheduleView:
         pool = await uow.icebreakers.prompt_ids(schedule.guild_id)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.icebreakers import Schedule
-from bot.storage.repositories.schedules import RecurringScheduleQueries, schedule_from_row
+from bot.storage.repositories.schedules import RecurringScheduleQueries
 from bot.storage.schema.icebreakers import (
     icebreaker_posts,
     icebreaker_prompts,
@@ -20,20 +20,6 @@ from bot.storage.schema.icebreakers import (
 )
 from bot.storage.sql import insert_ignore
 from bot.storage.types import as_utc
-
-
-def _schedule(row: Any) -> Schedule:
-    return schedule_from_row(
-        row,
-        Schedule,
-        thread=bool(row.thread),
-        skip_if_quiet=bool(row.skip_if_quiet),
-        quiet_channel_id=row.quiet_channel_id,
-        quiet_message_id=row.quiet_message_id,
-        cycle=row.cycle,
-        low_pool_told_cycle=row.low_pool_told_cycle,
-        thread_problem_told=bool(row.thread_problem_told),
-    )
 
 
 class IcebreakersRepository(RecurringScheduleQueries[Schedule]):
@@ -52,7 +38,7 @@ class IcebreakersRepository(RecurringScheduleQueries[Schedule]):
     }
 
     def __init__(self, conn: AsyncConnection) -> None:
-        super().__init__(conn, icebreaker_schedules, _schedule, due_limit=500)
+        super().__init__(conn, icebreaker_schedules, Schedule, due_limit=500)
 
     # -- posts (one per schedule and slot) ------------------------------------------------------
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.rounds.rules import EVERY_SCHEDULE, RoundSchedule
 from bot.storage.repositories.round_groups import RoundGroups
-from bot.storage.repositories.schedules import RecurringScheduleQueries, schedule_from_row
+from bot.storage.repositories.schedules import RecurringScheduleQueries
 from bot.storage.schema.rounds import (
     round_group_members,
     round_participants,
@@ -25,16 +25,6 @@ from bot.storage.types import as_utc
 
 def _utc(value: datetime | None) -> datetime | None:
     return as_utc(value) if value is not None else None
-
-
-def _schedule(row: Any) -> RoundSchedule:
-    return schedule_from_row(
-        row,
-        RoundSchedule,
-        group_size=row.group_size,
-        tag_id=row.tag_id,
-        cooldown_rounds=row.cooldown_rounds,
-    )
 
 
 @dataclass(frozen=True)
@@ -79,7 +69,7 @@ class RoundsRepository(RoundGroups, RecurringScheduleQueries[RoundSchedule]):
     }
 
     def __init__(self, conn: AsyncConnection) -> None:
-        RecurringScheduleQueries.__init__(self, conn, round_schedules, _schedule, due_limit=200)
+        RecurringScheduleQueries.__init__(self, conn, round_schedules, RoundSchedule, due_limit=200)
 
     # -- schedules (the shared queries are in ``RecurringScheduleQueries``) ---------------------
 

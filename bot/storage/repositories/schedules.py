@@ -1,13 +1,15 @@
 """The queries every recurring schedule table shares (icebreakers, rounds, the next features).
 
 A feature's repository extends :class:`RecurringScheduleQueries` with its table (made by
-``bot.storage.schema.schedules.recurring_schedule_table``) and its row mapping (built on
-:func:`schedule_from_row`), and keeps only its own queries.
+``bot.storage.schema.schedules.recurring_schedule_table``) and its schedule type (a
+``RecurringSchedule`` whose own fields are named like its own columns), and keeps only its
+own queries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import fields
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -20,23 +22,29 @@ from bot.storage.types import as_utc
 S = TypeVar("S", bound=RecurringSchedule)
 
 
-def schedule_from_row(row: Any, schedule_type: type[S], **own: Any) -> S:
-    """A ``schedule_type`` from the shared columns of ``row`` and the feature's ``own`` fields."""
-    return schedule_type(
-        id=row.id,
-        guild_id=row.guild_id,
-        channel_id=row.channel_id,
-        cadence=Cadence(row.cadence),
-        local_time=row.local_time,
-        weekday=row.weekday,
-        timezone=row.timezone,
-        anchor=row.anchor,
-        paused=bool(row.paused),
-        next_slot_at=as_utc(row.next_slot_at),
-        last_slot_at=as_utc(row.last_slot_at) if row.last_slot_at else None,
-        created_at=as_utc(row.created_at),
-        **own,
-    )
+def schedule_from_row(row: Any, schedule_type: type[S]) -> S:
+    """A ``schedule_type`` from ``row``: the shared columns as :class:`RecurringSchedule`
+    holds them, and each of the feature's own fields from the column of the same name."""
+    values: dict[str, Any] = {
+        "id": row.id,
+        "guild_id": row.guild_id,
+        "channel_id": row.channel_id,
+        "cadence": Cadence(row.cadence),
+        "local_time": row.local_time,
+        "weekday": row.weekday,
+        "timezone": row.timezone,
+        "anchor": row.anchor,
+        "paused": bool(row.paused),
+        "next_slot_at": as_utc(row.next_slot_at),
+        "last_slot_at": as_utc(row.last_slot_at) if row.last_slot_at else None,
+        "created_at": as_utc(row.created_at),
+    }
+    for field in fields(schedule_type):
+        if field.name not in values:
+            value = getattr(row, field.name)
+            # A plain bool for a bool field, whatever the driver hands back.
+            values[field.name] = bool(value) if field.type in ("bool", bool) else value
+    return schedule_type(**values)
 
 
 class RecurringScheduleQueries(Generic[S]):
@@ -44,14 +52,17 @@ class RecurringScheduleQueries(Generic[S]):
         self,
         conn: AsyncConnection,
         table: Table,
-        from_row: Callable[[Any], S],
+        schedule_type: type[S],
         *,
         due_limit: int,
     ) -> None:
         self.conn = conn
         self._table = table
-        self._from_row = from_row
+        self._schedule_type = schedule_type
         self._due_limit = due_limit
+
+    def _from_row(self, row: Any) -> S:
+        return schedule_from_row(row, self._schedule_type)
 
     async def add_schedule(self, values: Mapping[str, Any]) -> S:
         result = await self.conn.execute(self._table.insert().values(**values))
