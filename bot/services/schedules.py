@@ -2,14 +2,16 @@
 rounds, the next ones): add, list, pause, resume and remove, each with its moderation-log entry,
 moving a schedule past the slots it handled, and telling the scheduler when to wake next.
 
-A feature's service owns one :class:`RecurringSchedules`, configured with what differs: its
-repository (the shared queries of ``bot.storage.repositories.schedules``), its words, and how
-it shows a schedule. What a slot does (post a prompt, run a round) stays with the feature.
+A feature's service owns one :class:`RecurringSchedules`, given what differs: its
+:class:`ScheduleKind` (its repository, with the shared queries of
+``bot.storage.repositories.schedules``, and its words) and how it shows a schedule. What a
+slot does (post a prompt, run a round) stays with the feature.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
@@ -28,33 +30,28 @@ V = TypeVar("V")
 WakeListener = Callable[[datetime | None], None]
 
 
+@dataclass(frozen=True)
+class ScheduleKind(Generic[S]):
+    """What differs between features' schedules, besides how a slot is handled."""
+
+    rows: Callable[[UnitOfWork], RecurringScheduleQueries[S]]  # the feature's repository
+    feature: str  # what is scheduled, in the moderation log: "icebreakers"
+    noun: str  # one schedule, in the moderation log and errors: "icebreaker schedule"
+
+
+@dataclass
 class RecurringSchedules(Generic[S, V]):
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        settings: SettingsService,
-        *,
-        rows: Callable[[UnitOfWork], RecurringScheduleQueries[S]],
-        view: Callable[[UnitOfWork, S], Awaitable[V]],
-        feature: str,
-        noun: str,
-    ) -> None:
-        """``feature`` names what is scheduled ("icebreakers"), ``noun`` one schedule
-        ("icebreaker schedule"), in the moderation log and errors."""
-        self.db = db
-        self.clock = clock
-        self.settings = settings
-        self.rows = rows
-        self.view = view
-        self.feature = feature
-        self.noun = noun
-        # Told the earliest wake after every change, so the scheduler can wake then.
-        self.wake_listeners: list[WakeListener] = []
+    db: Database
+    clock: Clock
+    settings: SettingsService
+    kind: ScheduleKind[S]
+    view: Callable[[UnitOfWork, S], Awaitable[V]]  # how the feature shows one schedule
+    # Told the earliest wake after every change, so the scheduler can wake then.
+    wake_listeners: list[WakeListener] = field(default_factory=list)
 
     async def changed(self) -> None:
         async with self.db.read() as uow:
-            earliest = await self.rows(uow).earliest_wake()
+            earliest = await self.kind.rows(uow).earliest_wake()
         for listener in self.wake_listeners:
             listener(earliest)
 
@@ -74,7 +71,7 @@ class RecurringSchedules(Generic[S, V]):
         async with self.db.transaction() as uow:
             zone = timezone or (await self.settings.defaults_in(uow, guild_id)).timezone
             rec = recurrence_in(zone, now.date())
-            schedule = await self.rows(uow).add_schedule(
+            schedule = await self.kind.rows(uow).add_schedule(
                 {
                     "guild_id": guild_id,
                     "channel_id": channel_id,
@@ -96,7 +93,7 @@ class RecurringSchedules(Generic[S, V]):
                 uow,
                 guild_id,
                 actor_id,
-                f"scheduled {self.feature} in <#{channel_id}> ({rec.cadence.value}, "
+                f"scheduled {self.kind.feature} in <#{channel_id}> ({rec.cadence.value}, "
                 f"{local_label(rec, schedule.next_slot_at)} next; schedule {schedule.id}).",
                 now=now,
             )
@@ -105,12 +102,12 @@ class RecurringSchedules(Generic[S, V]):
 
     async def listed(self, guild_id: int) -> list[V]:
         async with self.db.read() as uow:
-            return [await self.view(uow, s) for s in await self.rows(uow).schedules(guild_id)]
+            return [await self.view(uow, s) for s in await self.kind.rows(uow).schedules(guild_id)]
 
     async def owned(self, uow: UnitOfWork, guild_id: int, schedule_id: int) -> S:
-        schedule = await self.rows(uow).schedule(guild_id, schedule_id)
+        schedule = await self.kind.rows(uow).schedule(guild_id, schedule_id)
         if schedule is None:
-            raise NotFound(f"There is no {self.noun} {schedule_id} in this server.")
+            raise NotFound(f"There is no {self.kind.noun} {schedule_id} in this server.")
         return schedule
 
     async def set_paused(
@@ -122,10 +119,10 @@ class RecurringSchedules(Generic[S, V]):
             values: dict[str, object] = {"paused": paused}
             if not paused:  # resuming: slots while paused are not "missed"
                 values |= {"next_slot_at": next_slot(schedule.recurrence, now), "last_slot_at": now}
-            await self.rows(uow).update_schedule(schedule.id, **values)
+            await self.kind.rows(uow).update_schedule(schedule.id, **values)
             word = "paused" if paused else "resumed"
             await log_moderator_action(
-                uow, guild_id, actor_id, f"{word} {self.noun} {schedule.id}.", now=now
+                uow, guild_id, actor_id, f"{word} {self.kind.noun} {schedule.id}.", now=now
             )
             shown = await self.view(uow, await self.owned(uow, guild_id, schedule_id))
         await self.changed()
@@ -135,9 +132,9 @@ class RecurringSchedules(Generic[S, V]):
         now = self.clock.now()
         async with self.db.transaction() as uow:
             schedule = await self.owned(uow, guild_id, schedule_id)
-            await self.rows(uow).remove_schedule(guild_id, schedule_id)
+            await self.kind.rows(uow).remove_schedule(guild_id, schedule_id)
             await log_moderator_action(
-                uow, guild_id, actor_id, f"removed {self.noun} {schedule.id}.", now=now
+                uow, guild_id, actor_id, f"removed {self.kind.noun} {schedule.id}.", now=now
             )
         await self.changed()
         return schedule
@@ -148,7 +145,7 @@ class RecurringSchedules(Generic[S, V]):
         """Past the slots a wake-up just handled (done or skipped): the next slot comes after
         them and after ``now``, so a late wake-up never leaves a slot behind it."""
         last = max([s for s in handled if s is not None], default=schedule.next_slot_at)
-        await self.rows(uow).update_schedule(
+        await self.kind.rows(uow).update_schedule(
             schedule.id,
             last_slot_at=last,
             next_slot_at=next_slot(schedule.recurrence, max(last, now)),

@@ -19,12 +19,18 @@ from bot.domain.errors import InvalidInput
 from bot.domain.icebreakers import LOW_POOL, Schedule, next_prompt, thread_name, unused_count
 from bot.domain.schedules import catch_up, local_label, recurrence
 from bot.services.moderation_log import log_bot_notice, log_moderator_action
-from bot.services.schedules import RecurringSchedules
+from bot.services.schedules import RecurringSchedules, ScheduleKind
 from bot.services.settings import SettingsService
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+SCHEDULE_KIND = ScheduleKind(
+    rows=lambda uow: uow.icebreakers,
+    feature="icebreakers",
+    noun="icebreaker schedule",
+)
 
 POST_HANDLER = "icebreakers.post"
 
@@ -42,15 +48,7 @@ class IcebreakerSchedules:
         self.db = db
         self.clock = clock
         self.settings = settings
-        self.recurring: RecurringSchedules[Schedule, ScheduleView] = RecurringSchedules(
-            db,
-            clock,
-            settings,
-            rows=lambda uow: uow.icebreakers,
-            view=self._view,
-            feature="icebreakers",
-            noun="icebreaker schedule",
-        )
+        self.recurring = RecurringSchedules(db, clock, settings, SCHEDULE_KIND, self._view)
         self.wake_listeners = self.recurring.wake_listeners
         # Moderators list, pause, resume and remove schedules the way every feature does.
         self.schedules = self.recurring.listed

@@ -29,12 +29,18 @@ from bot.services.members import MemberDirectory
 from bot.services.moderation_log import log_bot_notice, log_moderator_action
 from bot.services.rounds import messages
 from bot.services.rounds.running import RoundPlan, RoundResult, run_round
-from bot.services.schedules import RecurringSchedules
+from bot.services.schedules import RecurringSchedules, ScheduleKind
 from bot.services.settings import SettingsService
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+SCHEDULE_KIND = ScheduleKind(
+    rows=lambda uow: uow.rounds,  # its wake includes pending check-ins
+    feature="intro rounds",
+    noun="intro round schedule",
+)
 
 CATCH_UP = timedelta(hours=12)
 
@@ -61,15 +67,7 @@ class RoundsService:
         self.settings = settings
         self.directory = directory
         self.find = find
-        self.recurring: RecurringSchedules[RoundSchedule, RoundScheduleView] = RecurringSchedules(
-            db,
-            clock,
-            settings,
-            rows=lambda uow: uow.rounds,  # its wake includes pending check-ins
-            view=self._view,
-            feature="intro rounds",
-            noun="intro round schedule",
-        )
+        self.recurring = RecurringSchedules(db, clock, settings, SCHEDULE_KIND, self._view)
         self.wake_listeners = self.recurring.wake_listeners
         # Moderators list, pause, resume and remove schedules the way every feature does.
         self.schedules = self.recurring.listed
