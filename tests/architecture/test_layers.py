@@ -50,6 +50,18 @@ def test_domain_is_pure() -> None:
     assert offenders == []
 
 
+@pytest.mark.parametrize("layer", ["bot/domain/rounds", "bot/services/rounds"])
+def test_rounds_never_import_icebreakers(layer: str) -> None:
+    """What rounds share with icebreakers lives in neutral ``schedules`` modules."""
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted((ROOT / layer).rglob("*.py"))
+        for module in imported_modules(path)
+        if "icebreakers" in module.split(".")
+    ]
+    assert offenders == []
+
+
 def test_cogs_hold_no_sql() -> None:
     offenders = [
         f"{path.relative_to(ROOT)} imports {module}"

@@ -38,7 +38,7 @@ class IcebreakersRepository(RecurringScheduleQueries[Schedule]):
     }
 
     def __init__(self, conn: AsyncConnection) -> None:
-        super().__init__(conn, icebreaker_schedules, Schedule, due_limit=500)
+        super().__init__(conn, icebreaker_schedules, Schedule)
 
     # -- posts (one per schedule and slot) ------------------------------------------------------
 

@@ -68,8 +68,10 @@ class RoundsRepository(RoundGroups, RecurringScheduleQueries[RoundSchedule]):
         "round_group_members": ("user_id",),
     }
 
+    due_limit = 200
+
     def __init__(self, conn: AsyncConnection) -> None:
-        RecurringScheduleQueries.__init__(self, conn, round_schedules, RoundSchedule, due_limit=200)
+        RecurringScheduleQueries.__init__(self, conn, round_schedules, RoundSchedule)
 
     # -- schedules (the shared queries are in ``RecurringScheduleQueries``) ---------------------
 

@@ -48,18 +48,12 @@ def schedule_from_row(row: Any, schedule_type: type[S]) -> S:
 
 
 class RecurringScheduleQueries(Generic[S]):
-    def __init__(
-        self,
-        conn: AsyncConnection,
-        table: Table,
-        schedule_type: type[S],
-        *,
-        due_limit: int,
-    ) -> None:
+    due_limit = 500  # schedules handled per wake-up at most; the rest on the next one
+
+    def __init__(self, conn: AsyncConnection, table: Table, schedule_type: type[S]) -> None:
         self.conn = conn
         self._table = table
         self._schedule_type = schedule_type
-        self._due_limit = due_limit
 
     def _from_row(self, row: Any) -> S:
         return schedule_from_row(row, self._schedule_type)
@@ -92,7 +86,7 @@ class RecurringScheduleQueries(Generic[S]):
             select(self._table)
             .where(s.paused.is_(False), s.next_slot_at <= now)
             .order_by(s.next_slot_at, s.id)
-            .limit(limit or self._due_limit)
+            .limit(limit or self.due_limit)
         )
         return [self._from_row(row) for row in await self.conn.execute(query)]
 
