@@ -150,3 +150,25 @@ class RecurringSchedules(Generic[S, V]):
             last_slot_at=last,
             next_slot_at=next_slot(schedule.recurrence, max(last, now)),
         )
+
+
+class ScheduleModeration(Generic[S, V]):
+    """List, pause, resume and remove, as every scheduled feature's service offers them to
+    moderators: served by the service's :class:`RecurringSchedules` (``self.recurring``)."""
+
+    recurring: RecurringSchedules[S, V]
+
+    @property
+    def wake_listeners(self) -> list[WakeListener]:
+        return self.recurring.wake_listeners
+
+    async def schedules(self, guild_id: int) -> list[V]:
+        return await self.recurring.listed(guild_id)
+
+    async def set_paused(
+        self, guild_id: int, schedule_id: int, paused: bool, *, actor_id: int
+    ) -> V:
+        return await self.recurring.set_paused(guild_id, schedule_id, paused, actor_id=actor_id)
+
+    async def remove(self, guild_id: int, schedule_id: int, *, actor_id: int) -> S:
+        return await self.recurring.remove(guild_id, schedule_id, actor_id=actor_id)

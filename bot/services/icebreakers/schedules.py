@@ -19,7 +19,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.icebreakers import LOW_POOL, Schedule, next_prompt, thread_name, unused_count
 from bot.domain.schedules import catch_up, local_label, recurrence
 from bot.services.moderation_log import log_bot_notice, log_moderator_action
-from bot.services.schedules import RecurringSchedules, ScheduleKind
+from bot.services.schedules import RecurringSchedules, ScheduleKind, ScheduleModeration
 from bot.services.settings import SettingsService
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
@@ -43,17 +43,12 @@ class ScheduleView:
     next_prompt: str | None
 
 
-class IcebreakerSchedules:
+class IcebreakerSchedules(ScheduleModeration[Schedule, ScheduleView]):
     def __init__(self, db: Database, clock: Clock, settings: SettingsService) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
         self.recurring = RecurringSchedules(db, clock, settings, SCHEDULE_KIND, self._view)
-        self.wake_listeners = self.recurring.wake_listeners
-        # Moderators list, pause, resume and remove schedules the way every feature does.
-        self.schedules = self.recurring.listed
-        self.set_paused = self.recurring.set_paused
-        self.remove = self.recurring.remove
 
     # -- moderators -----------------------------------------------------------------------------
 

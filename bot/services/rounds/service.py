@@ -29,7 +29,7 @@ from bot.services.members import MemberDirectory
 from bot.services.moderation_log import log_bot_notice, log_moderator_action
 from bot.services.rounds import messages
 from bot.services.rounds.running import RoundPlan, RoundResult, run_round
-from bot.services.schedules import RecurringSchedules, ScheduleKind
+from bot.services.schedules import RecurringSchedules, ScheduleKind, ScheduleModeration
 from bot.services.settings import SettingsService
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
@@ -53,7 +53,7 @@ class RoundScheduleView:
     tag_name: str | None
 
 
-class RoundsService:
+class RoundsService(ScheduleModeration[RoundSchedule, RoundScheduleView]):
     def __init__(
         self,
         db: Database,
@@ -65,14 +65,9 @@ class RoundsService:
         self.db = db
         self.clock = clock
         self.settings = settings
+        self.recurring = RecurringSchedules(db, clock, settings, SCHEDULE_KIND, self._view)
         self.directory = directory
         self.find = find
-        self.recurring = RecurringSchedules(db, clock, settings, SCHEDULE_KIND, self._view)
-        self.wake_listeners = self.recurring.wake_listeners
-        # Moderators list, pause, resume and remove schedules the way every feature does.
-        self.schedules = self.recurring.listed
-        self.set_paused = self.recurring.set_paused
-        self.remove = self.recurring.remove
 
     # -- moderators -----------------------------------------------------------------------------
 
