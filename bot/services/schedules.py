@@ -4,8 +4,9 @@ moving a schedule past the slots it handled, and telling the scheduler when to w
 
 A feature's service owns one :class:`RecurringSchedules`, given what differs: its
 :class:`ScheduleKind` (its repository, with the shared queries of
-``bot.storage.repositories.schedules``, and its words) and how it shows a schedule. What a
-slot does (post a prompt, run a round) stays with the feature.
+``bot.storage.repositories.schedules``, and its words) and how it shows a schedule, and
+inherits :class:`ScheduleModeration` for the moderators' methods. What a slot does (post a
+prompt, run a round) stays with the feature.
 """
 
 from __future__ import annotations
