@@ -78,7 +78,7 @@ class RoundsRepository(RoundGroups, RecurringScheduleQueries[RoundSchedule]):
     async def earliest_wake(self) -> datetime | None:
         """The earliest next slot of a running schedule or pending check-in."""
         r = rounds.c
-        slot = await super().earliest_wake()
+        slot = await self.earliest_next_slot()
         checkin = (
             await self.conn.execute(select(func.min(r.checkin_at)).where(r.checkin_done.is_(False)))
         ).scalar()

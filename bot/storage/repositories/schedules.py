@@ -90,12 +90,17 @@ class RecurringScheduleQueries(Generic[S]):
         )
         return [self._from_row(row) for row in await self.conn.execute(query)]
 
-    async def earliest_wake(self) -> datetime | None:
-        """The earliest next slot of a running schedule: when the scheduler should wake next."""
+    async def earliest_next_slot(self) -> datetime | None:
+        """The earliest next slot of a running schedule."""
         s = self._table.c
         query = select(func.min(s.next_slot_at)).where(s.paused.is_(False))
         value = (await self.conn.execute(query)).scalar()
         return as_utc(value) if value else None
+
+    async def earliest_wake(self) -> datetime | None:
+        """When the scheduler should wake next: the earliest next slot, unless a feature has
+        more to wake for (rounds' check-ins)."""
+        return await self.earliest_next_slot()
 
     async def update_schedule(self, schedule_id: int, **values: Any) -> None:
         s = self._table.c
