@@ -139,7 +139,7 @@ async def bench(count: int, timed: int) -> None:
         await scheduler.start()
         startup = time.perf_counter() - began
         targets = await due_soon(db, recs, timed)
-        await services.icebreaker_schedules._changed()  # re-arm, as a command would
+        await services.icebreaker_schedules.recurring.changed()  # re-arm, as a command would
         wait = (max(targets.values()) - datetime.now(UTC)).total_seconds() + 3
         await asyncio.sleep(wait)  # real time: the real scheduler wakes the service
         async with db.read() as uow:

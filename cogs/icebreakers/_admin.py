@@ -20,6 +20,7 @@ from cogs import kit
 from cogs.icebreakers import _render
 from cogs.icebreakers._views import confirm_remove_view, prompts_page, review_page
 from cogs.rendering import channel_check
+from cogs.schedules import ScheduleTexts, schedule_commands
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -29,6 +30,27 @@ PromptText = app_commands.Range[str, 1, PROMPT_LIMIT]
 TimeText = app_commands.Range[str, 4, 5]
 CadenceName = Literal["daily", "weekdays", "weekly", "biweekly", "monthly"]
 WEEKDAY_CHOICES = [app_commands.Choice(name=day, value=n) for n, day in enumerate(WEEKDAYS)]
+TEXTS = ScheduleTexts(
+    "icebreaker schedule",
+    "Stop a schedule for now",
+    _render.paused_text,
+    _render.confirm_remove_text,
+)
+
+
+async def _choices(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
+    """The server's icebreaker schedules, for autocomplete."""
+    schedules = kit.services(interaction).icebreaker_schedules
+    views = await schedules.schedules(kit.guild_id(interaction))
+    guild = interaction.guild
+    choices = []
+    for view in views:
+        channel = guild.get_channel(view.schedule.channel_id) if guild else None
+        name = channel.name if channel else str(view.schedule.channel_id)
+        label = _render.schedule_choice_label(view.schedule, name)
+        if current.strip().lower() in label.lower():
+            choices.append(app_commands.Choice(name=label, value=view.schedule.id))
+    return choices[:25]
 
 
 class IcebreakersAdmin(app_commands.Group):
@@ -39,6 +61,8 @@ class IcebreakersAdmin(app_commands.Group):
         self.schedules = bot.services.icebreaker_schedules
         self.prompts = bot.services.icebreaker_prompts
         self.add_command(self._pack_command(self.prompts.pack_names()))
+        for command in schedule_commands(self.schedules, TEXTS, confirm_remove_view, _choices):
+            self.add_command(command)
 
     @app_commands.command(name="schedule", description="Post prompts in a channel on a schedule")
     @app_commands.describe(
@@ -86,41 +110,6 @@ class IcebreakersAdmin(app_commands.Group):
     async def next_(self, interaction: Interaction) -> None:
         views = await self.schedules.schedules(kit.guild_id(interaction))
         await respond(interaction, _render.next_text(views))
-
-    @app_commands.command(name="pause", description="Stop a schedule for now")
-    @app_commands.rename(schedule_id="id")
-    @app_commands.describe(schedule_id="The schedule")
-    async def pause(self, interaction: Interaction, schedule_id: int) -> None:
-        await self._set_paused(interaction, schedule_id, paused=True)
-
-    @app_commands.command(name="resume", description="Start a paused schedule again")
-    @app_commands.rename(schedule_id="id")
-    @app_commands.describe(schedule_id="The schedule")
-    async def resume(self, interaction: Interaction, schedule_id: int) -> None:
-        await self._set_paused(interaction, schedule_id, paused=False)
-
-    async def _set_paused(
-        self, interaction: Interaction, schedule_id: int, *, paused: bool
-    ) -> None:
-        view = await self.schedules.set_paused(
-            kit.guild_id(interaction), schedule_id, paused, actor_id=interaction.user.id
-        )
-        await respond(interaction, _render.paused_text(view))
-
-    @app_commands.command(name="remove", description="Delete a schedule (asks first)")
-    @app_commands.rename(schedule_id="id")
-    @app_commands.describe(schedule_id="The schedule")
-    async def remove(self, interaction: Interaction, schedule_id: int) -> None:
-        views = await self.schedules.schedules(kit.guild_id(interaction))
-        found = next((v for v in views if v.schedule.id == schedule_id), None)
-        if found is None:
-            await respond(interaction, f"There is no icebreaker schedule {schedule_id} here.")
-            return
-        await respond(
-            interaction,
-            _render.confirm_remove_text(found),
-            view=confirm_remove_view(schedule_id),
-        )
 
     @app_commands.command(name="post-now", description="Post one prompt in a channel now")
     @app_commands.describe(channel="Where to post")
@@ -171,23 +160,6 @@ class IcebreakersAdmin(app_commands.Group):
             await respond(interaction, _render.pack_text(title, added))
 
         return pack
-
-    @pause.autocomplete("schedule_id")
-    @resume.autocomplete("schedule_id")
-    @remove.autocomplete("schedule_id")
-    async def _schedule_id(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
-        views = await self.schedules.schedules(kit.guild_id(interaction))
-        guild = interaction.guild
-        choices = []
-        for view in views:
-            channel = guild.get_channel(view.schedule.channel_id) if guild else None
-            name = channel.name if channel else str(view.schedule.channel_id)
-            label = _render.schedule_choice_label(view.schedule, name)
-            if current.strip().lower() in label.lower():
-                choices.append(app_commands.Choice(name=label, value=view.schedule.id))
-        return choices[:25]
 
     @remove_prompt.autocomplete("prompt_id")
     async def _prompt_id(

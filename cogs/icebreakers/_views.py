@@ -17,6 +17,7 @@ from bot.domain.custom_ids import DIGITS, PAGE_STEP, CustomId
 from bot.tree import friendly_errors
 from cogs import kit
 from cogs.icebreakers import _render
+from cogs.schedules import confirm_remove_button
 
 Interaction = discord.Interaction[Any]
 REMOVE = CustomId("icebreakers:remove", id=DIGITS)
@@ -28,14 +29,9 @@ REVIEW = CustomId("icebreakers:review", offset=DIGITS, step=PAGE_STEP)
 # -- removing a schedule -------------------------------------------------------------------------
 
 
-class ConfirmRemoveButton(kit.ConfirmDestructiveButton, spec=REMOVE):
-    label = "Remove schedule"
-
-    async def destroy(self, interaction: Interaction, guild_id: int) -> str:
-        removed = await kit.services(interaction).icebreaker_schedules.remove(
-            guild_id, self.record_id, actor_id=interaction.user.id
-        )
-        return _render.removed_text(removed)
+ConfirmRemoveButton = confirm_remove_button(
+    REMOVE, lambda services: services.icebreaker_schedules, _render.removed_text
+)
 
 
 confirm_remove_view = ConfirmRemoveButton.confirm_view

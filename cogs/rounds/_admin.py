@@ -16,6 +16,7 @@ from cogs.rendering import channel_check
 from cogs.rounds import _render
 from cogs.rounds._cog import schedule_choices
 from cogs.rounds._views import confirm_remove_view
+from cogs.schedules import ScheduleTexts, schedule_commands
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -25,6 +26,12 @@ TimeText = app_commands.Range[str, 4, 5]
 TagText = app_commands.Range[str, 1, 100]
 CadenceName = Literal["weekly", "biweekly", "monthly"]
 WEEKDAY_CHOICES = [app_commands.Choice(name=day, value=n) for n, day in enumerate(WEEKDAYS)]
+TEXTS = ScheduleTexts(
+    "intro round schedule",
+    "Stop a schedule's rounds for now",
+    _render.paused_text,
+    _render.confirm_remove_text,
+)
 SIZE_CHOICES = [
     app_commands.Choice(name="pairs", value=2),
     app_commands.Choice(name="groups of 3", value=3),
@@ -38,6 +45,8 @@ class RoundsAdmin(app_commands.Group):
         super().__init__(name=self.NAME, description="Schedule intro rounds")
         self.rounds = bot.services.rounds
         self.vocabulary = bot.services.vocabulary
+        for command in schedule_commands(self.rounds, TEXTS, confirm_remove_view, schedule_choices):
+            self.add_command(command)
 
     @app_commands.command(name="schedule", description="Run intro rounds from a channel")
     @app_commands.describe(
@@ -87,37 +96,6 @@ class RoundsAdmin(app_commands.Group):
             interaction, _render.next_text(await self.rounds.schedules(kit.guild_id(interaction)))
         )
 
-    @app_commands.command(name="pause", description="Stop a schedule's rounds for now")
-    @app_commands.rename(schedule_id="id")
-    @app_commands.describe(schedule_id="The schedule")
-    async def pause(self, interaction: Interaction, schedule_id: int) -> None:
-        view = await self.rounds.set_paused(
-            kit.guild_id(interaction), schedule_id, True, actor_id=interaction.user.id
-        )
-        await respond(interaction, _render.paused_text(view))
-
-    @app_commands.command(name="resume", description="Start a paused schedule again")
-    @app_commands.rename(schedule_id="id")
-    @app_commands.describe(schedule_id="The schedule")
-    async def resume(self, interaction: Interaction, schedule_id: int) -> None:
-        view = await self.rounds.set_paused(
-            kit.guild_id(interaction), schedule_id, False, actor_id=interaction.user.id
-        )
-        await respond(interaction, _render.paused_text(view))
-
-    @app_commands.command(name="remove", description="Delete a schedule (asks first)")
-    @app_commands.rename(schedule_id="id")
-    @app_commands.describe(schedule_id="The schedule")
-    async def remove(self, interaction: Interaction, schedule_id: int) -> None:
-        views = await self.rounds.schedules(kit.guild_id(interaction))
-        found = next((v for v in views if v.schedule.id == schedule_id), None)
-        if found is None:
-            await respond(interaction, f"There is no intro round schedule {schedule_id} here.")
-            return
-        await respond(
-            interaction, _render.confirm_remove_text(found), view=confirm_remove_view(schedule_id)
-        )
-
     @app_commands.command(name="run-now", description="Run one of a schedule's rounds now")
     @app_commands.rename(schedule_id="id")
     @app_commands.describe(schedule_id="The schedule")
@@ -127,9 +105,6 @@ class RoundsAdmin(app_commands.Group):
         )
         await respond(interaction, _render.ran_text(result))
 
-    @pause.autocomplete("schedule_id")
-    @resume.autocomplete("schedule_id")
-    @remove.autocomplete("schedule_id")
     @run_now.autocomplete("schedule_id")
     async def _schedule_id(
         self, interaction: Interaction, current: str

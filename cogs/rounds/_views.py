@@ -20,6 +20,7 @@ from bot.services.rounds.messages import GHOST_ID, MEET_ID
 from bot.tree import friendly_errors
 from cogs import kit
 from cogs.rounds import _render
+from cogs.schedules import confirm_remove_button
 
 Interaction = discord.Interaction[Any]
 REMOVE = CustomId("rounds:remove", id=DIGITS)
@@ -63,14 +64,9 @@ class GhostButton(kit.PersistentButton, spec=GHOST_ID):
             await interaction.response.edit_message(content=text, view=None)
 
 
-class ConfirmRemoveButton(kit.ConfirmDestructiveButton, spec=REMOVE):
-    label = "Remove schedule"
-
-    async def destroy(self, interaction: Interaction, guild_id: int) -> str:
-        removed = await kit.services(interaction).rounds.remove(
-            guild_id, self.record_id, actor_id=interaction.user.id
-        )
-        return _render.removed_text(removed)
+ConfirmRemoveButton = confirm_remove_button(
+    REMOVE, lambda services: services.rounds, _render.removed_text
+)
 
 
 confirm_remove_view = ConfirmRemoveButton.confirm_view
