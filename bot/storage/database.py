@@ -305,12 +305,7 @@ class Database:
             raise DatabaseError("backup works on SQLite files; use pg_dump for PostgreSQL")
         if not source.exists():
             raise DatabaseError(f"{source} does not exist: nothing to back up")
-        _refuse_unsafe_target(source, destination)
-        if destination.exists() and not overwrite:
-            raise DatabaseError(
-                f"{destination} already exists: choose another file name, "
-                "or add --force to replace it"
-            )
+        _refuse_unsafe_target(source, destination, overwrite=overwrite)
         return await asyncio.to_thread(_copy_sqlite, source, destination)
 
 
@@ -324,8 +319,9 @@ def _outside_transaction(sync_conn: Connection, sql: str) -> list[Any]:
         cursor.close()
 
 
-def _refuse_unsafe_target(source: Path, destination: Path) -> None:
-    """Never write over the live database (or its WAL), and never guess a name in a folder."""
+def _refuse_unsafe_target(source: Path, destination: Path, *, overwrite: bool) -> None:
+    """Never write over the live database (or its WAL), never guess a name in a folder, and
+    replace an existing file (last week's backup, say) only when asked to."""
     if destination.is_dir():
         raise DatabaseError(
             f"{destination} is a folder: give the backup a file name, "
@@ -339,6 +335,10 @@ def _refuse_unsafe_target(source: Path, destination: Path) -> None:
             raise DatabaseError(
                 f"{destination} is the live database itself: write the backup to another file"
             )
+    if destination.exists() and not overwrite:
+        raise DatabaseError(
+            f"{destination} already exists: choose another file name, or add --force to replace it"
+        )
 
 
 def _copy_sqlite(source: Path, destination: Path) -> Path:

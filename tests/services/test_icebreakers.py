@@ -14,7 +14,7 @@ from bot.domain.errors import Conflict, InvalidInput, NotFound
 from bot.services import Services
 from bot.storage.schema.outbox import outbox
 
-GUILD, MOD, ALICE = 1001, 7, 100
+GUILD, MOD, ALICE, BOB = 1001, 7, 100, 200
 CHANNEL, LOG = 500, 55
 # Monday 2 March 2026, 08:00 in Chicago (14:00 UTC): the week before the US spring-forward.
 START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
@@ -164,6 +164,18 @@ def _outcome(
         failure=failure,
         result=result or {},
     )
+
+
+async def test_the_same_icebreaker_suggested_twice_is_queued_once(services: Services) -> None:
+    prompts = services.icebreaker_prompts
+    await prompts.suggest(GUILD, ALICE, "What got you into PT?")
+    with pytest.raises(Conflict, match="Someone already suggested that icebreaker; it is waiting"):
+        await prompts.suggest(GUILD, BOB, "what got you   into pt?")
+    with pytest.raises(Conflict, match="You already suggested that icebreaker; it is waiting"):
+        await prompts.suggest(GUILD, ALICE, "What got you into PT?")
+    assert (await prompts.pending(GUILD))[1] == 1
+    await prompts.suggest(GUILD, BOB, "What got you into OT?")
+    assert (await prompts.pending(GUILD))[1] == 2
 
 
 async def test_prompts_and_suggestions(services: Services) -> None:
