@@ -57,6 +57,23 @@ async def daily(services: Services, **options: object) -> int:
     return view.schedule.id
 
 
+async def test_a_schedules_time_zone_in_any_case_is_stored_as_iana_spells_it(
+    services: Services,
+) -> None:
+    view = await services.icebreaker_schedules.add(
+        GUILD,
+        CHANNEL,
+        cadence="daily",
+        time="09:00",
+        weekday=None,
+        timezone="america/chicago",
+        thread=False,
+        skip_if_quiet=False,
+        actor_id=MOD,
+    )
+    assert view.schedule.timezone == "America/Chicago"
+
+
 async def test_a_daily_slot_posts_once_at_local_time(ready: Services, clock: FakeClock) -> None:
     await daily(ready)
     assert await ready.icebreaker_schedules.tick() == 0  # 08:00 local: not yet

@@ -26,6 +26,7 @@ from bot.domain.icebreakers import (
     unused_count,
 )
 from bot.domain.schedules import catch_up, local_label, next_slot
+from bot.domain.settings import validate_timezone
 from bot.services.moderation_log import log_bot_notice, log_moderator_action
 from bot.services.settings import SettingsService
 from bot.storage.database import Database
@@ -75,7 +76,8 @@ class IcebreakerSchedules:
     ) -> ScheduleView:
         now = self.clock.now()
         async with self.db.transaction() as uow:
-            zone = timezone or (await self.settings.defaults_in(uow, guild_id)).timezone
+            default_zone = (await self.settings.defaults_in(uow, guild_id)).timezone
+            zone = validate_timezone(timezone) if timezone else default_zone
             anchor = now.date()
             rec = recurrence(cadence, time, zone, weekday, anchor)
             schedule = await uow.icebreakers.add_schedule(
