@@ -12,6 +12,7 @@ from bot.domain.tag_index import Completion
 from bot.domain.tags import NAME_MAX
 from bot.responding import respond
 from cogs.tags import _render
+from cogs.tags._confirm import CONFIRM_ITEMS
 from cogs.tags._review import REVIEW_ITEMS
 from cogs.tags._views import DYNAMIC_ITEMS, send_personal_picker
 
@@ -42,10 +43,10 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS, *REVIEW_ITEMS)
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS, *REVIEW_ITEMS, *CONFIRM_ITEMS)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS, *REVIEW_ITEMS)
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS, *REVIEW_ITEMS, *CONFIRM_ITEMS)
 
     @app_commands.command(name="add", description="Add a tag to your profile")
     @app_commands.describe(tag="Start typing: names and common abbreviations both work")

@@ -7,6 +7,8 @@ Custom ids carry what the callback needs, so they work for anyone, across restar
 - ``tags:join:<category_id>:<page>``  the public picker message: add the selected tags.
 - ``tags:edit``                       the public picker's "Edit my tags" button.
 - ``tags:remove:<tag_id>``            a moderator's "Remove it anyway" confirmation.
+- ``tags:cancel``                     Cancel on any moderator confirmation (nothing changes).
+- add and merge confirmations: see ``_confirm`` (``CONFIRM_ITEMS``).
 - review buttons: see ``_review`` (``REVIEW_ITEMS``).
 """
 
@@ -248,10 +250,41 @@ class ConfirmRemoveButton(ui.DynamicItem[ui.Button[Any]], template=r"tags:remove
             await interaction.response.edit_message(content=_render.removed_text(usage), view=None)
 
 
+class CancelButton(ui.DynamicItem[ui.Button[Any]], template=r"tags:cancel"):
+    """Cancel on a moderator's confirmation: nothing changes, the buttons go away."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            ui.Button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="tags:cancel")
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> CancelButton:
+        return cls()
+
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
+        return await is_moderator(interaction)
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            await interaction.response.edit_message(content=_render.CANCELLED, view=None)
+
+
+def confirm_view(confirm: ui.DynamicItem[ui.Button[Any]]) -> ui.View:
+    """A confirmation: the action's button, then Cancel."""
+    view = ui.View(timeout=None)
+    view.add_item(confirm)
+    view.add_item(CancelButton())
+    return view
+
+
 class ConfirmRemoveView(ui.View):
     def __init__(self, tag_id: int) -> None:
         super().__init__(timeout=None)
         self.add_item(ConfirmRemoveButton(tag_id))
+        self.add_item(CancelButton())
 
 
 DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (
@@ -259,4 +292,5 @@ DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (
     PublicPickerSelect,
     EditMyTagsButton,
     ConfirmRemoveButton,
+    CancelButton,
 )
