@@ -24,19 +24,17 @@ from cogs.tags._views import Interaction, _guild_id, services
 class _ModeratorButton(ui.DynamicItem[ui.Button[Any]], template=r"(?!)"):
     """A confirmation only a moderator may press (checked again when pressed)."""
 
+    def __init__(self, label: str, style: discord.ButtonStyle, custom_id: str) -> None:
+        super().__init__(ui.Button(label=label, style=style, custom_id=custom_id))
+
     async def interaction_check(self, interaction: Interaction, /) -> bool:
         return await is_moderator(interaction)
 
 
 class ConfirmAddButton(_ModeratorButton, template=r"tags:add:(?P<category>[^:]*):(?P<name>[^:]+)"):
     def __init__(self, name: str, category: str | None) -> None:
-        super().__init__(
-            ui.Button(
-                label="Add it anyway",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"tags:add:{category or ''}:{name}",
-            )
-        )
+        add = f"tags:add:{category or ''}:{name}"
+        super().__init__("Add it anyway", discord.ButtonStyle.primary, add)
         self.name, self.category = name, category
 
     @classmethod
@@ -58,13 +56,8 @@ class ConfirmAddButton(_ModeratorButton, template=r"tags:add:(?P<category>[^:]*)
 
 class ConfirmMergeButton(_ModeratorButton, template=r"tags:merge:(?P<source>\d+):(?P<target>\d+)"):
     def __init__(self, source_id: int, target_id: int) -> None:
-        super().__init__(
-            ui.Button(
-                label="Merge",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"tags:merge:{source_id}:{target_id}",
-            )
-        )
+        merge = f"tags:merge:{source_id}:{target_id}"
+        super().__init__("Merge", discord.ButtonStyle.danger, merge)
         self.source_id, self.target_id = source_id, target_id
 
     @classmethod
