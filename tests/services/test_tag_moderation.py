@@ -156,9 +156,3 @@ async def test_suggestions_spelled_differently_are_one_suggestion(pt: Services) 
     assert await pt.suggestions.pending_count(GUILD) == 1
     await pt.suggestions.suggest(GUILD, CAROL, "R&D")
     assert await pt.suggestions.pending_count(GUILD) == 2  # "&" is not a mere separator
-
-
-async def test_a_suggestion_that_is_a_near_miss_of_a_tag_points_to_the_tag(pt: Services) -> None:
-    with pytest.raises(Conflict, match=r"\*\*Orthopedics\*\* already exists"):
-        await pt.suggestions.suggest(GUILD, ALICE, "Orthopedcs")
-    assert await pt.suggestions.pending_count(GUILD) == 0

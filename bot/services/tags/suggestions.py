@@ -48,7 +48,7 @@ class SuggestionService:
         clean = clean_name(name)
         key = tag_key(clean)
         index = await self.indexes.get(guild_id)
-        existing = index.exact(clean) or index.near_miss(clean)  # as /tags add would resolve it
+        existing = index.exact(clean)
         if existing is not None:
             raise Conflict(f"**{existing.name}** already exists: add it with /tags add.")
         chosen = index.category(category) if category else None
