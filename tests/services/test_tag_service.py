@@ -420,6 +420,4 @@ async def test_merge_is_previewed_then_done_by_ids(pt: Services) -> None:
         1,
     )
     with pytest.raises(NotFound, match="no longer exists"):  # a second click
-        await pt.vocabulary.merge_tag_ids(
-            GUILD, preview.source.id, preview.target.id, actor_id=MOD
-        )
+        await pt.vocabulary.merge_tag_ids(GUILD, preview.source.id, preview.target.id, actor_id=MOD)
