@@ -33,7 +33,7 @@ from sqlalchemy import select, update
 from bot.clock import SystemClock
 from bot.domain.icebreakers import prompt_key
 from bot.domain.schedules import Cadence, Recurrence, next_slot
-from bot.jobs import register_icebreakers
+from bot.features.icebreakers import register_slots
 from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.storage.database import Database
@@ -134,7 +134,7 @@ async def bench(count: int, timed: int) -> None:
         await seed(db, recs, now)
         services = Services.build(db, SystemClock())
         scheduler = Scheduler()
-        register_icebreakers(scheduler, services)
+        register_slots(scheduler, services)
         began = time.perf_counter()
         await scheduler.start()
         startup = time.perf_counter() - began

@@ -14,29 +14,16 @@ from discord.ext import commands
 from bot.delivery.bucket import TokenBucket
 from bot.delivery.sender import OutboxSender, SenderConfig
 from bot.delivery.transport import DiscordTransport
+from bot.features import EXTENSIONS, FEATURES
 from bot.heartbeat import HeartbeatFile, is_heartbeat_ack
 from bot.jobs import register_jobs
+from bot.manifest import Feature
 from bot.responding import respond
 from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.tree import AppCommandTree
 
 log = logging.getLogger(__name__)
-
-# Loaded in this order; each module's ``setup`` adds its cog.
-EXTENSIONS: tuple[str, ...] = (
-    "cogs.help",
-    "cogs.setup",
-    "cogs.icebreakers",
-    "cogs.rounds",
-    "cogs.tags",
-    "cogs.profile",
-    "cogs.introductions",
-    "cogs.events",
-    "cogs.mentorship",
-    "cogs.privacy",
-)
-
 
 FORM_EXPIRED = (
     "That form was open while I restarted, so I could not read it and nothing was changed. "
@@ -64,6 +51,7 @@ class SigBot(commands.Bot):
         services: Services,
         scheduler: Scheduler,
         dev_guild_id: int | None = None,
+        features: Sequence[Feature] = FEATURES,
         extensions: Sequence[str] = EXTENSIONS,
         delivery_rate: float = 20.0,
         dm_open_rate: float = 2.0,
@@ -85,6 +73,7 @@ class SigBot(commands.Bot):
         self.services = services
         self.scheduler = scheduler
         self.dev_guild_id = dev_guild_id
+        self.features = tuple(features)  # /help reads the moderators' lines from them
         self.extension_names = tuple(extensions)
         self.setup_runs = 0  # tests check start-up work never repeats on reconnect
         self.delivery_rate = delivery_rate
