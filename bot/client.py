@@ -15,6 +15,7 @@ from bot.delivery.bucket import TokenBucket
 from bot.delivery.sender import OutboxSender, SenderConfig
 from bot.delivery.transport import DiscordTransport
 from bot.features import EXTENSIONS, FEATURES
+from bot.heartbeat import HeartbeatFile, is_heartbeat_ack
 from bot.jobs import register_jobs
 from bot.manifest import Feature
 from bot.responding import respond
@@ -55,6 +56,7 @@ class SigBot(commands.Bot):
         delivery_rate: float = 20.0,
         dm_open_rate: float = 2.0,
         sender_config: SenderConfig | None = None,
+        heartbeat: HeartbeatFile | None = None,
     ) -> None:
         # The bot never joins voice: skip discord.py's warnings about voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -65,6 +67,8 @@ class SigBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=AppCommandTree,
             max_messages=None,
+            # Raw gateway messages reach on_socket_raw_receive: how heartbeat ACKs are seen.
+            enable_debug_events=heartbeat is not None,
         )
         self.services = services
         self.scheduler = scheduler
@@ -76,6 +80,7 @@ class SigBot(commands.Bot):
         self.dm_open_rate = dm_open_rate
         self.sender_config = sender_config
         self.sender: OutboxSender | None = None
+        self.heartbeat = heartbeat
         self._shutdown: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
@@ -107,6 +112,10 @@ class SigBot(commands.Bot):
             self.sender_config,
         )
         await self.sender.start()
+
+    async def on_socket_raw_receive(self, message: str | bytes) -> None:
+        if self.heartbeat is not None and is_heartbeat_ack(message):
+            self.heartbeat.record()
 
     async def on_guild_available(self, guild: discord.Guild) -> None:
         self.services.directory.remember_guild(guild.id, guild.name)
@@ -162,6 +171,8 @@ class SigBot(commands.Bot):
         self.scheduler.shutdown()
         if self.sender is not None:
             await self.sender.stop()
+        if self.heartbeat is not None:
+            self.heartbeat.remove()  # no file: `check` reports the bot as not running
         try:
             await super().close()
         finally:

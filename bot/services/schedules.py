@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 from bot.clock import Clock
 from bot.domain.errors import NotFound
 from bot.domain.schedules import Recurrence, RecurringSchedule, local_label, next_slot
+from bot.domain.settings import validate_timezone
 from bot.services.moderation_log import log_moderator_action
 from bot.services.settings import SettingsService
 from bot.storage.database import Database
@@ -70,7 +71,9 @@ class RecurringSchedules(Generic[S, V]):
         ``recurrence_in(zone, anchor)``, with the feature's own column ``options``."""
         now = self.clock.now()
         async with self.db.transaction() as uow:
-            zone = timezone or (await self.settings.defaults_in(uow, guild_id)).timezone
+            default_zone = (await self.settings.defaults_in(uow, guild_id)).timezone
+            # Any case is accepted; stored as IANA spells it (america/chicago → America/Chicago).
+            zone = validate_timezone(timezone) if timezone else default_zone
             rec = recurrence_in(zone, now.date())
             schedule = await self.kind.rows(uow).add_schedule(
                 {

@@ -8,7 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.mentorship.requests import MAX_CAPACITY, MIN_CAPACITY, NOTE_LIMIT
+from bot.domain.mentorship.requests import (
+    DEFAULT_TERM,
+    MAX_CAPACITY,
+    MIN_CAPACITY,
+    NOTE_LIMIT,
+    TERMS,
+)
 from bot.responding import respond, respond_with_modal
 from cogs import kit
 from cogs.mentorship import _render
@@ -84,10 +90,16 @@ class MentorCog(
         await respond(interaction, embed=_render.status_embed(status))
 
     @app_commands.command(name="request", description="Ask for a mentor in a topic")
-    @app_commands.describe(topic="Start typing a tag")
-    async def request(self, interaction: Interaction, topic: TagText) -> None:
-        name = await self.requests.topic_for(kit.guild_id(interaction), topic)
-        await respond_with_modal(interaction, RequestModal(name))
+    @app_commands.describe(topic="Start typing a tag", term="How long (default 6 months)")
+    @app_commands.choices(
+        term=[app_commands.Choice(name=f"{months} months", value=months) for months in TERMS]
+    )
+    async def request(
+        self, interaction: Interaction, topic: TagText, term: int = DEFAULT_TERM
+    ) -> None:
+        # Refused here (an open request, not discoverable), before any goals are typed.
+        name = await self.requests.form_for(kit.guild_id(interaction), interaction.user.id, topic)
+        await respond_with_modal(interaction, RequestModal(name, term))
 
     @app_commands.command(name="cancel", description="Withdraw your unclaimed mentor request")
     async def cancel(self, interaction: Interaction) -> None:

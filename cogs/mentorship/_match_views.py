@@ -17,7 +17,12 @@ from typing import Any, Self
 import discord
 from discord import ui
 
-from bot.domain.mentorship.matches import FEEDBACK_COMMENT_LIMIT, FitAnswer, MatchOutcome
+from bot.domain.mentorship.matches import (
+    FEEDBACK_COMMENT_LIMIT,
+    BadRating,
+    FitAnswer,
+    MatchOutcome,
+)
 from bot.responding import respond, respond_with_modal
 from bot.services.mentorship.match_messages import (
     CLOSE_ID,
@@ -60,15 +65,57 @@ class FeedbackModal(ui.Modal, title="Close the mentorship"):
         self.outcome = outcome
 
     async def on_submit(self, interaction: Interaction, /) -> None:
+        comment = self.comment.value or None
         async with friendly_errors(interaction):
-            await kit.services(interaction).mentor_matches.close(
-                self.match_id,
-                interaction.user.id,
-                self.outcome,
-                self.rating.value,
-                self.comment.value or None,
-            )
+            try:
+                await close_with_feedback(
+                    interaction, self.match_id, self.outcome, self.rating.value, comment
+                )
+            except BadRating as error:  # ask for the rating alone: the comment is kept
+                picker = RatingPicker(self.match_id, self.outcome, comment)
+                await respond(interaction, f"{error.message} {RATING_AGAIN}", view=picker)
+                return
             await respond(interaction, CLOSED_TEXT[self.outcome])
+
+
+RATING_AGAIN = "Pick it below; your comment is kept."
+
+
+async def close_with_feedback(
+    interaction: Interaction,
+    match_id: int,
+    outcome: MatchOutcome,
+    rating: str,
+    comment: str | None,
+) -> None:
+    await kit.services(interaction).mentor_matches.close(
+        match_id, interaction.user.id, outcome, rating, comment
+    )
+
+
+class RatingPicker(ui.View):
+    """The rating alone, after the form's was not 1–5. In memory (a restart ends it, like the
+    form itself): the comment it keeps is too long for a custom id."""
+
+    def __init__(self, match_id: int, outcome: MatchOutcome, comment: str | None) -> None:
+        super().__init__(timeout=900)
+        self.match_id, self.outcome, self.comment = match_id, outcome, comment
+        choose: ui.Select[RatingPicker] = ui.Select(
+            placeholder="How was it? 1 to 5",
+            options=[discord.SelectOption(label=str(n), value=str(n)) for n in range(5, 0, -1)],
+        )
+        choose.callback = self._chosen  # type: ignore[method-assign]
+        self.add_item(choose)
+        self.choose = choose
+
+    async def _chosen(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            rating = self.choose.values[0]
+            await close_with_feedback(
+                interaction, self.match_id, self.outcome, rating, self.comment
+            )
+            self.stop()
+            await interaction.response.edit_message(content=CLOSED_TEXT[self.outcome], view=None)
 
 
 async def open_feedback(interaction: Interaction, match_id: int, outcome: MatchOutcome) -> None:

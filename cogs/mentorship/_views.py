@@ -44,13 +44,6 @@ class RequestModal(ui.Modal):
         required=True,
         placeholder="e.g. pass the OCS exam; build confidence with post-op knees",
     )
-    term: ui.TextInput[RequestModal] = ui.TextInput(
-        label="Term in months: 3, 6 or 12",
-        style=discord.TextStyle.short,
-        max_length=9,
-        required=False,
-        default=str(DEFAULT_TERM),
-    )
     background: ui.TextInput[RequestModal] = ui.TextInput(
         label="Your background (optional)",
         style=discord.TextStyle.paragraph,
@@ -59,11 +52,12 @@ class RequestModal(ui.Modal):
         placeholder="e.g. new grad, outpatient ortho, 6 months in",
     )
 
-    def __init__(self, topic: str) -> None:
+    def __init__(self, topic: str, term_months: int = DEFAULT_TERM) -> None:
         super().__init__(
             title=f"Find a mentor: {topic}"[:45], custom_id="mentor:request", timeout=900
         )
         self.topic = topic
+        self.term_months = term_months  # chosen on the command: a form field could be mistyped
 
     async def on_submit(self, interaction: Interaction, /) -> None:
         async with friendly_errors(interaction):
@@ -72,7 +66,7 @@ class RequestModal(ui.Modal):
                 interaction.user.id,
                 topic=self.topic,
                 goals=self.goals.value,
-                term=self.term.value,
+                term=str(self.term_months),
                 background=self.background.value,
             )
             await respond(interaction, _render.opened_text(opened))

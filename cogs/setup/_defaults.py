@@ -46,9 +46,15 @@ async def _set_defaults(interaction: discord.Interaction[SigBot], **options: Any
 
 
 async def _timezone_choices(
-    _interaction: discord.Interaction[SigBot], current: str
+    interaction: discord.Interaction[SigBot], current: str
 ) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
+    """The server's current zone and the likely ones first, not Africa/Abidjan."""
+    setting = None
+    if interaction.guild_id is not None:
+        shown = await interaction.client.services.settings.show(interaction.guild_id)
+        setting = shown.defaults.timezone
+    zones = suggest_timezones(current, current=setting)
+    return [app_commands.Choice(name=z, value=z) for z in zones]
 
 
 def defaults_command() -> app_commands.Command[Any, ..., None]:

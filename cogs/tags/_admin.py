@@ -16,8 +16,9 @@ from bot.responding import respond
 from cogs import kit
 from cogs.tags import _render
 from cogs.tags._cog import NameText, TagText, choices
+from cogs.tags._confirm import ConfirmAddButton, ConfirmMergeButton
 from cogs.tags._review import review_page
-from cogs.tags._views import ConfirmRemoveButton, picker_views
+from cogs.tags._views import ConfirmRemoveButton, confirm_view, picker_views
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -43,8 +44,14 @@ class TagsAdmin(app_commands.Group):
         name: NameText,
         category: NameText | None = None,
     ) -> None:
+        guild_id = kit.guild_id(interaction)
+        check = await self.vocabulary.check_new_tag(guild_id, name, category)
+        if check.similar:  # "Spor" beside Sports: ask before adding a near-duplicate
+            confirm = confirm_view(ConfirmAddButton(check.name, check.category))
+            await respond(interaction, _render.near_duplicate_text(check), view=confirm)
+            return
         new = await self.vocabulary.add_tag(
-            kit.guild_id(interaction), name, category=category, actor_id=interaction.user.id
+            guild_id, check.name, category=check.category, actor_id=interaction.user.id
         )
         await respond(interaction, _render.new_tag_text(new))
 
@@ -57,7 +64,7 @@ class TagsAdmin(app_commands.Group):
             await respond(
                 interaction,
                 _render.confirm_removal_text(usage),
-                view=ConfirmRemoveButton.confirm_view(usage.tag.id),
+                view=confirm_view(ConfirmRemoveButton(usage.tag.id)),
             )
             return
         await self.vocabulary.remove_tag(guild_id, usage.tag.id, actor_id=interaction.user.id)
@@ -93,15 +100,16 @@ class TagsAdmin(app_commands.Group):
             text = f"Typing “{safe_echo(alias)}” now finds **{found.name}**."
         await respond(interaction, text)
 
-    @app_commands.command(name="merge", description="Fold one tag into another; members keep it")
+    @app_commands.command(
+        name="merge", description="Fold one tag into another; members keep it (asks first)"
+    )
     @app_commands.describe(tag="The tag that goes away", into="The tag that stays")
     async def merge(
         self, interaction: discord.Interaction[SigBot], tag: TagText, into: TagText
     ) -> None:
-        merged = await self.vocabulary.merge_tags(
-            kit.guild_id(interaction), tag, into, actor_id=interaction.user.id
-        )
-        await respond(interaction, _render.merged_text(merged))
+        preview = await self.vocabulary.merge_preview(kit.guild_id(interaction), tag, into)
+        confirm = confirm_view(ConfirmMergeButton(preview.source.id, preview.target.id))
+        await respond(interaction, _render.confirm_merge_text(preview), view=confirm)
 
     @app_commands.command(name="preset", description="Add a ready-made vocabulary (safe to repeat)")
     @app_commands.describe(name="pt (physical therapy) or general")

@@ -13,6 +13,7 @@ from bot.domain.tags import NAME_MAX
 from bot.responding import respond
 from cogs import kit
 from cogs.tags import _render
+from cogs.tags._confirm import CONFIRM_ITEMS
 from cogs.tags._review import REVIEW_ITEMS
 from cogs.tags._views import DYNAMIC_ITEMS, send_personal_picker
 
@@ -32,7 +33,7 @@ def choices(completions: list[Completion]) -> list[app_commands.Choice[str]]:
 class TagsCog(
     kit.WithComponents, commands.GroupCog, group_name="tags", group_description="Your interest tags"
 ):
-    components = (*DYNAMIC_ITEMS, *REVIEW_ITEMS)
+    components = (*DYNAMIC_ITEMS, *REVIEW_ITEMS, *CONFIRM_ITEMS)
 
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot

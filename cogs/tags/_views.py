@@ -7,6 +7,8 @@ Custom ids carry what the callback needs, so they work for anyone, across restar
 - ``tags:join:<category_id>:<page>``  the public picker message: add the selected tags.
 - ``tags:edit``                       the public picker's "Edit my tags" button.
 - ``tags:remove:<tag_id>``            a moderator's "Remove it anyway" confirmation.
+- ``tags:cancel``                     Cancel on any moderator confirmation (nothing changes).
+- add and merge confirmations: see ``_confirm`` (``CONFIRM_ITEMS``).
 - review buttons: see ``_review`` (``REVIEW_ITEMS``).
 """
 
@@ -37,6 +39,7 @@ PICK = CustomId("tags:pick", category=DIGITS, page=DIGITS)
 JOIN = CustomId("tags:join", category=DIGITS, page=DIGITS)
 EDIT = CustomId("tags:edit")
 REMOVE = CustomId("tags:remove", tag=DIGITS)
+CANCEL = CustomId("tags:cancel")
 
 
 # -- the picker ----------------------------------------------------------------------------------
@@ -212,9 +215,34 @@ class ConfirmRemoveButton(kit.ConfirmDestructiveButton, spec=REMOVE):
         return _render.removed_text(usage)
 
 
+class CancelButton(kit.ModeratorOnlyButton, spec=CANCEL):
+    """Cancel on a moderator's confirmation: nothing changes, the buttons go away."""
+
+    def __init__(self) -> None:
+        style = discord.ButtonStyle.secondary
+        super().__init__(ui.Button(label="Cancel", style=style, custom_id=CANCEL.build()))
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls()
+
+    async def callback(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            await interaction.response.edit_message(content=_render.CANCELLED, view=None)
+
+
+def confirm_view(confirm: ui.Item[Any]) -> ui.View:
+    """A moderator's confirmation: the action's button, then Cancel (persistent: it may wait)."""
+    view = ui.View(timeout=None)
+    view.add_item(confirm)
+    view.add_item(CancelButton())
+    return view
+
+
 DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (
     PickerSelect,
     PublicPickerSelect,
     EditMyTagsButton,
     ConfirmRemoveButton,
+    CancelButton,
 )

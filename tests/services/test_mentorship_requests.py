@@ -348,3 +348,14 @@ async def test_hostile_text_never_crashes_or_stores_a_ping(
             )
     assert offer is not None
     assert not could_ping(offer.note or "")
+
+
+async def test_the_request_form_is_refused_before_it_opens(pt: Services) -> None:
+    """Issue #20 item 13: an open request or no consent is said before any goals are typed."""
+    assert await pt.mentor_requests.form_for(GUILD, MENTEE, "ortho") == "Orthopedics"
+    await request(pt)
+    with pytest.raises(Conflict, match="already have an open mentor request"):
+        await pt.mentor_requests.form_for(GUILD, MENTEE, "ortho")
+    await pt.privacy.set_discoverable(GUILD, MENTEE, False)
+    with pytest.raises(Conflict, match="need to be discoverable first"):
+        await pt.mentor_requests.form_for(GUILD, MENTEE, "ortho")

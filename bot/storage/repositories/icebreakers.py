@@ -189,6 +189,14 @@ class IcebreakersRepository(RecurringScheduleQueries[Schedule]):
         )
         return [(int(i), int(u), str(t), as_utc(c)) for i, u, t, c in rows.all()]
 
+    async def pending_suggestion_texts(self, guild_id: int) -> list[tuple[int, str]]:
+        """(suggester, text) of every pending suggestion: to spot one suggested again."""
+        g = icebreaker_suggestions.c
+        rows = await self.conn.execute(
+            select(g.user_id, g.text).where(g.guild_id == guild_id, g.state == "pending")
+        )
+        return [(int(u), str(t)) for u, t in rows.all()]
+
     async def pending_count(self, guild_id: int) -> int:
         g = icebreaker_suggestions.c
         query = select(func.count()).where(g.guild_id == guild_id, g.state == "pending")
