@@ -1,4 +1,10 @@
-"""The one MetaData every table belongs to."""
+"""The one MetaData every table belongs to.
+
+Every table with a surrogate integer id declares ``sqlite_autoincrement=True``: SQLite otherwise
+hands the largest id out again after it is deleted, and ids reach idempotency keys and Discord
+nonces (``intro:{id}:ask``), so a reused id would make a new message look like an old one.
+PostgreSQL sequences never reuse. A storage test holds every such table to this.
+"""
 
 from __future__ import annotations
 

@@ -38,6 +38,7 @@ events = Table(
     Column("created_by", BigInteger, nullable=True),
     UniqueConstraint("guild_id", "discord_event_id", name="uq_events_guild_discord_event"),
     Index("ix_events_guild_end", "guild_id", "end_date"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )
 
 event_attendance = Table(

@@ -40,6 +40,7 @@ intro_requests = Table(
     Index("ix_intro_requests_requester", "guild_id", "requester_id", "state"),
     Index("ix_intro_requests_target", "guild_id", "target_id", "state"),
     Index("ix_intro_requests_due", "requester_told_at", "expires_at"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )
 
 member_blocks = Table(

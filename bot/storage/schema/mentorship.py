@@ -83,6 +83,7 @@ mentor_requests = Table(
     Column("card_key", String(100), nullable=True),  # the outbox key of the current card
     Index("ix_mentor_requests_guild_mentee", "guild_id", "mentee_id"),
     Index("ix_mentor_requests_status", "status", "opened_at"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )
 
 mentor_request_mentors = Table(
@@ -133,6 +134,7 @@ mentor_matches = Table(
     Index("ix_mentor_matches_guild_mentor", "guild_id", "mentor_id", "status"),
     Index("ix_mentor_matches_guild_mentee", "guild_id", "mentee_id"),
     Index("ix_mentor_matches_status", "status"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )
 
 mentor_fit_answers = Table(
@@ -161,6 +163,7 @@ mentor_checkins = Table(
     Column("minutes", Integer, nullable=True),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Index("ix_mentor_checkins_match", "match_id"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )
 
 mentor_feedback = Table(

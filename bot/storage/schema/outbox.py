@@ -31,6 +31,7 @@ outbox = Table(
     Index("ix_outbox_due", "state", "not_before"),
     Index("ix_outbox_recipient", "recipient", "id"),
     Index("ix_outbox_subject", "subject_user_id"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )
 
 # What Discord told us about a user's DMs: closed (50007) until a cool-off ends.

@@ -40,4 +40,5 @@ def recurring_schedule_table(
         Column("created_by", BigInteger, nullable=True),
         Index(f"ix_{name}_due", "paused", "next_slot_at"),
         Index(f"ix_{name}_guild", "guild_id"),
+        sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
     )

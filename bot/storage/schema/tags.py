@@ -33,6 +33,7 @@ tag_categories = Table(
     Column("position", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("guild_id", "key", name="uq_tag_categories_guild_key"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )
 
 tags = Table(
@@ -52,6 +53,7 @@ tags = Table(
     Column("created_by", BigInteger, nullable=True),
     UniqueConstraint("guild_id", "key", name="uq_tags_guild_key"),
     Index("ix_tags_category", "category_id"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )
 
 tag_aliases = Table(
@@ -65,6 +67,7 @@ tag_aliases = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("guild_id", "key", name="uq_tag_aliases_guild_key"),
     Index("ix_tag_aliases_tag", "tag_id"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )
 
 member_tags = Table(
@@ -104,6 +107,7 @@ tag_suggestions = Table(
     Column("tag_id", Integer, ForeignKey("tags.id", ondelete="SET NULL"), nullable=True),
     Index("ix_tag_suggestions_queue", "guild_id", "state", "id"),
     Index("ix_tag_suggestions_user", "guild_id", "user_id"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )
 
 # Members who asked for a tag that another member had already suggested: they hear the
