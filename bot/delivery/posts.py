@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.delivery.transport import DiscordError, DiscordTransport
-from bot.domain.delivery import MAX_ACTIVE_THREADS_CODE, nonce_for
+from bot.domain.delivery import MAX_ACTIVE_THREADS_CODE
 from bot.storage.repositories.outbox import OutboxItem
 
 THREAD_ALREADY_MADE_CODE = 160004  # "A thread has already been created for this message"
@@ -39,7 +39,7 @@ async def post_message(
             raise QuietChannel
         result["channel_id"] = item.target_id
         result["message_id"] = await transport.create_message(
-            item.target_id, payload["message"], nonce_for(item.key)
+            item.target_id, payload["message"], item.nonce()
         )
         if payload.get("thread_name"):
             await checkpoint(item, result)  # the post is made: a retry only opens the thread

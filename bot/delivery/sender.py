@@ -30,7 +30,6 @@ from bot.domain.delivery import (
     Outcome,
     Reaction,
     backoff_seconds,
-    nonce_for,
     react_to,
 )
 from bot.domain.settings import ChannelPurpose
@@ -229,7 +228,7 @@ class OutboxSender:
         if item.kind is DeliveryKind.SEND_DM:
             channel_id = await self._dm_channel(item.target_id)
             message_id = await self.transport.create_message(
-                channel_id, payload["message"], nonce_for(item.key)
+                channel_id, payload["message"], item.nonce()
             )
             return {"channel_id": channel_id, "message_id": message_id}
         if item.kind is DeliveryKind.POST_MESSAGE:
@@ -268,7 +267,7 @@ class OutboxSender:
         await add_members(self.transport, item, thread_id, self.router.member_left)
         if payload.get("message"):
             result["message_id"] = await self.transport.create_message(
-                thread_id, payload["message"], nonce_for(item.key, "first")
+                thread_id, payload["message"], item.nonce("first")
             )
         return result
 

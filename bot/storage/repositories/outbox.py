@@ -12,7 +12,13 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.delivery import Delivery, DeliveryKind, DeliveryState, FailureReason
+from bot.domain.delivery import (
+    Delivery,
+    DeliveryKind,
+    DeliveryState,
+    FailureReason,
+    nonce_for,
+)
 from bot.storage.schema.outbox import delivery_flags, dm_status, outbox
 from bot.storage.sql import upsert
 from bot.storage.types import as_utc
@@ -45,6 +51,15 @@ class OutboxItem:
             outcome_handler=row.outcome_handler,
             result=json.loads(row.result) if row.result else {},
         )
+
+    def nonce(self, step: str = "") -> str:
+        """Discord's nonce for this item: stable across retries, and never an earlier item's.
+
+        A key can be enqueued again once its old row is deleted (a member's data, retention);
+        the row id is never reused (AUTOINCREMENT), so the new item's nonce is new too and
+        Discord does not answer with the old message.
+        """
+        return nonce_for(f"{self.id}|{self.key}", step)
 
 
 class OutboxRepository:
