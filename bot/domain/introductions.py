@@ -33,10 +33,20 @@ class RequestState(enum.StrEnum):
     WITHDRAWN = "withdrawn"  # by the requester
     CANCELLED = "cancelled"  # consent changed (opt-out, block, deletion)
     EXPIRED = "expired"
+    # The target deleted their data: kept only until the requester hears the neutral ending
+    # at expiry (then removed), so a deletion looks exactly like a decline.
+    FORGOTTEN = "forgotten"
 
 
 # Ended for the target, but the requester still sees "waiting" until the request expires.
-QUIETLY_ENDED = frozenset({RequestState.DECLINED, RequestState.REPORTED, RequestState.CANCELLED})
+QUIETLY_ENDED = frozenset(
+    {
+        RequestState.DECLINED,
+        RequestState.REPORTED,
+        RequestState.CANCELLED,
+        RequestState.FORGOTTEN,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,15 @@ class IntroRequestsRepository:
         return bool(result.rowcount)
 
     async def mark_told(self, request_id: int, *, now: datetime) -> bool:
+        """The requester has heard the ending (or withdrew); a forgotten request goes now."""
+        c = intro_requests.c
+        forgotten = await self.conn.execute(
+            intro_requests.delete().where(
+                c.id == request_id, c.state == RequestState.FORGOTTEN.value
+            )
+        )
+        if forgotten.rowcount:
+            return True
         result = await self.conn.execute(
             update(intro_requests)
             .where(intro_requests.c.id == request_id, intro_requests.c.requester_told_at.is_(None))
@@ -294,10 +303,22 @@ class IntroRequestsRepository:
         return [as_utc(t) for t in rows.scalars()]
 
     async def delete_member(self, guild_id: int, user_id: int) -> int:
+        """Every request from or to the member, except one to them that its requester still
+        waits on: that one is marked forgotten and goes once the requester has heard the
+        neutral ending (:meth:`mark_told`), so a deletion looks to them like a decline."""
         c = intro_requests.c
+        awaited = and_(c.guild_id == guild_id, c.target_id == user_id, _waiting_for_requester())
+        kept = await self.conn.execute(
+            update(intro_requests).where(awaited).values(state=RequestState.FORGOTTEN.value)
+        )
         result = await self.conn.execute(
             intro_requests.delete().where(
-                c.guild_id == guild_id, or_(c.requester_id == user_id, c.target_id == user_id)
+                c.guild_id == guild_id,
+                or_(
+                    c.requester_id == user_id,
+                    and_(c.target_id == user_id, c.state != RequestState.FORGOTTEN.value),
+                ),
             )
         )
-        return int(result.rowcount)
+        return int(result.rowcount) + int(kept.rowcount)
+
