@@ -69,6 +69,9 @@ class ProfileUnavailable(NotFound):
         )
 
 
-def may_view_profile(viewer_id: int, subject_id: int, *, discoverable: bool) -> bool:
-    """Consent: a profile is visible to its owner, and to others only while discoverable."""
-    return viewer_id == subject_id or discoverable
+def may_view_profile(
+    viewer_id: int, subject_id: int, *, discoverable: bool, blocked: bool = False
+) -> bool:
+    """Consent: a profile is visible to its owner, and to others only while discoverable and
+    with no block between them either way (the same answer, so a block is never revealed)."""
+    return viewer_id == subject_id or (discoverable and not blocked)

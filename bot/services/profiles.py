@@ -69,7 +69,10 @@ class ProfileService:
             is_self = viewer_id == subject_id
             if not is_self and member is None:
                 raise ProfileUnavailable()
-            if not may_view_profile(viewer_id, subject_id, discoverable=discoverable):
+            blocked = not is_self and await uow.blocks.between(guild_id, viewer_id, subject_id)
+            if not may_view_profile(
+                viewer_id, subject_id, discoverable=discoverable, blocked=blocked
+            ):
                 raise ProfileUnavailable()
             profile = await uow.profiles.get(guild_id, subject_id) or Profile()
             tags = await self.directory.grouped_tags(uow, guild_id, subject_id)

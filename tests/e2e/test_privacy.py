@@ -101,3 +101,19 @@ async def test_a_block_hides_both_ways_until_lifted(
         await priya.slash("privacy unblock", member=maria)
     )
     assert "can't block yourself" in await answer(await priya.slash("privacy block", member=priya))
+
+
+async def test_after_decline_and_block_neither_can_read_the_other_s_profile(
+    clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
+) -> None:
+    await prepare(community, "maria", "priya")
+    maria, priya = community.members["maria"], community.members["priya"]
+    assert "Outpatient" in await answer(await maria.slash("profile view", member=priya))
+    await request(maria, priya)
+    await (await priya.click(await asked_dm(server, priya), "Decline and block")).final()
+
+    hidden = "There is no profile to show for that member."
+    assert hidden in await answer(await maria.slash("profile view", member=priya))
+    assert hidden in await answer(await maria.user_command("View profile", priya))
+    assert hidden in await answer(await priya.slash("profile view", member=maria))
+    assert hidden in await answer(await priya.user_command("View profile", maria))

@@ -67,3 +67,21 @@ async def test_server_default_applies_to_new_members(services: Services) -> None
     await make_discoverable(services, GUILD, ALICE, False)
     with pytest.raises(ProfileUnavailable):
         await services.profiles.view(GUILD, BOB, ALICE)
+
+
+async def test_a_block_hides_each_profile_from_the_other(services: Services) -> None:
+    for user in (ALICE, BOB):
+        await services.profiles.edit(GUILD, user, about="Hello", looking_for=None)
+        await make_discoverable(services, GUILD, user, True)
+    await services.privacy.block(GUILD, ALICE, BOB)
+    with pytest.raises(ProfileUnavailable) as blocked:
+        await services.profiles.view(GUILD, BOB, ALICE)
+    with pytest.raises(ProfileUnavailable) as blocker:
+        await services.profiles.view(GUILD, ALICE, BOB)
+    with pytest.raises(ProfileUnavailable) as unknown:
+        await services.profiles.view(GUILD, BOB, STRANGER)
+    assert blocked.value.message == blocker.value.message == unknown.value.message
+    assert (await services.profiles.view(GUILD, ALICE, ALICE)).is_self  # her own still shows
+
+    await services.privacy.unblock(GUILD, ALICE, BOB)
+    assert (await services.profiles.view(GUILD, BOB, ALICE)).profile.about == "Hello"

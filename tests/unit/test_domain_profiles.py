@@ -121,3 +121,11 @@ def test_limits_count_after_cleaning() -> None:
 def test_consent_rule(viewer: int, subject: int, discoverable: bool) -> None:
     allowed = may_view_profile(viewer, subject, discoverable=discoverable)
     assert allowed == (viewer == subject or discoverable)
+
+
+@given(st.integers(), st.integers(), st.booleans())
+def test_a_block_hides_a_profile_like_not_being_discoverable(
+    viewer: int, subject: int, discoverable: bool
+) -> None:
+    allowed = may_view_profile(viewer, subject, discoverable=discoverable, blocked=True)
+    assert allowed == (viewer == subject)
