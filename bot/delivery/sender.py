@@ -264,7 +264,9 @@ class OutboxSender:
             result["thread_id"] = await self.threads.open(item, result)
             await self._checkpoint(item, result)  # never create it twice
         thread_id = result["thread_id"]
-        await add_members(self.transport, item, thread_id, self.router.member_left)
+        gone = await add_members(self.transport, item, thread_id, self.router.member_left)
+        if gone:
+            result["left_server"] = gone
         if payload.get("message"):
             result["message_id"] = await self.transport.create_message(
                 thread_id, payload["message"], item.nonce("first")

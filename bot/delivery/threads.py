@@ -80,9 +80,11 @@ MemberLeft = Callable[[int, int], Awaitable[None]]
 
 async def add_members(
     transport: DiscordTransport, item: OutboxItem, thread_id: int, member_left: MemberLeft
-) -> None:
+) -> list[int]:
     """Add the item's members to its thread; one who left the server (10007 Unknown Member)
-    is reported as gone and the thread goes on without them."""
+    is reported as gone and the thread goes on without them. Returns who was gone, so the
+    feature can tell whoever was left alone."""
+    gone = []
     for user_id in item.payload["member_ids"]:
         try:
             await transport.add_thread_member(thread_id, user_id)  # idempotent PUT
@@ -90,3 +92,5 @@ async def add_members(
             if error.code != UNKNOWN_MEMBER_CODE or item.guild_id is None:
                 raise
             await member_left(item.guild_id, user_id)
+            gone.append(user_id)
+    return gone

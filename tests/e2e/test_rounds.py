@@ -233,3 +233,36 @@ async def test_moderator_commands_and_autocomplete(
     assert "/setup rounds schedule" in mod_help
     member_help = render_message(await (await community.members["maria"].slash("help")).final())
     assert "/rounds join" in member_help
+
+
+async def test_a_member_known_to_have_left_is_not_grouped(
+    clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
+) -> None:
+    await prepare(community, "maria", "priya")
+    await schedule(community)
+    await join(community, "maria", "priya")
+    maria, priya = community.members["maria"], community.members["priya"]
+    community.guild.remove_member(maria)
+    await running(clocked).services.privacy.member_left(community.guild.id, maria.id)
+
+    assert await fire(clocked) == 1
+    assert round_threads(community.guild.channel("general")) == []
+    told = await dms(server, priya)
+    assert "couldn't" in told[0].content or "could not" in told[0].content
+
+
+async def test_a_partner_who_left_unnoticed_leaves_the_other_told_in_the_thread(
+    clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
+) -> None:
+    await prepare(community, "maria", "priya")
+    await schedule(community)
+    await join(community, "maria", "priya")
+    maria, priya = community.members["maria"], community.members["priya"]
+    community.guild.remove_member(maria)  # the bot learns it only from the thread's 10007
+
+    assert await fire(clocked) == 1
+    await drained(clocked)  # the outcome's follow-up post
+    thread = thread_with(community.guild.channel("general"), priya)
+    assert maria.id not in member_ids(thread)
+    told = render_message(thread.messages[-1])
+    assert "your partner for this round has left the server" in told

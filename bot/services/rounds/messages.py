@@ -105,6 +105,16 @@ def checkin(group_id: int) -> Message:
     }
 
 
+def partner_left(user_id: int) -> Message:
+    return {
+        "content": (
+            f"<@{user_id}>, your partner for this round has left the server, so there is "
+            "nobody to meet here, sorry. You stay in intro rounds: the next round groups you "
+            "with someone new."
+        )
+    }
+
+
 def unplaced_dm(reason: Unplaced, *, guild_name: str, label: str) -> Message:
     return {
         "content": (

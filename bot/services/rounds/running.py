@@ -147,6 +147,7 @@ async def _consenting(
         u
         for u in user_ids
         if u in records
+        and records[u].departed_at is None  # left the server (10007): nobody to meet
         and records[u].standing.visible(now)
         and (tag is None or tag in index.tags_of(u))
     ]

@@ -32,6 +32,7 @@ from bot.services.rounds.running import RoundPlan, RoundResult, run_round
 from bot.services.schedules import RecurringSchedules, ScheduleKind, ScheduleModeration
 from bot.services.settings import SettingsService
 from bot.storage.database import Database
+from bot.storage.repositories.round_groups import GroupRow
 from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -225,6 +226,7 @@ class RoundsService(ScheduleModeration[RoundSchedule, RoundScheduleView]):
             return
         if outcome.sent and "thread_id" in outcome.result:
             await uow.rounds.set_thread(group.id, int(outcome.result["thread_id"]))
+            await _tell_whoever_is_alone(uow, group, outcome, now)
             return
         first = min(g.id for g in await uow.rounds.groups(group.round_id))
         reason = outcome.failure.value if outcome.failure else "unknown"
@@ -237,6 +239,26 @@ class RoundsService(ScheduleModeration[RoundSchedule, RoundScheduleView]):
                 f"({reason}): check that I can create private threads there (/setup show).",
                 now=now,
             )
+
+
+async def _tell_whoever_is_alone(
+    uow: UnitOfWork, group: GroupRow, outcome: Outcome, now: datetime
+) -> None:
+    """A member Discord says has left (10007 on the add) could not join the thread: whoever
+    is left without a partner hears it there, instead of waiting for someone who never comes."""
+    gone = set(outcome.result.get("left_server", ()))
+    remaining = [u for u in group.member_ids if u not in gone]
+    if not gone or len(remaining) != 1:
+        return
+    await uow.outbox.enqueue(
+        Delivery.post(
+            f"{outcome.key}:alone",
+            int(outcome.result["thread_id"]),
+            messages.partner_left(remaining[0]),
+            guild_id=group.guild_id,
+        ),
+        now=now,
+    )
 
 
 def _plan(
