@@ -62,6 +62,8 @@ class IntroRequest:
     expires_at: datetime
     decided_at: datetime | None = None
     requester_told_at: datetime | None = None
+    # Accepted, but neither a DM nor the fallback thread could deliver the introduction yet.
+    undelivered_since: datetime | None = None
 
     @property
     def waiting_for_requester(self) -> bool:

@@ -12,6 +12,7 @@ from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.services.delivery import OutcomeHandler
 from bot.services.introductions import INTRO_DM_HANDLER, FindService, IntroductionService
+from bot.services.introductions.fallback import INTRO_THREAD_HANDLER
 from bot.services.members import MemberDirectory
 from bot.services.reports.sources import introductions_source
 from bot.services.settings import SettingsService
@@ -31,15 +32,24 @@ def build(wiring: Wiring) -> Mapping[str, object]:
 
 
 def outcome_handlers(services: Services) -> Mapping[str, OutcomeHandler]:
-    return {INTRO_DM_HANDLER: services.introductions.on_introduction_outcome}
+    fallback = services.introductions.fallback
+    return {
+        INTRO_DM_HANDLER: fallback.on_introduction_outcome,
+        INTRO_THREAD_HANDLER: fallback.on_thread_outcome,
+    }
 
 
 INTRO_ENDINGS_JOB = "introductions:end-expired"
 
 
 def register_endings(scheduler: Scheduler, services: Services) -> None:
-    """Requests that expired: each requester hears "it didn't work out", once (see the service)."""
-    run = services.introductions.end_expired
+    """Requests that expired: each requester hears "it didn't work out", once (see the service);
+    introductions neither a DM nor a thread could deliver are tried again (hourly)."""
+
+    async def run() -> None:
+        await services.introductions.end_expired()
+        await services.introductions.fallback.retry()
+
     every = IntervalTrigger(minutes=5)
     periodic(scheduler, "introductions", INTRO_ENDINGS_JOB, every, run, at_start=True)
 

@@ -95,6 +95,13 @@ def _outgoing_line(number: int, request: IntroRequest) -> str:
     )
 
 
+UNDELIVERED = (
+    "You both said yes, but DMs are closed on one side and I couldn't open a private thread "
+    "for you two. The moderators know; I try again every hour, or open your DMs from this "
+    "server to me."
+)
+
+
 def pending_embed(pending: PendingRequests, note: str | None = None) -> discord.Embed:
     embed = discord.Embed(title="Your introduction requests", description=note, colour=COLOUR)
     if pending.incoming:
@@ -105,7 +112,11 @@ def pending_embed(pending: PendingRequests, note: str | None = None) -> discord.
     if pending.outgoing:
         lines = [_outgoing_line(n, r) for n, r in enumerate(pending.outgoing, 1)]
         embed.add_field(name="You asked", value="\n".join(lines)[:FIELD_LIMIT], inline=False)
-    if not pending.incoming and not pending.outgoing:
+    if pending.undelivered:
+        embed.add_field(
+            name="Introductions I couldn't deliver yet", value=UNDELIVERED, inline=False
+        )
+    if not pending.incoming and not pending.outgoing and not pending.undelivered:
         embed.description = f"{note}\n\n{NO_PENDING}" if note else NO_PENDING
     return embed
 

@@ -50,9 +50,7 @@ async def test_a_request_after_someone_deleted_their_data_is_delivered(
     await drained(clocked)
     asked = await dms(server, priya)
     assert len(asked) == 1
-    assert "second" in asked[0].content or any(
-        "second" in str(embed) for embed in asked[0].embeds
-    )
+    assert "second" in asked[0].content or any("second" in str(embed) for embed in asked[0].embeds)
 
 
 async def test_the_target_deleting_their_data_looks_like_a_decline_to_the_requester(

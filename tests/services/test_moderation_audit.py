@@ -191,7 +191,7 @@ async def test_an_undeliverable_introduction_is_a_bot_notice_naming_nobody(
             False,
             FailureReason.DMS_CLOSED,
         )
-        await services.introductions.on_introduction_outcome(uow, outcome, now)
+        await services.introductions.fallback.on_introduction_outcome(uow, outcome, now)
     notes = [
         json.loads(str(row["payload"]))["message"]["content"]
         for row in await outbox_rows(services)

@@ -26,9 +26,9 @@ def surrogate_id_tables() -> list[Table]:
     found = []
     for table in metadata.sorted_tables:
         key = list(table.primary_key.columns)
-        if len(key) == 1 and key[0].autoincrement is not False:
-            if key[0].type.python_type is int and not key[0].foreign_keys:
-                found.append(table)
+        assigned = len(key) == 1 and key[0].autoincrement is not False
+        if assigned and key[0].type.python_type is int and not key[0].foreign_keys:
+            found.append(table)
     return found
 
 

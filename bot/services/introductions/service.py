@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.domain.consent import may_surface
-from bot.domain.delivery import Delivery, FailureReason, Outcome
+from bot.domain.delivery import Delivery
 from bot.domain.errors import Conflict, InvalidInput, NotFound
 from bot.domain.introductions import (
     DAY,
@@ -24,10 +24,10 @@ from bot.domain.introductions import (
     neutral_answer,
     target_may_be_asked,
 )
-from bot.domain.settings import ChannelPurpose
 from bot.services.introductions import messages
+from bot.services.introductions.fallback import FallbackThreads, shared_tags
 from bot.services.members import MemberDirectory
-from bot.services.moderation_log import log_bot_notice, log_moderator_action
+from bot.services.moderation_log import log_moderator_action
 from bot.services.settings import SettingsService
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
@@ -50,6 +50,8 @@ class Answer:
 class PendingRequests:
     incoming: tuple[IntroRequest, ...]
     outgoing: tuple[IntroRequest, ...]
+    # Accepted, but neither a DM nor a thread could carry the introduction yet (retried).
+    undelivered: tuple[IntroRequest, ...] = ()
 
 
 class IntroductionService:
@@ -65,6 +67,7 @@ class IntroductionService:
         self.directory = directory
         self.settings = settings
         directory.on_consent_withdrawn(self.cancel_pending)
+        self.fallback = FallbackThreads(db, clock, directory)
 
     def _guild_name(self, guild_id: int) -> str:
         return self.directory.guild_name(guild_id)
@@ -138,7 +141,7 @@ class IntroductionService:
     async def _ask(self, uow: UnitOfWork, request: IntroRequest) -> None:
         guild_id = request.guild_id
         profile = await uow.profiles.get(guild_id, request.requester_id)
-        shared = await self._shared(uow, guild_id, request.requester_id, request.target_id)
+        shared = await shared_tags(uow, guild_id, request.requester_id, request.target_id)
         message = messages.request_dm(
             request,
             guild_name=self._guild_name(guild_id),
@@ -155,13 +158,6 @@ class IntroductionService:
             ),
             now=self.clock.now(),
         )
-
-    async def _shared(self, uow: UnitOfWork, guild_id: int, a: int, b: int) -> list[str]:
-        shared = await uow.member_tags.tag_ids(guild_id, a) & await uow.member_tags.tag_ids(
-            guild_id, b
-        )
-        tags = await uow.vocabulary.tags_by_ids(guild_id, shared)
-        return sorted(t.name for t in tags)
 
     # -- answering ------------------------------------------------------------------------------
 
@@ -188,7 +184,7 @@ class IntroductionService:
             other_id=other,
             guild_name=self._guild_name(guild_id),
             other_profile=await uow.profiles.get(guild_id, other),
-            shared=await self._shared(uow, guild_id, me, other),
+            shared=await shared_tags(uow, guild_id, me, other),
         )
         await uow.outbox.enqueue(
             Delivery.dm(
@@ -200,61 +196,6 @@ class IntroductionService:
                 outcome_handler=INTRO_DM_HANDLER,
             ),
             now=self.clock.now(),
-        )
-
-    async def on_introduction_outcome(
-        self, uow: UnitOfWork, outcome: Outcome, now: datetime
-    ) -> None:
-        """DMs closed on either side: the introduction goes to a private thread with both."""
-        if outcome.failure is not FailureReason.DMS_CLOSED or outcome.guild_id is None:
-            return
-        request_id = int(outcome.key.split(":")[1])
-        request = await uow.intro_requests.get(outcome.guild_id, request_id)
-        if request is None:
-            return
-        channel = await uow.settings.channel_for(outcome.guild_id, ChannelPurpose.INTRODUCTIONS)
-        if channel is None:
-            # Something moderators must fix, not something a moderator did: a bot notice, and
-            # it names nobody (the log is read by every moderator).
-            await log_bot_notice(
-                uow,
-                outcome.guild_id,
-                "An introduction was accepted, but one side's DMs are closed and no "
-                "introductions channel is set, so it could not be delivered. Set one with "
-                "/setup channel.",
-                now=now,
-            )
-            return
-        both = (request.requester_id, request.target_id)
-        content = (
-            f"<@{both[0]}> and <@{both[1]}>: you both said yes to meeting, and one of you has "
-            "DMs closed, so here is your introduction. Only you two (and the server's "
-            "moderators) can see this thread."
-        )
-        first = messages.introduction(
-            other_id=both[1],
-            guild_name=self._guild_name(request.guild_id),
-            other_profile=await uow.profiles.get(request.guild_id, both[1]),
-            shared=await self._shared(uow, request.guild_id, *both),
-        )
-        second = messages.introduction(
-            other_id=both[0],
-            guild_name=self._guild_name(request.guild_id),
-            other_profile=await uow.profiles.get(request.guild_id, both[0]),
-            shared=[],
-        )
-        await uow.outbox.enqueue(
-            Delivery.thread(
-                f"intro:{request.id}:thread",
-                channel,
-                name="Your introduction",
-                private=True,
-                member_ids=both,
-                message={"content": content, "embeds": first["embeds"] + second["embeds"]},
-                guild_id=request.guild_id,
-                subject_user_id=request.requester_id,
-            ),
-            now=now,
         )
 
     async def decline(
@@ -308,7 +249,10 @@ class IntroductionService:
         async with self.db.read() as uow:
             incoming = await uow.intro_requests.incoming(guild_id, user_id)
             outgoing = await uow.intro_requests.outgoing(guild_id, user_id)
-        return PendingRequests(tuple(incoming), tuple(outgoing))
+            undelivered = await uow.intro_requests.undelivered(
+                before=self.clock.now(), guild_id=guild_id, user_id=user_id
+            )
+        return PendingRequests(tuple(incoming), tuple(outgoing), tuple(undelivered))
 
     # -- consent changes ------------------------------------------------------------------------
 

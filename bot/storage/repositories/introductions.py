@@ -32,6 +32,7 @@ def _request(row: Any) -> IntroRequest:
         expires_at=as_utc(row.expires_at),
         decided_at=as_utc(row.decided_at) if row.decided_at else None,
         requester_told_at=as_utc(row.requester_told_at) if row.requester_told_at else None,
+        undelivered_since=as_utc(row.undelivered_since) if row.undelivered_since else None,
     )
 
 
@@ -236,6 +237,28 @@ class IntroRequestsRepository:
         )
         return bool(result.rowcount)
 
+    async def set_undelivered(self, request_id: int, since: datetime | None) -> None:
+        await self.conn.execute(
+            update(intro_requests)
+            .where(intro_requests.c.id == request_id)
+            .values(undelivered_since=since)
+        )
+
+    async def undelivered(
+        self, *, before: datetime, guild_id: int | None = None, user_id: int | None = None
+    ) -> list[IntroRequest]:
+        """Accepted introductions not delivered since before ``before`` (of one member)."""
+        c = intro_requests.c
+        query = select(intro_requests).where(
+            c.state == RequestState.ACCEPTED.value, c.undelivered_since <= before
+        )
+        if guild_id is not None and user_id is not None:
+            query = query.where(
+                c.guild_id == guild_id, or_(c.requester_id == user_id, c.target_id == user_id)
+            )
+        rows = await self.conn.execute(query.order_by(c.undelivered_since, c.id).limit(500))
+        return [_request(row) for row in rows]
+
     async def due_for_ending(self, *, now: datetime, limit: int = 500) -> list[IntroRequest]:
         """Requests whose requester is still waiting although the request has expired."""
         c = intro_requests.c
@@ -321,4 +344,3 @@ class IntroRequestsRepository:
             )
         )
         return int(result.rowcount) + int(kept.rowcount)
-

@@ -37,6 +37,8 @@ intro_requests = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=True),
     Column("requester_told_at", DateTime(timezone=True), nullable=True),
+    # Accepted, DMs closed and the fallback thread failed: retried hourly until it opens.
+    Column("undelivered_since", DateTime(timezone=True), nullable=True),
     Index("ix_intro_requests_requester", "guild_id", "requester_id", "state"),
     Index("ix_intro_requests_target", "guild_id", "target_id", "state"),
     Index("ix_intro_requests_due", "requester_told_at", "expires_at"),
