@@ -145,6 +145,8 @@ async def test_member_data_export_and_delete(database: Database) -> None:
         assert declares_member_data(uow, uow.intro_requests)
         sent = await ask(uow, ALICE, BOB)
         received = await ask(uow, CARL, ALICE)
+        # Answered: nobody waits on it (one still awaited is kept for its requester, below).
+        await uow.intro_requests.decide(received.id, RequestState.ACCEPTED, now=NOW)
         kept = await ask(uow, BOB, CARL)
         elsewhere = await ask(uow, ALICE, BOB, guild=OTHER)
     declared = IntroRequestsRepository.member_columns
@@ -158,3 +160,20 @@ async def test_member_data_export_and_delete(database: Database) -> None:
     async with database.read() as uow:
         assert await uow.intro_requests.get(GUILD, kept.id) == kept
         assert await uow.intro_requests.get(OTHER, elsewhere.id) == elsewhere
+
+
+async def test_a_request_its_requester_waits_on_outlives_the_target_s_delete_until_told(
+    database: Database,
+) -> None:
+    async with database.transaction() as uow:
+        awaited = await ask(uow, CARL, ALICE)
+        assert await uow.intro_requests.delete_member(GUILD, ALICE) == 1
+        assert await uow.intro_requests.delete_member(GUILD, ALICE) == 0
+        forgotten = await uow.intro_requests.get(GUILD, awaited.id)
+        assert forgotten is not None
+        assert forgotten.state is RequestState.FORGOTTEN
+        assert forgotten.waiting_for_requester  # the requester sees what a decline shows
+        assert [r.id for r in await uow.intro_requests.outgoing(GUILD, CARL)] == [awaited.id]
+        assert await uow.intro_requests.mark_told(awaited.id, now=NOW + WEEK)
+    declared = IntroRequestsRepository.member_columns
+    assert await member_rows(database, declared, ALICE, GUILD) == {"intro_requests": []}

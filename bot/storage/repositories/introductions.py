@@ -330,7 +330,12 @@ class IntroRequestsRepository:
         waits on: that one is marked forgotten and goes once the requester has heard the
         neutral ending (:meth:`mark_told`), so a deletion looks to them like a decline."""
         c = intro_requests.c
-        awaited = and_(c.guild_id == guild_id, c.target_id == user_id, _waiting_for_requester())
+        awaited = and_(
+            c.guild_id == guild_id,
+            c.target_id == user_id,
+            c.state != RequestState.FORGOTTEN.value,
+            _waiting_for_requester(),
+        )
         kept = await self.conn.execute(
             update(intro_requests).where(awaited).values(state=RequestState.FORGOTTEN.value)
         )
