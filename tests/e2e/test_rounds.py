@@ -235,13 +235,18 @@ async def test_moderator_commands_and_autocomplete(
     assert "/rounds join" in member_help
 
 
-async def test_a_member_known_to_have_left_is_not_grouped(
-    clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
-) -> None:
+async def pair_joined(community: DemoCommunity) -> tuple[Member, Member]:
+    """Maria and priya, the only two in a weekly schedule's rounds."""
     await prepare(community, "maria", "priya")
     await schedule(community)
     await join(community, "maria", "priya")
-    maria, priya = community.members["maria"], community.members["priya"]
+    return community.members["maria"], community.members["priya"]
+
+
+async def test_a_member_known_to_have_left_is_not_grouped(
+    clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
+) -> None:
+    maria, priya = await pair_joined(community)
     community.guild.remove_member(maria)
     await running(clocked).services.privacy.member_left(community.guild.id, maria.id)
 
@@ -254,10 +259,7 @@ async def test_a_member_known_to_have_left_is_not_grouped(
 async def test_a_partner_who_left_unnoticed_leaves_the_other_told_in_the_thread(
     clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
 ) -> None:
-    await prepare(community, "maria", "priya")
-    await schedule(community)
-    await join(community, "maria", "priya")
-    maria, priya = community.members["maria"], community.members["priya"]
+    maria, priya = await pair_joined(community)
     community.guild.remove_member(maria)  # the bot learns it only from the thread's 10007
 
     assert await fire(clocked) == 1
