@@ -53,6 +53,7 @@ icebreaker_prompts = Table(
     Column("added_by", BigInteger, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("guild_id", "key", name="uq_icebreaker_prompts_guild_key"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )
 
 icebreaker_posts = Table(
@@ -89,4 +90,5 @@ icebreaker_suggestions = Table(
     Column("decided_at", DateTime(timezone=True), nullable=True),
     Column("decided_by", BigInteger, nullable=True),
     Index("ix_icebreaker_suggestions_pending", "guild_id", "state"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )

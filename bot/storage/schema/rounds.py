@@ -73,6 +73,7 @@ rounds = Table(
     UniqueConstraint("schedule_id", "slot", name="uq_rounds_schedule_slot"),
     Index("ix_rounds_checkin", "checkin_done", "checkin_at"),
     Index("ix_rounds_guild", "guild_id", "created_at"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )
 
 round_groups = Table(
@@ -83,6 +84,7 @@ round_groups = Table(
     Column("guild_id", BigInteger, nullable=False),
     Column("thread_id", BigInteger, nullable=True),
     Index("ix_round_groups_round", "round_id"),
+    sqlite_autoincrement=True,  # a freed id is never reused (see base.py)
 )
 
 round_group_members = Table(
