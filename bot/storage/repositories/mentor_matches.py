@@ -107,6 +107,12 @@ class MentorMatchesRepository:
         "mentor_checkins": ("user_id",),
         "mentor_feedback": ("user_id",),
     }
+    table_descriptions: ClassVar[Mapping[str, str]] = {
+        "mentor_matches": "mentorships you took part in, as mentor or mentee, and how they ended",
+        "mentor_fit_answers": "your answers to the early 'is this a good fit?' check",
+        "mentor_checkins": "check-ins you recorded in a mentorship",
+        "mentor_feedback": "feedback you gave when a mentorship ended",
+    }
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
