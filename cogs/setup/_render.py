@@ -47,6 +47,7 @@ class TagProgress:
 
     tags: int
     waiting_suggestions: int
+    picker_channel_id: int | None = None  # where the public picker was last posted
 
 
 def _plural(count: int, word: str) -> str:
@@ -66,7 +67,10 @@ def getting_started_text(settings: GuildSettings, tags: TagProgress) -> str:
         lines.append(f"{done} Tags: {_plural(tags.tags, 'tag')} (`/setup tags add`, `rename`, …)")
     else:
         lines.append(f"{todo} Tags: none yet. Start with `/setup tags preset name:pt`")
-    lines.append(f"{todo if not tags.tags else done} Picker: post one with `/setup tags picker`")
+    if tags.picker_channel_id is None:
+        lines.append(f"{todo} Picker: post one with `/setup tags picker`")
+    else:
+        lines.append(f"{done} Picker: posted in <#{tags.picker_channel_id}> (`/setup tags picker`)")
     waiting = tags.waiting_suggestions
     if waiting:
         lines.append(f"{todo} {_plural(waiting, 'tag suggestion')} waiting: `/setup tags review`")
