@@ -71,7 +71,11 @@ def status_embed(status: MentorStatus) -> discord.Embed:
     if profile is None:
         embed.add_field(name="Mentoring", value="Not offered: /mentor offer.", inline=False)
     else:
-        state = "paused" if profile.paused else "taking requests"
+        state = "taking requests"
+        if profile.paused:
+            state = "paused"
+        elif status.full:
+            state = "full, so no new requests until one ends"
         value = (
             f"{status.mentees} of {plural(profile.capacity, 'mentee')}, {state}.\n"
             f"Topics: {', '.join(status.topics) or 'none'}"

@@ -146,6 +146,17 @@ async def test_capacity_is_refused_politely(pt: Services) -> None:
         await pt.mentor_claims.claim(second, ANA)
 
 
+async def test_status_at_capacity_says_full_not_taking_requests(pt: Services) -> None:
+    from cogs.mentorship._render import status_embed
+
+    await pt.mentor_claims.claim(await request(pt), ANA)
+    status = await pt.mentors.status(GUILD, ANA)
+    mentoring = str(status_embed(status).fields[0].value)
+    assert "1 of 1 mentee" in mentoring
+    assert "taking requests" not in mentoring
+    assert "full" in mentoring
+
+
 async def test_cancel_before_a_claim_and_not_after(pt: Services) -> None:
     request_id = await request(pt)
     await pt.mentor_requests.cancel(GUILD, MENTEE)

@@ -42,6 +42,11 @@ class MentorStatus:
             return 0
         return sum(1 for m in self.matches if m.mentor_id == self.profile.user_id)
 
+    @property
+    def full(self) -> bool:
+        """At capacity: routing tells this mentor of nothing new until a mentorship ends."""
+        return self.profile is not None and self.mentees >= self.profile.capacity
+
 
 class MentorService:
     def __init__(
