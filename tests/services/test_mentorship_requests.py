@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from datetime import timedelta
 
 import pytest
@@ -359,3 +360,48 @@ async def test_hostile_text_never_crashes_or_stores_a_ping(
             )
     assert offer is not None
     assert not could_ping(offer.note or "")
+
+
+async def _card_sent(services: Services, request_id: int) -> str:
+    """Play the sender for the request's current card: posted as message 1."""
+    async with services.db.transaction() as uow:
+        found = await uow.mentor_requests.get(request_id)
+        assert found is not None
+        assert found.card_key is not None
+        row = await uow.outbox.get(found.card_key)
+        assert row is not None
+        result = {"channel_id": REQUESTS_CHANNEL, "message_id": 1}
+        await uow.outbox.mark_sent(row.id, result, now=services.clock.now())
+    return found.card_key
+
+
+async def test_after_a_poor_fit_mentors_with_room_hear_again_and_the_old_card_steps_aside(
+    services: Services, clock: FakeClock
+) -> None:
+    from bot.domain.mentorship.matches import FitAnswer
+
+    pt = await prepare(services, mentors=(ANA, BEN))
+    request_id = await request(pt)
+    assert sorted(await told_by_dm(pt, request_id)) == [ANA, BEN]
+    first_card = await _card_sent(pt, request_id)
+    claimed = await pt.mentor_claims.claim(request_id, ANA)
+    await settle_threads(pt)
+    clock.advance(timedelta(days=14))
+    await pt.mentor_matches.tick()
+    await pt.mentor_matches.answer_fit(claimed.match.id, MENTEE, FitAnswer.POOR)
+
+    assert await told_by_dm(pt, request_id) == [BEN]  # had room: told of it afresh
+    logged = [
+        json.dumps(item["payload"])
+        for item in await queued(pt)
+        if item["recipient"] == f"channel:{MODLOG_CHANNEL}"
+    ]
+    assert not any("no mentor with" in line for line in logged)
+    old_card = [
+        item["payload"]["message"]["embeds"][0]["description"]
+        for item in await queued(pt, DeliveryKind.EDIT_MESSAGE)
+        if item["key"].startswith(f"{first_card}:")
+    ]
+    assert old_card
+    assert "Matched" not in old_card[-1]
+    assert "newer card" in old_card[-1]

@@ -39,8 +39,12 @@ def new_card_key(request: MentorRequest) -> str:
     return f"mentor:req:{request.id}:card:{secrets.token_hex(4)}"
 
 
-def dm_key(request_id: int, mentor_id: int) -> str:
-    return f"mentor:req:{request_id}:dm:{mentor_id}"
+def dm_key(request: MentorRequest, mentor_id: int) -> str:
+    key = f"mentor:req:{request.id}:dm:{mentor_id}"
+    if request.opened_at == request.created_at:
+        return key
+    # Reopened after a poor fit: mentors told before get a new DM (their first says "Matched").
+    return f"{key}:{request.opened_at.isoformat()}"
 
 
 async def topic_name(uow: UnitOfWork, request: MentorRequest) -> str:
@@ -85,7 +89,7 @@ async def announce_ended(
     for mentor_id in await uow.mentor_requests.told(request.id):
         mine = winner is not None and winner[0] == mentor_id
         text = messages.claimed_by_you(request, topic, winner[1]) if winner and mine else message
-        await close_offer(uow, dm_key(request.id, mentor_id), text, ending, now)
+        await close_offer(uow, dm_key(request, mentor_id), text, ending, now)
 
 
 class MentorRouting:
@@ -119,6 +123,9 @@ class MentorRouting:
             return False
         topic = await topic_name(uow, request)
         channel = await uow.settings.channel_for(request.guild_id, ChannelPurpose.MENTOR_REQUESTS)
+        if request.card_key is not None:  # reopened after a poor fit: one card, the new one
+            repost = messages.ended(request, topic, Ending.REPOSTED)
+            await close_offer(uow, request.card_key, repost, Ending.REPOSTED, now)
         if channel is not None:
             key = new_card_key(request)
             card = Delivery.post(
@@ -153,7 +160,7 @@ class MentorRouting:
         guild_name = self.directory.guild_name(request.guild_id)
         for mentor_id in chosen:
             dm = Delivery.dm(
-                dm_key(request.id, mentor_id),
+                dm_key(request, mentor_id),
                 mentor_id,
                 messages.mentor_dm(request, topic, guild_name),
                 guild_id=request.guild_id,
@@ -293,7 +300,7 @@ class MentorRouting:
         if not was_told:
             return
         message = messages.ended(request, await topic_name(uow, request), Ending.UNAVAILABLE)
-        await close_offer(uow, dm_key(request.id, mentor_id), message, Ending.UNAVAILABLE, now)
+        await close_offer(uow, dm_key(request, mentor_id), message, Ending.UNAVAILABLE, now)
         told = await uow.mentor_requests.told(request.id)
         if not any(not excluded for excluded in told.values()):
             await self.tell_next(uow, request, wave=request.routed_wave + 1, now=now)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.mentorship.matches import FitAnswer, Match, MatchOutcome, MatchStatus
@@ -196,12 +196,19 @@ class MentorMatchesRepository:
         self, request_id: int, guild_id: int, mentor_id: int, now: datetime
     ) -> None:
         """After a poor fit: the request is open again, to be routed now (wave 0), never to
-        ``mentor_id`` again."""
+        ``mentor_id`` again. The mentors told of it before are forgotten (their offers closed
+        when it was claimed), so routing may tell them afresh."""
         c = mentor_requests.c
         await self.conn.execute(
             update(mentor_requests)
             .where(c.id == request_id)
             .values(status="open", routed_wave=0, opened_at=now, escalated_at=None, ended_at=None)
+        )
+        told = mentor_request_mentors.c
+        await self.conn.execute(
+            delete(mentor_request_mentors).where(
+                told.request_id == request_id, told.excluded.is_(False)
+            )
         )
         await upsert(
             self.conn,
