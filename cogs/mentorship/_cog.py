@@ -81,8 +81,8 @@ class MentorCog(commands.GroupCog, group_name="mentor", group_description="Mento
 
     @app_commands.command(name="resume", description="Take mentor requests again")
     async def resume(self, interaction: Interaction) -> None:
-        await self.mentors.resume(_guild_id(interaction), interaction.user.id)
-        await respond(interaction, _render.RESUMED)
+        waiting = await self.mentors.resume(_guild_id(interaction), interaction.user.id)
+        await respond(interaction, _render.resumed_text(waiting))
 
     @app_commands.command(name="status", description="Your mentees, requests and capacity")
     async def status(self, interaction: Interaction) -> None:

@@ -39,6 +39,12 @@ def paused_text(rerouted: int) -> str:
 RESUMED = "Welcome back: requests that match your topics can reach you again."
 
 
+def resumed_text(waiting: int) -> str:
+    if not waiting:
+        return RESUMED
+    return f"{RESUMED} {plural(waiting, 'open request')} waited for a mentor: see your DMs."
+
+
 def opened_text(opened: OpenedRequest) -> str:
     waiting = (
         "Mentors with room in that topic are being told now, and it is on the mentor-requests card."

@@ -405,3 +405,18 @@ async def test_after_a_poor_fit_mentors_with_room_hear_again_and_the_old_card_st
     assert old_card
     assert "Matched" not in old_card[-1]
     assert "newer card" in old_card[-1]
+
+
+async def test_resume_tells_the_mentor_of_open_requests_they_could_take(
+    services: Services,
+) -> None:
+    pt = await prepare(services, mentors=(ANA, BEN))
+    await pt.mentors.pause(GUILD, ANA)
+    request_id = await request(pt)
+    assert await told_by_dm(pt, request_id) == [BEN]
+    assert await pt.mentors.resume(GUILD, ANA) == 1
+    assert sorted(await told_by_dm(pt, request_id)) == [ANA, BEN]
+    status = await pt.mentors.status(GUILD, ANA)
+    assert [r.id for r in status.offered] == [request_id]
+    await pt.mentors.pause(GUILD, ANA)
+    assert await pt.mentors.resume(GUILD, ANA) == 0  # told once, never twice

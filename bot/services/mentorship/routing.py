@@ -32,6 +32,8 @@ from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+ANY_NUMBER = 1_000_000  # a limit on chosen mentors that is no limit
+
 
 def new_card_key(request: MentorRequest) -> str:
     # Each routing from wave 0 (a new request, one sent back after a poor fit) posts a card of
@@ -156,9 +158,36 @@ class MentorRouting:
     ) -> int:
         """DM the next mentors nobody told yet (least loaded first); how many were told."""
         chosen = await self._choose(uow, request, now)
+        await self._tell(uow, request, chosen, wave=wave, now=now)
+        await uow.mentor_requests.set_routed(request.id, wave)
+        return len(chosen)
+
+    async def tell_resumed(
+        self, uow: UnitOfWork, guild_id: int, mentor_id: int, now: datetime
+    ) -> int:
+        """A mentor back from a pause hears of the open requests that passed them by while
+        paused and that they could take now (room, topic, consent); how many."""
+        told = 0
+        for request in await uow.mentor_requests.open_in(guild_id):
+            if request.routed_wave == 0:
+                continue  # not routed yet: routing itself will consider this mentor
+            if mentor_id in await self._choose(uow, request, now, limit=ANY_NUMBER):
+                await self._tell(uow, request, [mentor_id], wave=request.routed_wave, now=now)
+                told += 1
+        return told
+
+    async def _tell(
+        self,
+        uow: UnitOfWork,
+        request: MentorRequest,
+        mentor_ids: list[int],
+        *,
+        wave: int,
+        now: datetime,
+    ) -> None:
         topic = await topic_name(uow, request)
         guild_name = self.directory.guild_name(request.guild_id)
-        for mentor_id in chosen:
+        for mentor_id in mentor_ids:
             dm = Delivery.dm(
                 dm_key(request, mentor_id),
                 mentor_id,
@@ -167,9 +196,7 @@ class MentorRouting:
                 subject_user_id=request.mentee_id,
             )
             await uow.outbox.enqueue(dm, now=now)
-        await uow.mentor_requests.tell(request, chosen, wave=wave, now=now)
-        await uow.mentor_requests.set_routed(request.id, wave)
-        return len(chosen)
+        await uow.mentor_requests.tell(request, mentor_ids, wave=wave, now=now)
 
     async def _choose(
         self, uow: UnitOfWork, request: MentorRequest, now: datetime, limit: int = WAVE_SIZE
