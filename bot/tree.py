@@ -8,7 +8,7 @@ still possible, so nobody ever sees "The application did not respond".
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -118,8 +118,13 @@ def missing_member_permissions(interaction: discord.Interaction[Any]) -> list[st
 class AppCommandTree(app_commands.CommandTree[Any]):
     # Deferred when still working after this long (Discord allows 3 s); tests scale it down.
     auto_defer_seconds: float = AUTO_DEFER_SECONDS
+    # Awaited before every command and autocomplete (the bot learns names there, so the
+    # command's own work already sees them).
+    before_command: Callable[[discord.Interaction[Any]], Awaitable[None]] | None = None
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if self.before_command is not None:
+            await self.before_command(interaction)
         missing = missing_member_permissions(interaction)
         if not missing:
             if interaction.type is discord.InteractionType.application_command:
