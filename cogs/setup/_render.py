@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.domain.health import ChannelUse
+from bot.domain.health import ChannelUse, members_reach
 from bot.domain.settings import (
     REQUIRED_PERMISSIONS,
     ChannelPurpose,
@@ -27,7 +27,9 @@ def defaults_text(defaults: GuildDefaults) -> str:
 
 def channel_health(purpose: ChannelPurpose, channel: discord.abc.GuildChannel | None) -> str:
     """The check for a channel just set for ``purpose``."""
-    return channel_check(purpose.value, channel, REQUIRED_PERMISSIONS[purpose])
+    return channel_check(
+        purpose.value, channel, REQUIRED_PERMISSIONS[purpose], members_reach=members_reach(purpose)
+    )
 
 
 def health_fields(uses: list[ChannelUse], guild: discord.Guild) -> list[str]:
