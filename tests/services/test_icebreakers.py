@@ -233,3 +233,13 @@ async def test_post_now_refused_by_discord_is_logged_as_refused(
     async with ready.db.read() as uow:  # a refused prompt is not used: it comes round again
         assert await uow.icebreakers.used_in_cycle(schedule, 0) == set()
     assert text
+
+
+async def test_post_now_at_the_instant_of_a_slot_leaves_the_slot_to_post(
+    ready: Services, clock: FakeClock
+) -> None:
+    await daily(ready)
+    clock.set(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))  # 09:00 Chicago: the slot itself
+    await ready.icebreaker_schedules.post_now(GUILD, CHANNEL, actor_id=MOD)
+    assert await ready.icebreaker_schedules.tick() == 1
+    assert len(await posts(ready)) == 2

@@ -43,6 +43,12 @@ REFUSALS = {
 }
 
 
+def off_the_minute(now: datetime) -> datetime:
+    """The instant a post-now is recorded at: scheduled slots fall on whole minutes, so one
+    just off the minute never takes a slot's place in ``icebreaker_posts``."""
+    return now if now.second or now.microsecond else now + timedelta(microseconds=1)
+
+
 def post_now_outcome_text(outcome: Outcome) -> str:
     where = f"<#{outcome.target_id}>"
     if outcome.sent:
@@ -265,7 +271,12 @@ class IcebreakerSchedules:
         if schedule is not None:
             # A post-now takes its turn in the rotation too: it is claimed at the instant asked.
             if not await uow.icebreakers.claim_slot(
-                schedule.id, slot or now, prompt_id=prompt_id, cycle=cycle, state="queued", now=now
+                schedule.id,
+                slot or off_the_minute(now),
+                prompt_id=prompt_id,
+                cycle=cycle,
+                state="queued",
+                now=now,
             ):
                 return None  # this slot was handled already
             if cycle != schedule.cycle:
@@ -288,7 +299,8 @@ class IcebreakerSchedules:
         key = (
             f"icebreaker:{schedule.id}:{slot.isoformat()}"
             if schedule is not None and slot is not None
-            else f"{POST_NOW_KEY}:{schedule.id if schedule else 0}:{channel_id}:{now.isoformat()}"
+            else f"{POST_NOW_KEY}:{schedule.id if schedule else 0}:{channel_id}:"
+            f"{off_the_minute(now).isoformat()}"
         )
         delivery = Delivery.post(
             key,
