@@ -41,9 +41,14 @@ def new_card_key(request: MentorRequest) -> str:
     return f"mentor:req:{request.id}:card:{secrets.token_hex(4)}"
 
 
+def reopened(request: MentorRequest) -> bool:
+    """Sent back after a poor fit (which opens it again from then)."""
+    return request.opened_at != request.created_at
+
+
 def dm_key(request: MentorRequest, mentor_id: int) -> str:
     key = f"mentor:req:{request.id}:dm:{mentor_id}"
-    if request.opened_at == request.created_at:
+    if not reopened(request):
         return key
     # Reopened after a poor fit: mentors told before get a new DM (their first says "Matched").
     return f"{key}:{request.opened_at.isoformat()}"
@@ -144,7 +149,8 @@ class MentorRouting:
             await log_bot_notice(
                 uow,
                 request.guild_id,
-                f"A new mentor request in {topic} (request {request.id}) found no mentor with "
+                f"A {'reopened' if reopened(request) else 'new'} mentor request in {topic} "
+                f"(request {request.id}) found no mentor with "
                 "room for that topic"
                 + (" to DM; it waits on the mentor-requests card." if channel else ".")
                 + (" Set a mentor-requests channel with /setup channel." if not channel else ""),
