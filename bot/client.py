@@ -23,7 +23,8 @@ from bot.tree import AppCommandTree
 
 log = logging.getLogger(__name__)
 
-TREE_TYPES = (discord.InteractionType.application_command, discord.InteractionType.autocomplete)
+# Commands learn names before they run (the tree's before_command); other interactions here.
+TREE_TYPES = (discord.InteractionType.application_command,)
 
 # Loaded in this order; each module's ``setup`` adds its cog.
 EXTENSIONS: tuple[str, ...] = (
@@ -130,7 +131,7 @@ class SigBot(commands.Bot):
     async def on_interaction(self, interaction: discord.Interaction[SigBot]) -> None:
         """Learn names from interactions (no GUILD_MEMBERS intent); and a form submitted after
         a restart has no handler left: say so instead of timing out."""
-        if interaction.type not in TREE_TYPES:  # the tree learns those before the command
+        if interaction.type not in TREE_TYPES:
             await self.remember_names(interaction)
         if interaction.type is not discord.InteractionType.modal_submit:
             return
