@@ -33,7 +33,7 @@ from sqlalchemy import select, update
 from bot.clock import SystemClock
 from bot.domain.icebreakers import prompt_key
 from bot.domain.schedules import Cadence, Recurrence, next_slot
-from bot.jobs import register_icebreakers
+from bot.features.icebreakers import register_slots
 from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.storage.database import Database
@@ -134,12 +134,12 @@ async def bench(count: int, timed: int) -> None:
         await seed(db, recs, now)
         services = Services.build(db, SystemClock())
         scheduler = Scheduler()
-        register_icebreakers(scheduler, services)
+        register_slots(scheduler, services)
         began = time.perf_counter()
         await scheduler.start()
         startup = time.perf_counter() - began
         targets = await due_soon(db, recs, timed)
-        await services.icebreaker_schedules._changed()  # re-arm, as a command would
+        await services.icebreaker_schedules.recurring.changed()  # re-arm, as a command would
         wait = (max(targets.values()) - datetime.now(UTC)).total_seconds() + 3
         await asyncio.sleep(wait)  # real time: the real scheduler wakes the service
         async with db.read() as uow:

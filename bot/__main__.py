@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.heartbeat import HeartbeatFile, heartbeat_status
 from bot.logging import configure_logging
 
 if TYPE_CHECKING:
@@ -69,7 +70,10 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="upgrade the database schema to the newest version")
     backup = commands.add_parser("backup", help="online, consistent copy of the SQLite database")
     backup.add_argument("path", type=Path, help="where to write the copy")
-    commands.add_parser("check", help="check settings, database integrity and schema version")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    commands.add_parser(
+        "check", help="check settings, database, schema version and the gateway heartbeat"
+    )
     sandbox = commands.add_parser(
         "sandbox", help="run the real bot against a local Discord-compatible server (no token)"
     )
@@ -82,7 +86,7 @@ async def run(settings: Settings) -> int:
     from bot.app import build_bot
 
     token = settings.token()
-    bot = await build_bot(settings)
+    bot = await build_bot(settings, record_heartbeat=True)
     stop_on_signals(bot)
     async with bot:
         await log_in(bot, token)
@@ -146,10 +150,10 @@ async def migrate(settings: Settings) -> int:
     return EXIT_OK
 
 
-async def backup(settings: Settings, path: Path) -> int:
+async def backup(settings: Settings, path: Path, *, force: bool = False) -> int:
     db = await Database.open(settings.database_url, writer=False)
     try:
-        written = await db.backup(path)
+        written = await db.backup(path, overwrite=force)
     finally:
         await db.close()
     print(f"Backup written to {written} (integrity ok).")
@@ -163,15 +167,17 @@ async def check(settings: Settings) -> int:
         report = await db.health()
     finally:
         await db.close()
-    token = "set" if settings.discord_token else "not set"
-    print(f"settings ok (DISCORD_TOKEN {token})")
+    token_present = bool(settings.discord_token and settings.discord_token.get_secret_value())
+    print(f"settings ok (DISCORD_TOKEN {'present' if token_present else 'missing'})")
     print(f"schema version {report.schema_version or 'none'} (newest {report.head_version})")
     print(f"integrity {report.integrity}")
     if not report.current and report.ok:
         print("the schema will be upgraded when the bot starts (or run `python -m bot migrate`)")
     elif not report.ok and report.integrity == "ok":
         print("this database was written by a newer version of the bot: upgrade the bot")
-    return EXIT_OK if report.ok else EXIT_FAILURE
+    heartbeat = heartbeat_status(HeartbeatFile(settings.heartbeat_path))
+    print(heartbeat.describe())
+    return EXIT_OK if report.ok and heartbeat.ok else EXIT_FAILURE
 
 
 async def sandbox(settings: Settings, db: Path | None, script: Path | None) -> int:
@@ -189,7 +195,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "migrate":
         return await migrate(settings)
     if command == "backup":
-        return await backup(settings, args.path)
+        return await backup(settings, args.path, force=args.force)
     if command == "check":
         return await check(settings)
     return await sandbox(settings, args.db, args.script)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.client import EXTENSIONS, SigBot, configure_endpoints
 from bot.clock import Clock, SystemClock
+from bot.heartbeat import HeartbeatFile
 from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.storage.database import Database
@@ -17,6 +18,7 @@ async def build_bot(
     *,
     clock: Clock | None = None,
     extensions: Sequence[str] = EXTENSIONS,
+    record_heartbeat: bool = False,
 ) -> SigBot:
     """Open the database (as the single writer) and wire services, scheduler and bot."""
     configure_endpoints(settings.discord_api_base_url, settings.discord_gateway_url)
@@ -31,4 +33,5 @@ async def build_bot(
         extensions=extensions,
         delivery_rate=settings.delivery_rate_per_second,
         dm_open_rate=settings.dm_open_rate_per_second,
+        heartbeat=HeartbeatFile(settings.heartbeat_path) if record_heartbeat else None,
     )

@@ -15,7 +15,10 @@ from discord.ext import commands
 from bot.delivery.bucket import TokenBucket
 from bot.delivery.sender import OutboxSender, SenderConfig
 from bot.delivery.transport import DiscordTransport
+from bot.features import EXTENSIONS, FEATURES
+from bot.heartbeat import HeartbeatFile, is_heartbeat_ack
 from bot.jobs import register_jobs
+from bot.manifest import Feature
 from bot.responding import respond
 from bot.scheduling import Scheduler
 from bot.services import Services
@@ -25,20 +28,6 @@ log = logging.getLogger(__name__)
 
 # Commands learn names before they run (the tree's before_command); other interactions here.
 TREE_TYPES = (discord.InteractionType.application_command,)
-
-# Loaded in this order; each module's ``setup`` adds its cog.
-EXTENSIONS: tuple[str, ...] = (
-    "cogs.help",
-    "cogs.setup",
-    "cogs.icebreakers",
-    "cogs.rounds",
-    "cogs.tags",
-    "cogs.profile",
-    "cogs.introductions",
-    "cogs.events",
-    "cogs.mentorship",
-    "cogs.privacy",
-)
 
 
 FORM_EXPIRED = (
@@ -67,10 +56,12 @@ class SigBot(commands.Bot):
         services: Services,
         scheduler: Scheduler,
         dev_guild_id: int | None = None,
+        features: Sequence[Feature] = FEATURES,
         extensions: Sequence[str] = EXTENSIONS,
         delivery_rate: float = 20.0,
         dm_open_rate: float = 2.0,
         sender_config: SenderConfig | None = None,
+        heartbeat: HeartbeatFile | None = None,
     ) -> None:
         # The bot never joins voice: skip discord.py's warnings about voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -81,16 +72,20 @@ class SigBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=AppCommandTree,
             max_messages=None,
+            # Raw gateway messages reach on_socket_raw_receive: how heartbeat ACKs are seen.
+            enable_debug_events=heartbeat is not None,
         )
         self.services = services
         self.scheduler = scheduler
         self.dev_guild_id = dev_guild_id
+        self.features = tuple(features)  # /help reads the moderators' lines from them
         self.extension_names = tuple(extensions)
         self.setup_runs = 0  # tests check start-up work never repeats on reconnect
         self.delivery_rate = delivery_rate
         self.dm_open_rate = dm_open_rate
         self.sender_config = sender_config
         self.sender: OutboxSender | None = None
+        self.heartbeat = heartbeat
         self._shutdown: asyncio.Task[None] | None = None
         assert isinstance(self.tree, AppCommandTree)
         self.tree.before_command = self.remember_names
@@ -124,6 +119,10 @@ class SigBot(commands.Bot):
             self.sender_config,
         )
         await self.sender.start()
+
+    async def on_socket_raw_receive(self, message: str | bytes) -> None:
+        if self.heartbeat is not None and is_heartbeat_ack(message):
+            self.heartbeat.record()
 
     async def on_guild_available(self, guild: discord.Guild) -> None:
         self.services.directory.remember_guild(guild.id, guild.name)
@@ -189,6 +188,8 @@ class SigBot(commands.Bot):
         self.scheduler.shutdown()
         if self.sender is not None:
             await self.sender.stop()
+        if self.heartbeat is not None:
+            self.heartbeat.remove()  # no file: `check` reports the bot as not running
         try:
             await super().close()
         finally:

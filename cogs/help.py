@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.manifest import Feature
 from bot.responding import respond
 
 if TYPE_CHECKING:
@@ -21,28 +22,6 @@ INTRO = (
     "Nothing about you is shown to others unless you choose to be discoverable, and "
     "`/privacy export` or `/privacy delete` (here, or in DMs with me for every server) gives "
     "you or erases everything I store about you."
-)
-
-MODERATOR_HELP = (
-    "`/setup show` shows every setting, checks my permissions in each channel and lists what "
-    "to do next.",
-    "`/setup tags` curates the interest tags: start with `/setup tags preset name:pt` (or "
-    "`general`), post a picker with `/setup tags picker`, and approve members' suggestions "
-    "with `/setup tags review`.",
-    "`/setup icebreakers` posts discussion prompts: import a pack with `/setup icebreakers pack`, "
-    "add a schedule with `/setup icebreakers schedule`, check it with `/setup icebreakers list` "
-    "and `next`, and review members' `/icebreaker suggest` ideas with "
-    "`/setup icebreakers review`.",
-    "`/setup events` lists conferences members can attend: `add` one or `import` the server's "
-    "Discord scheduled events, then `list` or `remove`; attendance fades "
-    "`event_retention_days` after each event (`/setup defaults`).",
-    "Mentorship: set the `mentorship` and `mentor-requests` channels with `/setup channel`, "
-    "and optionally who may mentor with `/setup mentorship require_role`.",
-    "`/setup report` counts the last 30 or 90 days (`format:csv` or `format:chart` attaches a "
-    'file); counts below 3 show as "fewer than 3".',
-    "`/setup rounds` groups members who `/rounds join` into private threads on a schedule: "
-    "`/setup rounds schedule` (weekly, biweekly or monthly), `list`, `next`, `pause`, "
-    "`resume`, `remove`, `run-now`; `/setup events round` runs one among an event's attendees.",
 )
 
 
@@ -86,14 +65,21 @@ def field_chunks(lines: Iterable[str]) -> list[str]:
     return [*chunks, current] if current else chunks
 
 
-def help_embed(commands_: list[tuple[str, str]], is_moderator: bool) -> discord.Embed:
+def moderator_help(features: Iterable[Feature]) -> list[str]:
+    """Each feature's lines for moderators, from its manifest, in feature order."""
+    return [line for feature in features for line in feature.moderator_help]
+
+
+def help_embed(
+    commands_: list[tuple[str, str]], moderator_lines: list[str] | None
+) -> discord.Embed:
     embed = discord.Embed(title="How I can help", description=INTRO)
     chunks = listing_chunks(commands_) or ["None yet."]
     for number, chunk in enumerate(chunks):
         name = "Your commands" if number == 0 else "Your commands (continued)"
         embed.add_field(name=name, value=chunk, inline=False)
-    if is_moderator:
-        for number, chunk in enumerate(field_chunks(MODERATOR_HELP)):
+    if moderator_lines is not None:
+        for number, chunk in enumerate(field_chunks(moderator_lines)):
             name = "For moderators" if number == 0 else "For moderators (continued)"
             embed.add_field(name=name, value=chunk, inline=False)
     return embed
@@ -106,7 +92,8 @@ class HelpCog(commands.Cog):
     @app_commands.command(name="help", description="What this bot does and how to use it")
     async def help(self, interaction: discord.Interaction[SigBot]) -> None:
         is_moderator = bool(interaction.guild and interaction.permissions.manage_guild)
-        embed = help_embed(member_commands(self.bot.tree), is_moderator)
+        lines = moderator_help(self.bot.features) if is_moderator else None
+        embed = help_embed(member_commands(self.bot.tree), lines)
         await respond(interaction, embed=embed)
 
 

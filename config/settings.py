@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # Delivery budgets: well under Discord's global 50 requests/s.
     delivery_rate_per_second: float = Field(default=20.0, gt=0, le=45)
     dm_open_rate_per_second: float = Field(default=2.0, gt=0, le=10)
+    # Where the running bot records its last gateway heartbeat for `python -m bot check`.
+    heartbeat_file: Path | None = None
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -84,6 +86,16 @@ class Settings(BaseSettings):
             return None
         path = self.database_url.split(":///", 1)[1]
         return None if path in ("", ":memory:") else Path(path)
+
+    @property
+    def heartbeat_path(self) -> Path:
+        """HEARTBEAT_FILE, else beside the SQLite file, else under ./data (PostgreSQL)."""
+        if self.heartbeat_file is not None:
+            return self.heartbeat_file
+        database = self.sqlite_path
+        if database is not None:
+            return database.with_name(database.name + ".heartbeat")
+        return Path("data/sigbot.heartbeat")
 
     def token(self) -> str:
         """The token, or a one-line explanation of how to provide one."""

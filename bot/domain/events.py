@@ -8,6 +8,8 @@ housekeeping deletes the row (data minimisation). Both are pure functions of the
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -19,6 +21,7 @@ from bot.domain.text import could_ping, neutralise_mentions, one_line
 NAME_MIN, NAME_MAX = 2, 100
 LOCATION_MAX = 100
 URL_MAX = 300
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 MAX_DAYS = 31  # a conference, not a season: longer is almost surely a typo in the year
 
 
@@ -46,12 +49,33 @@ class EventDraft:
 
 
 def parse_date(text: str, what: str) -> date:
+    cleaned = text.strip()
     try:
-        return date.fromisoformat(text.strip())
+        return date.fromisoformat(cleaned)
     except ValueError:
+        pass
+    shape = ISO_DATE.fullmatch(cleaned)
+    if shape is None:
+        raise InvalidInput(f"The {what} date should look like 2027-02-11 (year-month-day).")
+    # Written right, but no such day: saying "should look like" would only confuse.
+    year, month, day = (int(part) for part in shape.groups())
+    if not 1 <= month <= 12:
+        raise InvalidInput(f"The {what} date {cleaned} does not exist: there is no month {month}.")
+    days_in_month = calendar.monthrange(year, month)[1]
+    month_name = calendar.month_name[month]
+    raise InvalidInput(
+        f"The {what} date {cleaned} does not exist: {month_name} {year} has {days_in_month} "
+        f"days (day {day} asked)."
+    )
+
+
+def check_not_over(end: date, today: date) -> None:
+    """Events are added ahead (or while they run): one already over is almost surely a typo."""
+    if is_over(end, today):
         raise InvalidInput(
-            f"The {what} date should look like 2027-02-11 (year-month-day)."
-        ) from None
+            f"That event is already over (it ended on {end.isoformat()}; today is "
+            f"{today.isoformat()} in the server's time zone). Check the year?"
+        )
 
 
 def check_name(text: str) -> str:

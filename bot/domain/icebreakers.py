@@ -11,10 +11,9 @@ from __future__ import annotations
 import random
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
 
 from bot.domain.errors import InvalidInput
-from bot.domain.schedules import Cadence, Recurrence
+from bot.domain.schedules import RecurringSchedule
 from bot.domain.text import clean_free_text, could_ping, neutralise_mentions
 
 PROMPT_LIMIT = 300
@@ -65,54 +64,14 @@ def thread_name(prompt: str) -> str:
 
 
 @dataclass(frozen=True)
-class Schedule:
-    id: int
-    guild_id: int
-    channel_id: int
-    cadence: Cadence
-    local_time: str  # HH:MM
-    weekday: int | None
-    timezone: str
-    anchor: date
+class Schedule(RecurringSchedule):
     thread: bool
     skip_if_quiet: bool
-    paused: bool
-    next_slot_at: datetime
-    last_slot_at: datetime | None
     quiet_channel_id: int | None
     quiet_message_id: int | None
     cycle: int
     low_pool_told_cycle: int | None
     thread_problem_told: bool
-    created_at: datetime
-
-    @property
-    def recurrence(self) -> Recurrence:
-        return recurrence(self.cadence, self.local_time, self.timezone, self.weekday, self.anchor)
-
-
-def parse_time(text: str) -> time:
-    """``HH:MM`` (24-hour) or a clear error."""
-    try:
-        hours, minutes = text.strip().split(":")
-        return time(int(hours), int(minutes))
-    except ValueError:
-        raise InvalidInput(
-            f"Give the time as HH:MM in 24-hour form, e.g. 09:30 (not {text!r})."
-        ) from None
-
-
-def recurrence(
-    cadence: Cadence | str, local_time: str, timezone: str, weekday: int | None, anchor: date
-) -> Recurrence:
-    try:
-        chosen = Cadence(cadence)
-    except ValueError:
-        names = ", ".join(c.value for c in Cadence)
-        raise InvalidInput(f"{cadence} is not a cadence. Choose one of: {names}.") from None
-    rec = Recurrence(chosen, parse_time(local_time), timezone, weekday=weekday, anchor=anchor)
-    rec.validate()
-    return rec
 
 
 def unused_count(pool: Sequence[int], used_in_cycle: Collection[int]) -> int:

@@ -31,6 +31,10 @@ README = {
         "introduction, a block, a match, a group); they are never identified."
     ),
     "withheld": f'"{WITHHELD}" replaces text another member wrote or that describes them.',
+    "names_of_ids": (
+        "Per server, the name of each tag and event a record points at by id: a record's "
+        '"tag_id" 12 is the tag names_of_ids[server]["tag_id"]["12"].'
+    ),
     "anti_abuse_record": (
         "If you delete your data, blocks between you and others are kept only as keyed hashes "
         "of both ids, so a block still holds if you come back; they cannot be turned back "

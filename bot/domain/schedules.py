@@ -1,4 +1,5 @@
-"""Recurring slots in a local time zone, across daylight-saving changes (icebreakers, rounds).
+"""Recurring schedules (icebreakers, rounds, and the next features): what every one of them
+shares, and its slots in a local time zone across daylight-saving changes.
 
 A schedule is a wall-clock time in an IANA zone on the days its cadence selects: every day,
 Monday to Friday, one weekday every week or every other week, or once a month. Slots are
@@ -146,3 +147,51 @@ def local_label(rec: Recurrence, slot: datetime) -> str:
     """``Mon 2 Mar 2026, 09:00 America/Chicago``, for moderators."""
     local = slot.astimezone(rec.zone)
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {rec.timezone}"
+
+
+def parse_time(text: str) -> time:
+    """``HH:MM`` (24-hour) or a clear error."""
+    try:
+        hours, minutes = text.strip().split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise InvalidInput(
+            f"Give the time as HH:MM in 24-hour form, e.g. 09:30 (not {text!r})."
+        ) from None
+
+
+def recurrence(
+    cadence: Cadence | str, local_time: str, timezone: str, weekday: int | None, anchor: date
+) -> Recurrence:
+    """A schedule's recurrence from what a moderator typed (or a row holds), or a clear error."""
+    try:
+        chosen = Cadence(cadence)
+    except ValueError:
+        names = ", ".join(c.value for c in Cadence)
+        raise InvalidInput(f"{cadence} is not a cadence. Choose one of: {names}.") from None
+    rec = Recurrence(chosen, parse_time(local_time), timezone, weekday=weekday, anchor=anchor)
+    rec.validate()
+    return rec
+
+
+@dataclass(frozen=True)
+class RecurringSchedule:
+    """What every feature's schedule holds: where, when it recurs, and where it stands.
+    A feature's schedule extends it with its own options."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    cadence: Cadence
+    local_time: str  # HH:MM
+    weekday: int | None
+    timezone: str
+    anchor: date
+    paused: bool
+    next_slot_at: datetime
+    last_slot_at: datetime | None
+    created_at: datetime
+
+    @property
+    def recurrence(self) -> Recurrence:
+        return recurrence(self.cadence, self.local_time, self.timezone, self.weekday, self.anchor)

@@ -247,8 +247,12 @@ def _validated(setting: Setting, value: Any) -> Any:
 
 
 def validate_timezone(name: str) -> str:
-    """Return the canonical IANA name for ``name`` or explain what is wrong."""
+    """Return the canonical IANA name for ``name`` (any case: america/chicago is
+    America/Chicago) or explain what is wrong."""
     cleaned = name.strip()
+    canonical = _canonical_names().get(cleaned.casefold())
+    if canonical is not None:
+        return canonical
     try:
         ZoneInfo(cleaned)
     except (ZoneInfoNotFoundError, ValueError):
@@ -261,16 +265,42 @@ def validate_timezone(name: str) -> str:
     return cleaned
 
 
-def suggest_timezones(text: str, limit: int = 25) -> list[str]:
-    """Time zone names containing ``text`` (case-insensitive), for autocomplete."""
+# The zones an association's server most likely uses (US and Canada first, then a few
+# others), offered before the alphabetical rest, which starts at Africa/.
+LIKELY_ZONES: tuple[str, ...] = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Toronto",
+    "America/Winnipeg",
+    "America/Edmonton",
+    "America/Vancouver",
+    "America/Halifax",
+    "America/St_Johns",
+    "America/Puerto_Rico",
+    "Europe/London",
+    "UTC",
+)
+
+
+def suggest_timezones(text: str, limit: int = 25, *, current: str | None = None) -> list[str]:
+    """Time zone names containing ``text`` (case-insensitive), for autocomplete: the server's
+    current zone, then the likely ones, then names starting with ``text``, then the rest."""
     needle = text.strip().lower().replace(" ", "_")
     names = sorted(_zone_names())
-    starts = [n for n in names if n.lower().startswith(needle)]
-    contains = [n for n in names if needle in n.lower() and n not in starts]
-    return (starts + contains)[:limit]
+    first = [z for z in (current, *LIKELY_ZONES) if z is not None and z in _zone_names()]
+    preferred = list(dict.fromkeys(z for z in first if needle in z.lower()))
+    starts = [n for n in names if n.lower().startswith(needle) and n not in preferred]
+    contains = [n for n in names if needle in n.lower() and n not in preferred + starts]
+    return (preferred + starts + contains)[:limit]
 
 
 _ZONES: frozenset[str] | None = None
+_CANONICAL: dict[str, str] | None = None
 
 
 def _zone_names() -> frozenset[str]:
@@ -278,6 +308,14 @@ def _zone_names() -> frozenset[str]:
     if _ZONES is None:
         _ZONES = frozenset(z for z in available_timezones() if "/" in z or z == "UTC")
     return _ZONES
+
+
+def _canonical_names() -> dict[str, str]:
+    """Case-folded name → IANA spelling, over every zone the system knows."""
+    global _CANONICAL
+    if _CANONICAL is None:
+        _CANONICAL = {z.casefold(): z for z in sorted(available_timezones())}
+    return _CANONICAL
 
 
 @dataclass(frozen=True)

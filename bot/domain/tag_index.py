@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from bot.domain.errors import NotFound
-from bot.domain.tags import Alias, Category, Tag, lookup_key, tag_key
+from bot.domain.tags import Alias, Category, Tag, lookup_key, spelling_key, tag_key
 from bot.domain.text import safe_echo
 
+_NEAR_DUPLICATE_MIN = 3  # "PT" next to "PTA" is no warning
+_NEAR_DUPLICATE_SCORE = 85  # the near-miss bar /tags add resolves typos with
 _SUGGEST_CUTOFF = 65  # similarity (0–100) for "did you mean"; below it, suggestions are noise
 _WORD_CUTOFF = 80  # one typed word against one word of a name or alias
 _WORD_MIN = 4  # shorter words match too much by chance to count on their own
@@ -162,6 +164,19 @@ class TagIndex:
                 scores[entry] = max(scores.get(entry, 0.0), score * 0.9)
         tags = _distinct_tags((self._entries[i][2], score) for i, score in scores.items())
         return [tag.name for tag, _ in tags[:limit]]
+
+    def near_duplicates(self, name: str, limit: int = 3) -> list[str]:
+        """Tags a new tag called ``name`` may duplicate: one it is the start of ("Spor" →
+        Sports), one spelled nearly the same ("Sprots"), or the same but for separators."""
+        key = spelling_key(lookup_key(name))
+        if len(key) < _NEAR_DUPLICATE_MIN:
+            return []
+        found: dict[int, Tag] = {}
+        for entry_key, _name, tag, _alias, _words in self._entries:
+            other = spelling_key(entry_key)
+            if other.startswith(key) or fuzz.ratio(key, other) >= _NEAR_DUPLICATE_SCORE:
+                found.setdefault(tag.id, tag)
+        return [tag.name for tag in found.values()][:limit]
 
     def complete(
         self, text: str, limit: int = 25, *, only: Iterable[int] | None = None

@@ -109,6 +109,15 @@ def tag_key(name: str) -> str:
     return "".join(c for c in folded if is_allowed_char(c))
 
 
+_WORD_SEPARATORS = " -/.'"  # "&" and "+" say something ("R&D"), so they stay
+
+
+def spelling_key(key: str) -> str:
+    """A :func:`tag_key` without word separators: "Dry needling" and "dry-needling" are one
+    suggestion, however each member spaced or hyphenated it."""
+    return "".join(c for c in key if c not in _WORD_SEPARATORS)
+
+
 def lookup_key(text: str) -> str:
     """A lenient key for what a member typed (never stored): unknown characters just don't match."""
     return tag_key(_normalise(text[:200]))

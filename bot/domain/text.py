@@ -134,6 +134,12 @@ def neutralise_mentions(text: str) -> str:
     return _MASS_MENTION.sub(SAFE_AT, text).replace("<@", "<" + SAFE_AT)
 
 
+def as_typed(text: str) -> str:
+    """Stored (neutralised) text back as the member typed it, for an attached file only: a file
+    is never parsed for mentions, and a full-width ＠ there would just be a mangled address."""
+    return text.replace(SAFE_AT, "@")
+
+
 def could_ping(text: str) -> bool:
     """True if Discord could turn ``text`` into a mention (used by tests and assertions)."""
     return PING_PATTERN.search(text) is not None

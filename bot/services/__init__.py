@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 from bot.clock import Clock
+from bot.manifest import Feature, Wiring
 from bot.services.delivery import OutcomeRouter
 from bot.services.event_rounds import EventRounds
 from bot.services.events import EventService
 from bot.services.health import HealthService
 from bot.services.housekeeping import HousekeepingService
-from bot.services.icebreakers import POST_HANDLER, IcebreakerPrompts, IcebreakerSchedules
-from bot.services.introductions import INTRO_DM_HANDLER, FindService, IntroductionService
+from bot.services.icebreakers import IcebreakerPrompts, IcebreakerSchedules
+from bot.services.introductions import FindService, IntroductionService
 from bot.services.members import MemberDirectory
 from bot.services.mentorship import (
-    THREAD_HANDLER,
     MentorClaims,
     MentorRequestService,
     MentorRouting,
     MentorService,
 )
-from bot.services.mentorship.lifecycle import (
-    FIT_CHECK_HANDLER,
-    MATCH_THREAD_HANDLER,
-    MentorMatches,
-)
+from bot.services.mentorship.lifecycle import MentorMatches
 from bot.services.mentorship.record import MentorRecords
 from bot.services.privacy import PrivacyService
 from bot.services.profiles import ProfileService
 from bot.services.reports import ReportService
-from bot.services.rounds import THREAD_HANDLER as ROUND_THREAD_HANDLER
 from bot.services.rounds import RoundMembers, RoundsService
 from bot.services.settings import SettingsService
 from bot.services.tags import (
@@ -40,10 +36,16 @@ from bot.services.tags import (
 )
 from bot.storage.database import Database
 
+T = TypeVar("T")
 
-@dataclass
+
 class Services:
-    """Every service the cogs may call, built once in ``bot.__main__`` (or a test)."""
+    """Every service the cogs may call, built once in ``bot.app`` (or a test) from the
+    features' manifests (``bot.features``).
+
+    The annotations only give the existing services their types; a new feature's service is
+    reachable as ``services.<name>`` or, typed, ``services.get(TheService)``.
+    """
 
     db: Database
     clock: Clock
@@ -51,6 +53,7 @@ class Services:
     settings: SettingsService
     directory: MemberDirectory
     privacy: PrivacyService
+    tag_index: TagIndexCache
     vocabulary: VocabularyService
     member_tags: MemberTagService
     suggestions: SuggestionService
@@ -73,58 +76,47 @@ class Services:
     event_rounds: EventRounds
     round_members: RoundMembers
 
+    def __init__(
+        self, db: Database, clock: Clock, outcomes: OutcomeRouter, built: Mapping[str, object]
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.outcomes = outcomes
+        self._built = dict(built)
+        self.__dict__.update(self._built)
+
+    def get(self, kind: type[T]) -> T:
+        """The one service of this class (typed access for features without an annotation)."""
+        for service in self._built.values():
+            if type(service) is kind:
+                found: T = service
+                return found
+        raise LookupError(f"no feature builds {kind.__name__}")
+
     @classmethod
-    def build(cls, db: Database, clock: Clock, *, default_timezone: str = "UTC") -> Services:
-        settings = SettingsService(db, clock, default_timezone=default_timezone)
-        directory = MemberDirectory(db, settings, clock)
-        tag_index = TagIndexCache(db)
-        directory.subscribe(tag_index.on_member_event)
+    def build(
+        cls,
+        db: Database,
+        clock: Clock,
+        *,
+        default_timezone: str = "UTC",
+        features: Sequence[Feature] | None = None,
+    ) -> Services:
+        """Each feature builds its services in order, then registers its outcome handlers."""
+        if features is None:
+            # Imported here: the manifests import the services of this package.
+            from bot.features import FEATURES
+
+            features = FEATURES
         outcomes = OutcomeRouter()
-        introductions = IntroductionService(db, clock, directory, settings)
-        outcomes.register(INTRO_DM_HANDLER, introductions.on_introduction_outcome)
-        icebreakers = IcebreakerSchedules(db, clock, settings)
-        outcomes.register(POST_HANDLER, icebreakers.on_posted)
-        find = FindService(db, clock, directory, tag_index)
-        mentor_routing = MentorRouting(db, clock, directory)
-        mentor_claims = MentorClaims(db, clock, directory)
-        outcomes.register(THREAD_HANDLER, mentor_claims.on_thread)
-        mentor_records = MentorRecords(db, clock, directory)
-        mentor_matches = MentorMatches(db, clock, directory, mentor_records)
-        outcomes.register(MATCH_THREAD_HANDLER, mentor_matches.on_thread_outcome)
-        outcomes.register(FIT_CHECK_HANDLER, mentor_matches.on_fit_check_outcome)
-        mentor_matches.reroute = mentor_routing.route_pending
-        rounds = RoundsService(db, clock, settings, directory, find)
-        outcomes.register(ROUND_THREAD_HANDLER, rounds.on_thread)
-        round_members = RoundMembers(db, clock, directory)
-        privacy = PrivacyService(db, directory, round_members.joined_labels)
-        events = EventService(db, clock, directory, settings, find)
-        outcomes.on_member_left(privacy.member_left)
-        return cls(
-            db=db,
-            clock=clock,
-            outcomes=outcomes,
-            settings=settings,
-            directory=directory,
-            privacy=privacy,
-            vocabulary=VocabularyService(db, clock, directory, tag_index),
-            member_tags=MemberTagService(db, clock, directory, tag_index),
-            suggestions=SuggestionService(db, clock, directory, tag_index),
-            profiles=ProfileService(db, directory),
-            housekeeping=HousekeepingService(db, clock),
-            introductions=introductions,
-            find=find,
-            icebreaker_schedules=icebreakers,
-            icebreaker_prompts=IcebreakerPrompts(db, clock),
-            events=events,
-            reports=ReportService(db, clock),
-            health=HealthService(db),
-            mentors=MentorService(db, clock, directory, mentor_routing),
-            mentor_requests=MentorRequestService(db, clock, directory, mentor_routing),
-            mentor_routing=mentor_routing,
-            mentor_claims=mentor_claims,
-            mentor_matches=mentor_matches,
-            mentor_records=mentor_records,
-            rounds=rounds,
-            event_rounds=EventRounds(db, settings, events, rounds),
-            round_members=round_members,
-        )
+        wiring = Wiring(db, clock, outcomes, tuple(features), default_timezone=default_timezone)
+        for feature in features:
+            for name, service in feature.build(wiring).items():
+                if name in wiring.built:
+                    raise ValueError(f"service {name!r} is built by two features")
+                wiring.built[name] = service
+        services = cls(db, clock, outcomes, wiring.built)
+        for feature in features:
+            for name, handler in feature.outcome_handlers(services).items():
+                outcomes.register(name, handler)
+        return services

@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.domain.errors import Conflict, DomainError, NotFound
 from bot.domain.events import (
     Event,
+    check_not_over,
     draft,
     draft_from_text,
     imported_dates,
@@ -127,6 +128,7 @@ class EventService:
         checked = draft_from_text(name, start, end, location, url)
         now = self.clock.now()
         async with self.db.transaction() as uow:
+            check_not_over(checked.end_date, (await self._today(uow, guild_id)).today)
             event = await uow.events.add(guild_id, checked, at=now, by=actor_id)
             await log_moderator_action(
                 uow, guild_id, actor_id, f"added the event {_label(event)}.", now=now

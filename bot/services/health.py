@@ -1,8 +1,8 @@
 """Which channels the bot uses in a server and what it needs in each, feature by feature.
 
-Each feature registers one :data:`ChannelSource` in :data:`CHANNEL_SOURCES`: it lists the
-channels it posts in with the permissions it needs there. ``/setup show`` checks them all, so
-a new feature's channels (rounds' schedule channels, say) are covered by one line here.
+Each feature names its :data:`ChannelSource` functions in its manifest
+(``Feature.channel_sources``): each lists the channels it posts in with the permissions it
+needs there. ``/setup show`` checks them all.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from bot.domain.health import ChannelUse, purpose_use
 from bot.domain.settings import ChannelPurpose, GuildDefaults
-from bot.services.icebreakers.channels import icebreaker_channels
-from bot.services.rounds.channels import round_channels
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
 
@@ -25,15 +23,8 @@ async def purpose_channels(uow: UnitOfWork, guild_id: int) -> list[ChannelUse]:
     return [purpose_use(p, settings.channels.get(p)) for p in ChannelPurpose]
 
 
-CHANNEL_SOURCES: tuple[ChannelSource, ...] = (
-    purpose_channels,
-    icebreaker_channels,
-    round_channels,
-)
-
-
 class HealthService:
-    def __init__(self, db: Database, sources: Sequence[ChannelSource] = CHANNEL_SOURCES) -> None:
+    def __init__(self, db: Database, sources: Sequence[ChannelSource]) -> None:
         self.db = db
         self.sources = tuple(sources)
 

@@ -18,6 +18,7 @@ from bot.storage.member_data import codes_of, descriptions_of, owners_of
 from bot.storage.unit_of_work import UnitOfWork
 
 UNSCOPED = "not_tied_to_a_server"
+NAMES = "names_of_ids"  # per server: column → id → name, for the ids a reader cannot decode
 NO_DESCRIPTION = "stored by a feature that has not described it yet"
 
 
@@ -74,9 +75,39 @@ async def build_export(
         "exported_at": now.isoformat(),
         "tables": {t.name: t.description for t in tables if t.name in used},
     }
-    export = {"readme": readme, "servers": servers, UNSCOPED: unscoped}
+    export = {
+        "readme": readme,
+        "servers": servers,
+        UNSCOPED: unscoped,
+        NAMES: await names_of_ids(uow, servers),
+    }
     redacted: dict[str, Any] = scrub(export, me=user_id, others=names)
     return redacted
+
+
+async def names_of_ids(
+    uow: UnitOfWork, servers: Mapping[str, Mapping[str, list[Any]]]
+) -> dict[str, dict[str, dict[str, str]]]:
+    """The names of the tags and events the export's rows point at by id (``tag_id`` 12 is
+    "Sports"); rows stay exactly as stored, so the names sit beside them."""
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    for server, tables in servers.items():
+        guild_id = int(server)
+        rows = [row for table_rows in tables.values() for row in table_rows]
+        tag_ids, event_ids = _ids_in(rows, "tag_id"), _ids_in(rows, "event_id")
+        tags = await uow.vocabulary.tags_by_ids(guild_id, tag_ids) if tag_ids else []
+        events = [await uow.events.get(guild_id, event_id) for event_id in sorted(event_ids)]
+        names = {
+            "tag_id": {str(tag.id): tag.name for tag in tags},
+            "event_id": {str(event.id): event.name for event in events if event is not None},
+        }
+        if any(names.values()):
+            found[server] = {column: known for column, known in names.items() if known}
+    return found
+
+
+def _ids_in(rows: list[Any], column: str) -> set[int]:
+    return {row[column] for row in rows if isinstance(row.get(column), int)}
 
 
 def counts(export: Mapping[str, Any]) -> dict[str, int]:

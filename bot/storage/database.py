@@ -140,6 +140,19 @@ def _configure_sqlite(engine: AsyncEngine, synchronous: str, *, read_only: bool 
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _create_engine(url: str, *, pool_pre_ping: bool) -> AsyncEngine:
+    """The engine; a driver left out of the install is one line saying how to add it."""
+    try:
+        return create_async_engine(url, pool_pre_ping=pool_pre_ping)
+    except ImportError as exc:
+        if url.startswith("postgresql"):
+            raise DatabaseError(
+                "DATABASE_URL is PostgreSQL but its driver (asyncpg) is not installed: "
+                "pip install 'sigbot[postgres]'"
+            ) from None
+        raise DatabaseError(f"the database driver is not installed: {_reason(exc)}") from None
+
+
 class Database:
     """One per process. Build with :meth:`open`; close with :meth:`close`."""
 
@@ -172,7 +185,7 @@ class Database:
                 "(the bot creates the file when it first starts, or run `python -m bot migrate`)"
             )
         engine_url = url if writer or path is None else _read_only_url(url, path)
-        engine = create_async_engine(engine_url, pool_pre_ping=not url.startswith("sqlite"))
+        engine = _create_engine(engine_url, pool_pre_ping=not url.startswith("sqlite"))
         if url.startswith("sqlite"):
             _configure_sqlite(engine, synchronous, read_only=not writer)
         database = cls(url, engine, lock)
@@ -282,14 +295,17 @@ class Database:
             known_versions=tuple(rev.revision for rev in scripts.walk_revisions()),
         )
 
-    async def backup(self, destination: Path) -> Path:
-        """An online, consistent copy via SQLite's backup API; writers carry on meanwhile."""
+    async def backup(self, destination: Path, *, overwrite: bool = False) -> Path:
+        """An online, consistent copy via SQLite's backup API; writers carry on meanwhile.
+
+        An existing file at ``destination`` (an older backup, say) is kept unless ``overwrite``.
+        """
         source = sqlite_file(self.url)
         if source is None:
             raise DatabaseError("backup works on SQLite files; use pg_dump for PostgreSQL")
         if not source.exists():
             raise DatabaseError(f"{source} does not exist: nothing to back up")
-        _refuse_unsafe_target(source, destination)
+        _refuse_unsafe_target(source, destination, overwrite=overwrite)
         return await asyncio.to_thread(_copy_sqlite, source, destination)
 
 
@@ -303,8 +319,9 @@ def _outside_transaction(sync_conn: Connection, sql: str) -> list[Any]:
         cursor.close()
 
 
-def _refuse_unsafe_target(source: Path, destination: Path) -> None:
-    """Never write over the live database (or its WAL), and never guess a name in a folder."""
+def _refuse_unsafe_target(source: Path, destination: Path, *, overwrite: bool) -> None:
+    """Never write over the live database (or its WAL), never guess a name in a folder, and
+    replace an existing file (last week's backup, say) only when asked to."""
     if destination.is_dir():
         raise DatabaseError(
             f"{destination} is a folder: give the backup a file name, "
@@ -318,6 +335,10 @@ def _refuse_unsafe_target(source: Path, destination: Path) -> None:
             raise DatabaseError(
                 f"{destination} is the live database itself: write the backup to another file"
             )
+    if destination.exists() and not overwrite:
+        raise DatabaseError(
+            f"{destination} already exists: choose another file name, or add --force to replace it"
+        )
 
 
 def _copy_sqlite(source: Path, destination: Path) -> Path:

@@ -15,6 +15,7 @@ from discord import app_commands
 from bot.domain.events import LOCATION_MAX, NAME_MAX, URL_MAX
 from bot.responding import respond
 from bot.services.events import ScheduledEvent
+from cogs import kit
 from cogs.events import _render
 from cogs.events._views import confirm_remove_view
 
@@ -23,11 +24,6 @@ if TYPE_CHECKING:
 
 Interaction = discord.Interaction["SigBot"]
 DateText = app_commands.Range[str, 1, 20]
-
-
-def _guild_id(interaction: Interaction) -> int:
-    assert interaction.guild_id is not None  # /setup is guild-only
-    return interaction.guild_id
 
 
 def scheduled(event: discord.ScheduledEvent) -> ScheduledEvent:
@@ -69,7 +65,7 @@ class EventsAdmin(app_commands.Group):
         url: app_commands.Range[str, 1, URL_MAX] | None = None,
     ) -> None:
         event = await self.events.add(
-            _guild_id(interaction), name, start, end, location, url, actor_id=interaction.user.id
+            kit.guild_id(interaction), name, start, end, location, url, actor_id=interaction.user.id
         )
         await respond(interaction, _render.added_text(event))
 
@@ -80,7 +76,7 @@ class EventsAdmin(app_commands.Group):
         assert interaction.guild is not None  # /setup is guild-only
         found = await interaction.guild.fetch_scheduled_events(with_counts=False)
         result = await self.events.import_scheduled(
-            _guild_id(interaction), [scheduled(e) for e in found], actor_id=interaction.user.id
+            kit.guild_id(interaction), [scheduled(e) for e in found], actor_id=interaction.user.id
         )
         await respond(interaction, _render.imported_text(result))
 
@@ -101,7 +97,7 @@ class EventsAdmin(app_commands.Group):
         group_size: app_commands.Range[int, 2, 3] = 2,
     ) -> None:
         ran = await self.bot.services.event_rounds.run(
-            _guild_id(interaction),
+            kit.guild_id(interaction),
             event_id,
             channel_id=channel.id if channel else None,
             group_size=group_size,
@@ -111,7 +107,7 @@ class EventsAdmin(app_commands.Group):
 
     @app_commands.command(name="list", description="The events here, with ids")
     async def list_(self, interaction: Interaction) -> None:
-        lines = await self.events.listing(_guild_id(interaction))
+        lines = await self.events.listing(kit.guild_id(interaction))
         await respond(interaction, _render.list_text(lines))
 
     @app_commands.command(
@@ -120,7 +116,7 @@ class EventsAdmin(app_commands.Group):
     @app_commands.rename(event_id="id")
     @app_commands.describe(event_id="The event")
     async def remove(self, interaction: Interaction, event_id: int) -> None:
-        event = await self.events.get(_guild_id(interaction), event_id)
+        event = await self.events.get(kit.guild_id(interaction), event_id)
         await respond(
             interaction, _render.confirm_remove_text(event), view=confirm_remove_view(event.id)
         )
@@ -130,7 +126,7 @@ class EventsAdmin(app_commands.Group):
     async def _event_id(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        lines = await self.events.listing(_guild_id(interaction))
+        lines = await self.events.listing(kit.guild_id(interaction))
         needle = current.strip().casefold()
         labels = ((line.event.id, _render.choice_label(line.event)) for line in lines)
         return [

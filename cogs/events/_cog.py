@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.responding import respond
+from cogs import kit
 from cogs.events import _render
 from cogs.events._views import DYNAMIC_ITEMS
 from cogs.introductions import event_label, find_embed, find_view
@@ -20,40 +21,36 @@ Interaction = discord.Interaction["SigBot"]
 TagText = app_commands.Range[str, 1, 100]
 
 
-def _guild_id(interaction: Interaction) -> int:
-    assert interaction.guild_id is not None  # guild-only
-    return interaction.guild_id
-
-
 @app_commands.guild_only()
-class EventCog(commands.GroupCog, group_name="event", group_description="Events and conferences"):
+class EventCog(
+    kit.WithComponents,
+    commands.GroupCog,
+    group_name="event",
+    group_description="Events and conferences",
+):
+    components = DYNAMIC_ITEMS
+
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.events = bot.services.events
         self.vocabulary = bot.services.vocabulary
         super().__init__()
 
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
-
     @app_commands.command(name="attend", description="Mark that you attend an event")
     @app_commands.describe(event="Start typing the event's name")
     async def attend(self, interaction: Interaction, event: int) -> None:
-        attending = await self.events.attend(_guild_id(interaction), interaction.user.id, event)
+        attending = await self.events.attend(kit.guild_id(interaction), interaction.user.id, event)
         await respond(interaction, _render.attend_text(attending))
 
     @app_commands.command(name="leave", description="You no longer attend an event")
     @app_commands.describe(event="One of your events")
     async def leave(self, interaction: Interaction, event: int) -> None:
-        left = await self.events.leave(_guild_id(interaction), interaction.user.id, event)
+        left = await self.events.leave(kit.guild_id(interaction), interaction.user.id, event)
         await respond(interaction, _render.left_text(left))
 
     @app_commands.command(name="mine", description="The events you are marked as attending")
     async def mine(self, interaction: Interaction) -> None:
-        events = await self.events.mine(_guild_id(interaction), interaction.user.id)
+        events = await self.events.mine(kit.guild_id(interaction), interaction.user.id)
         await respond(interaction, _render.mine_text(events))
 
     @app_commands.command(name="people", description="Attendees of an event who share your tags")
@@ -62,7 +59,7 @@ class EventCog(commands.GroupCog, group_name="event", group_description="Events 
         self, interaction: Interaction, event: int, tag: TagText | None = None
     ) -> None:
         found = await self.events.people(
-            _guild_id(interaction), interaction.user.id, event, [tag] if tag else []
+            kit.guild_id(interaction), interaction.user.id, event, [tag] if tag else []
         )
         if not found.result.people:
             await respond(interaction, _render.NOBODY_THERE)
@@ -74,22 +71,22 @@ class EventCog(commands.GroupCog, group_name="event", group_description="Events 
     async def _upcoming(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        found = await self.events.complete(_guild_id(interaction), current, upcoming=True)
+        found = await self.events.complete(kit.guild_id(interaction), current, upcoming=True)
         return [app_commands.Choice(name=event_label(e), value=e.id) for e in found]
 
     @leave.autocomplete("event")
     async def _mine(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
         found = await self.events.complete(
-            _guild_id(interaction), current, user_id=interaction.user.id
+            kit.guild_id(interaction), current, user_id=interaction.user.id
         )
         return [app_commands.Choice(name=event_label(e), value=e.id) for e in found]
 
     @people.autocomplete("event")
     async def _live(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
-        found = await self.events.complete(_guild_id(interaction), current)
+        found = await self.events.complete(kit.guild_id(interaction), current)
         return [app_commands.Choice(name=event_label(e), value=e.id) for e in found]
 
     @people.autocomplete("tag")
     async def _tag(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        completions = await self.vocabulary.complete(_guild_id(interaction), current)
+        completions = await self.vocabulary.complete(kit.guild_id(interaction), current)
         return [app_commands.Choice(name=c.label, value=c.value) for c in completions]

@@ -8,58 +8,27 @@ and offers the ``/find`` introduction select: both belong to the introductions f
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-import discord
 from discord import ui
 
-from bot.tree import friendly_errors
-from cogs.checks import is_moderator
+from bot.domain.custom_ids import DIGITS, CustomId
 from cogs.events import _render
+from cogs.kit import ConfirmDestructiveButton, Interaction, services
 
-if TYPE_CHECKING:
-    from bot.client import SigBot
-
-Interaction = discord.Interaction[Any]
+REMOVE = CustomId("events:remove", id=DIGITS)
 
 
-class ConfirmRemoveButton(ui.DynamicItem[ui.Button[Any]], template=r"events:remove:(?P<id>\d+)"):
-    def __init__(self, event_id: int) -> None:
-        super().__init__(
-            ui.Button(
-                label="Remove event",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"events:remove:{event_id}",
-            )
+class ConfirmRemoveButton(ConfirmDestructiveButton, spec=REMOVE):
+    label = "Remove event"
+
+    async def destroy(self, interaction: Interaction, guild_id: int) -> str:
+        removed = await services(interaction).events.remove(
+            guild_id, self.record_id, actor_id=interaction.user.id
         )
-        self.event_id = event_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> ConfirmRemoveButton:
-        return cls(int(match["id"]))
-
-    async def interaction_check(self, interaction: Interaction, /) -> bool:
-        return await is_moderator(interaction)
-
-    async def callback(self, interaction: Interaction) -> None:
-        async with friendly_errors(interaction):
-            assert interaction.guild_id is not None  # checked above
-            events = cast("SigBot", interaction.client).services.events
-            removed = await events.remove(
-                interaction.guild_id, self.event_id, actor_id=interaction.user.id
-            )
-            await interaction.response.edit_message(
-                content=_render.removed_text(removed), view=None
-            )
+        return _render.removed_text(removed)
 
 
-def confirm_remove_view(event_id: int) -> ui.View:
-    view = ui.View(timeout=None)
-    view.add_item(ConfirmRemoveButton(event_id))
-    return view
-
+confirm_remove_view = ConfirmRemoveButton.confirm_view
 
 DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (ConfirmRemoveButton,)

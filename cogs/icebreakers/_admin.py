@@ -16,9 +16,11 @@ from bot.domain.icebreakers import PROMPT_LIMIT
 from bot.domain.schedules import WEEKDAYS
 from bot.domain.settings import suggest_timezones
 from bot.responding import respond
+from cogs import kit
 from cogs.icebreakers import _render
 from cogs.icebreakers._views import confirm_remove_view, prompts_page, review_page
 from cogs.rendering import channel_check
+from cogs.schedules import ScheduleTexts, schedule_commands
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -28,11 +30,27 @@ PromptText = app_commands.Range[str, 1, PROMPT_LIMIT]
 TimeText = app_commands.Range[str, 4, 5]
 CadenceName = Literal["daily", "weekdays", "weekly", "biweekly", "monthly"]
 WEEKDAY_CHOICES = [app_commands.Choice(name=day, value=n) for n, day in enumerate(WEEKDAYS)]
+TEXTS = ScheduleTexts(
+    "icebreaker schedule",
+    "Stop a schedule for now",
+    _render.paused_text,
+    _render.confirm_remove_text,
+)
 
 
-def _guild_id(interaction: Interaction) -> int:
-    assert interaction.guild_id is not None  # /setup is guild-only
-    return interaction.guild_id
+async def _choices(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
+    """The server's icebreaker schedules, for autocomplete."""
+    schedules = kit.services(interaction).icebreaker_schedules
+    views = await schedules.schedules(kit.guild_id(interaction))
+    guild = interaction.guild
+    choices = []
+    for view in views:
+        channel = guild.get_channel(view.schedule.channel_id) if guild else None
+        name = channel.name if channel else str(view.schedule.channel_id)
+        label = _render.schedule_choice_label(view.schedule, name)
+        if current.strip().lower() in label.lower():
+            choices.append(app_commands.Choice(name=label, value=view.schedule.id))
+    return choices[:25]
 
 
 class IcebreakersAdmin(app_commands.Group):
@@ -43,6 +61,8 @@ class IcebreakersAdmin(app_commands.Group):
         self.schedules = bot.services.icebreaker_schedules
         self.prompts = bot.services.icebreaker_prompts
         self.add_command(self._pack_command(self.prompts.pack_names()))
+        for command in schedule_commands(self.schedules, TEXTS, confirm_remove_view, _choices):
+            self.add_command(command)
 
     @app_commands.command(name="schedule", description="Post prompts in a channel on a schedule")
     @app_commands.describe(
@@ -67,7 +87,7 @@ class IcebreakersAdmin(app_commands.Group):
         skip_if_quiet: bool = False,
     ) -> None:
         view = await self.schedules.add(
-            _guild_id(interaction),
+            kit.guild_id(interaction),
             channel.id,
             cadence=cadence,
             time=time,
@@ -83,61 +103,28 @@ class IcebreakersAdmin(app_commands.Group):
 
     @app_commands.command(name="list", description="The icebreaker schedules here")
     async def list_(self, interaction: Interaction) -> None:
-        views = await self.schedules.schedules(_guild_id(interaction))
+        views = await self.schedules.schedules(kit.guild_id(interaction))
         await respond(interaction, _render.list_text(views))
 
     @app_commands.command(name="next", description="The next prompt and time of each schedule")
     async def next_(self, interaction: Interaction) -> None:
-        views = await self.schedules.schedules(_guild_id(interaction))
+        views = await self.schedules.schedules(kit.guild_id(interaction))
         await respond(interaction, _render.next_text(views))
-
-    @app_commands.command(name="pause", description="Stop a schedule for now")
-    @app_commands.rename(schedule_id="id")
-    @app_commands.describe(schedule_id="The schedule")
-    async def pause(self, interaction: Interaction, schedule_id: int) -> None:
-        await self._set_paused(interaction, schedule_id, paused=True)
-
-    @app_commands.command(name="resume", description="Start a paused schedule again")
-    @app_commands.rename(schedule_id="id")
-    @app_commands.describe(schedule_id="The schedule")
-    async def resume(self, interaction: Interaction, schedule_id: int) -> None:
-        await self._set_paused(interaction, schedule_id, paused=False)
-
-    async def _set_paused(
-        self, interaction: Interaction, schedule_id: int, *, paused: bool
-    ) -> None:
-        view = await self.schedules.set_paused(
-            _guild_id(interaction), schedule_id, paused, actor_id=interaction.user.id
-        )
-        await respond(interaction, _render.paused_text(view))
-
-    @app_commands.command(name="remove", description="Delete a schedule (asks first)")
-    @app_commands.rename(schedule_id="id")
-    @app_commands.describe(schedule_id="The schedule")
-    async def remove(self, interaction: Interaction, schedule_id: int) -> None:
-        views = await self.schedules.schedules(_guild_id(interaction))
-        found = next((v for v in views if v.schedule.id == schedule_id), None)
-        if found is None:
-            await respond(interaction, f"There is no icebreaker schedule {schedule_id} here.")
-            return
-        await respond(
-            interaction,
-            _render.confirm_remove_text(found),
-            view=confirm_remove_view(schedule_id),
-        )
 
     @app_commands.command(name="post-now", description="Post one prompt in a channel now")
     @app_commands.describe(channel="Where to post")
     async def post_now(self, interaction: Interaction, channel: discord.TextChannel) -> None:
         text = await self.schedules.post_now(
-            _guild_id(interaction), channel.id, actor_id=interaction.user.id
+            kit.guild_id(interaction), channel.id, actor_id=interaction.user.id
         )
         await respond(interaction, _render.posted_now_text(channel.id, text))
 
     @app_commands.command(name="add-prompt", description="Add a prompt to this server's pool")
     @app_commands.describe(text="The question")
     async def add_prompt(self, interaction: Interaction, text: PromptText) -> None:
-        prompt = await self.prompts.add(_guild_id(interaction), text, actor_id=interaction.user.id)
+        prompt = await self.prompts.add(
+            kit.guild_id(interaction), text, actor_id=interaction.user.id
+        )
         await respond(interaction, _render.prompt_added_text(prompt))
 
     @app_commands.command(name="remove-prompt", description="Remove a prompt from the pool")
@@ -145,7 +132,7 @@ class IcebreakersAdmin(app_commands.Group):
     @app_commands.describe(prompt_id="The prompt")
     async def remove_prompt(self, interaction: Interaction, prompt_id: int) -> None:
         prompt = await self.prompts.remove(
-            _guild_id(interaction), prompt_id, actor_id=interaction.user.id
+            kit.guild_id(interaction), prompt_id, actor_id=interaction.user.id
         )
         await respond(interaction, _render.prompt_removed_text(prompt))
 
@@ -168,34 +155,17 @@ class IcebreakersAdmin(app_commands.Group):
         @app_commands.choices(name=[app_commands.Choice(name=n, value=n) for n in names])
         async def pack(interaction: Interaction, name: str) -> None:
             title, added = await prompts.import_pack(
-                _guild_id(interaction), name, actor_id=interaction.user.id
+                kit.guild_id(interaction), name, actor_id=interaction.user.id
             )
             await respond(interaction, _render.pack_text(title, added))
 
         return pack
 
-    @pause.autocomplete("schedule_id")
-    @resume.autocomplete("schedule_id")
-    @remove.autocomplete("schedule_id")
-    async def _schedule_id(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
-        views = await self.schedules.schedules(_guild_id(interaction))
-        guild = interaction.guild
-        choices = []
-        for view in views:
-            channel = guild.get_channel(view.schedule.channel_id) if guild else None
-            name = channel.name if channel else str(view.schedule.channel_id)
-            label = _render.schedule_choice_label(view.schedule, name)
-            if current.strip().lower() in label.lower():
-                choices.append(app_commands.Choice(name=label, value=view.schedule.id))
-        return choices[:25]
-
     @remove_prompt.autocomplete("prompt_id")
     async def _prompt_id(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        pool = await self.prompts.pool(_guild_id(interaction))
+        pool = await self.prompts.pool(kit.guild_id(interaction))
         needle = current.strip().lower()
         labels = ((p.id, f"{p.id} · {p.text}"[:100]) for p in pool)
         return [

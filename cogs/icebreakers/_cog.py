@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.domain.icebreakers import PROMPT_LIMIT
 from bot.responding import respond
+from cogs import kit
 from cogs.icebreakers import _render
 from cogs.icebreakers._views import DYNAMIC_ITEMS
 
@@ -21,22 +22,20 @@ PromptText = app_commands.Range[str, 1, PROMPT_LIMIT]
 
 @app_commands.guild_only()
 class IcebreakerCog(
-    commands.GroupCog, group_name="icebreaker", group_description="Icebreaker prompts"
+    kit.WithComponents,
+    commands.GroupCog,
+    group_name="icebreaker",
+    group_description="Icebreaker prompts",
 ):
+    components = DYNAMIC_ITEMS
+
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.prompts = bot.services.icebreaker_prompts
         super().__init__()
 
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
-
     @app_commands.command(name="suggest", description="Suggest an icebreaker prompt")
     @app_commands.describe(text="The question you'd like the community to talk about")
     async def suggest(self, interaction: discord.Interaction[SigBot], text: PromptText) -> None:
-        assert interaction.guild_id is not None  # guild-only
-        await self.prompts.suggest(interaction.guild_id, interaction.user.id, text)
+        await self.prompts.suggest(kit.guild_id(interaction), interaction.user.id, text)
         await respond(interaction, _render.SUGGESTED)

@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.domain.introductions import NOTE_LIMIT
 from bot.responding import respond, respond_with_modal
 from bot.services.introductions.service import MAX_SNOOZE_WEEKS
+from cogs import kit
 from cogs.introductions import _render
 from cogs.introductions._views import (
     DYNAMIC_ITEMS,
@@ -32,23 +33,14 @@ NoteText = app_commands.Range[str, 1, NOTE_LIMIT]
 Weeks = app_commands.Range[int, 1, MAX_SNOOZE_WEEKS]
 
 
-def _guild_id(interaction: discord.Interaction[SigBot]) -> int:
-    assert interaction.guild_id is not None  # guild-only
-    return interaction.guild_id
+class FindCog(kit.WithComponents, commands.Cog):
+    components = DYNAMIC_ITEMS
 
-
-class FindCog(commands.Cog):
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.find_people = bot.services.find
         self.vocabulary = bot.services.vocabulary
         self.events = bot.services.events
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="find", description="Find members who share interest tags")
     @app_commands.guild_only()
@@ -67,7 +59,7 @@ class FindCog(commands.Cog):
         event: int | None = None,
     ) -> None:
         texts = [t for t in (tag, tag2, tag3) if t]
-        guild_id, user_id = _guild_id(interaction), interaction.user.id
+        guild_id, user_id = kit.guild_id(interaction), interaction.user.id
         at = None
         if event is None:
             result = await self.find_people.find(guild_id, user_id, texts)
@@ -84,7 +76,7 @@ class FindCog(commands.Cog):
     async def _event(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[int]]:
-        found = await self.events.complete(_guild_id(interaction), current)
+        found = await self.events.complete(kit.guild_id(interaction), current)
         return [app_commands.Choice(name=_render.event_label(e), value=e.id) for e in found]
 
     @find.autocomplete("tag")
@@ -93,7 +85,7 @@ class FindCog(commands.Cog):
     async def _tag(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        completions = await self.vocabulary.complete(_guild_id(interaction), current)
+        completions = await self.vocabulary.complete(kit.guild_id(interaction), current)
         return [app_commands.Choice(name=c.label, value=c.value) for c in completions]
 
 
@@ -117,7 +109,7 @@ class IntroCog(commands.GroupCog, group_name="intro", group_description="Introdu
 
     @app_commands.command(name="suggest", description="Members you might like to meet")
     async def suggest(self, interaction: discord.Interaction[SigBot]) -> None:
-        people = await self.find_people.suggest(_guild_id(interaction), interaction.user.id)
+        people = await self.find_people.suggest(kit.guild_id(interaction), interaction.user.id)
         if not people:
             await respond(interaction, _render.NO_SUGGESTIONS)
             return
@@ -132,7 +124,7 @@ class IntroCog(commands.GroupCog, group_name="intro", group_description="Introdu
         note: NoteText | None = None,
     ) -> None:
         answer = await self.introductions.request(
-            _guild_id(interaction), interaction.user.id, member.id, note
+            kit.guild_id(interaction), interaction.user.id, member.id, note
         )
         await respond(interaction, answer)
 
@@ -143,17 +135,19 @@ class IntroCog(commands.GroupCog, group_name="intro", group_description="Introdu
 
     @app_commands.command(name="pending", description="Your introduction requests, in and out")
     async def pending(self, interaction: discord.Interaction[SigBot]) -> None:
-        pending = await self.introductions.pending(_guild_id(interaction), interaction.user.id)
+        pending = await self.introductions.pending(kit.guild_id(interaction), interaction.user.id)
         view = pending_view(pending)
         await respond(interaction, embed=_render.pending_embed(pending), view=view)
 
     @app_commands.command(name="snooze", description="Take a break from introductions")
     @app_commands.describe(weeks=f"For how many weeks (1 to {MAX_SNOOZE_WEEKS})")
     async def snooze(self, interaction: discord.Interaction[SigBot], weeks: Weeks) -> None:
-        until = await self.introductions.snooze(_guild_id(interaction), interaction.user.id, weeks)
+        until = await self.introductions.snooze(
+            kit.guild_id(interaction), interaction.user.id, weeks
+        )
         await respond(interaction, _render.snoozed_text(until))
 
     @app_commands.command(name="snooze-off", description="End your snooze early")
     async def snooze_off(self, interaction: discord.Interaction[SigBot]) -> None:
-        await self.introductions.snooze_off(_guild_id(interaction), interaction.user.id)
+        await self.introductions.snooze_off(kit.guild_id(interaction), interaction.user.id)
         await respond(interaction, _render.SNOOZE_OFF)

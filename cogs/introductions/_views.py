@@ -13,8 +13,8 @@ Custom ids carry what the callback needs, so they work after a restart and in DM
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Self, cast
+from collections.abc import Mapping, Sequence
+from typing import Any, Self
 
 import discord
 from discord import ui
@@ -23,32 +23,21 @@ from bot.domain.introductions import NOTE_LIMIT
 from bot.services.introductions import FindResult, PendingRequests, Person
 from bot.services.introductions.messages import (
     ACCEPT,
+    ANSWER_ID,
+    ASK_ID,
     BLOCK,
     DECLINE,
     REPORT,
-    WITHDRAW,
-    custom_id,
+    WITHDRAW_ID,
 )
 from bot.tree import friendly_errors
+from cogs import kit
 from cogs.introductions import _render
-
-if TYPE_CHECKING:
-    from bot.client import SigBot
-    from bot.services import Services
 
 Interaction = discord.Interaction[Any]  # discord.py types UI callbacks for any client
 ROWS_PER_MESSAGE = 5
 BUTTONS_PER_ROW = 5
 MAX_INCOMING_SHOWN = 3  # one row (Accept, Decline) each; the rest of the rows for withdrawals
-
-
-def services(interaction: Interaction) -> Services:
-    return cast("SigBot", interaction.client).services
-
-
-def _guild_id(interaction: Interaction) -> int:
-    assert interaction.guild_id is not None  # these components only exist in servers
-    return interaction.guild_id
 
 
 # -- asking -------------------------------------------------------------------------------------
@@ -69,13 +58,13 @@ class NoteModal(ui.Modal, title="Request an introduction"):
 
     async def on_submit(self, interaction: Interaction, /) -> None:
         async with friendly_errors(interaction):
-            answer = await services(interaction).introductions.request(
-                _guild_id(interaction), interaction.user.id, self.target_id, self.note.value
+            answer = await kit.services(interaction).introductions.request(
+                kit.guild_id(interaction), interaction.user.id, self.target_id, self.note.value
             )
             await interaction.response.send_message(answer, ephemeral=True)
 
 
-class RequestSelect(ui.DynamicItem[ui.Select[Any]], template=r"intro:ask"):
+class RequestSelect(ui.DynamicItem[ui.Select[Any]], template=ASK_ID.template):
     """Choose someone from a listing: the note form opens, then the request goes out."""
 
     def __init__(self, select: ui.Select[Any]) -> None:
@@ -93,7 +82,7 @@ class RequestSelect(ui.DynamicItem[ui.Select[Any]], template=r"intro:ask"):
         ]
         return cls(
             ui.Select(
-                custom_id="intro:ask",
+                custom_id=ASK_ID.build(),
                 placeholder="Request an introduction",
                 options=options,
                 row=0,
@@ -148,14 +137,14 @@ class FindPageButton(ui.DynamicItem[ui.Button[Any]], template=FIND_PAGE):
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            guild_id, user_id = _guild_id(interaction), interaction.user.id
+            guild_id, user_id = kit.guild_id(interaction), interaction.user.id
             if self.event_id is None:
-                result = await services(interaction).find.find_by_ids(
+                result = await kit.services(interaction).find.find_by_ids(
                     guild_id, user_id, self.tag_ids, self.page
                 )
                 embed = _render.find_embed(result)
             else:
-                found = await services(interaction).events.people_by_ids(
+                found = await kit.services(interaction).events.people_by_ids(
                     guild_id, user_id, self.event_id, self.tag_ids, self.page
                 )
                 result = found.result
@@ -196,10 +185,7 @@ _ANSWERS = {
 }
 
 
-class AnswerButton(
-    ui.DynamicItem[ui.Button[Any]],
-    template=r"intro:(?P<action>accept|decline|block|report):(?P<id>\d+)",
-):
+class AnswerButton(kit.PersistentButton, spec=ANSWER_ID):
     """The target's answer. In a DM (no server) the message becomes the answer; in
     /intro pending the list is shown again with the answer on top."""
 
@@ -209,7 +195,7 @@ class AnswerButton(
             ui.Button(
                 label=f"{label} {number}" if number else label,
                 style=style,
-                custom_id=custom_id(action, request_id),
+                custom_id=ANSWER_ID.build(action, request_id),
                 row=row,
             )
         )
@@ -217,14 +203,12 @@ class AnswerButton(
         self.request_id = request_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(match["action"], int(match["id"]))
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls(fields["action"], int(fields["id"]))
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            introductions = services(interaction).introductions
+            introductions = kit.services(interaction).introductions
             user_id = interaction.user.id
             if self.action == ACCEPT:
                 answer = await introductions.accept(self.request_id, user_id)
@@ -241,28 +225,16 @@ class AnswerButton(
                 await refresh_pending(interaction, answer.text)
 
 
-class WithdrawButton(ui.DynamicItem[ui.Button[Any]], template=r"intro:withdraw:(?P<id>\d+)"):
-    def __init__(self, request_id: int, *, number: int = 0, row: int = 0) -> None:
-        super().__init__(
-            ui.Button(
-                label=f"Withdraw {number}" if number else "Withdraw",
-                style=discord.ButtonStyle.secondary,
-                custom_id=custom_id(WITHDRAW, request_id),
-                row=row,
-            )
-        )
-        self.request_id = request_id
+class WithdrawButton(kit.RecordButton, spec=WITHDRAW_ID):
+    label = "Withdraw"
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]))
+    def __init__(self, request_id: int, *, number: int = 0, row: int = 0) -> None:
+        super().__init__(request_id, label=f"Withdraw {number}" if number else "", row=row)
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            request = await services(interaction).introductions.withdraw(
-                _guild_id(interaction), interaction.user.id, self.request_id
+            request = await kit.services(interaction).introductions.withdraw(
+                kit.guild_id(interaction), interaction.user.id, self.record_id
             )
             await refresh_pending(interaction, _render.withdrawn_text(request))
 
@@ -284,8 +256,8 @@ def pending_view(pending: PendingRequests) -> ui.View | None:
 
 async def refresh_pending(interaction: Interaction, note: str) -> None:
     """Show the pending requests again, with what the click did on top."""
-    pending = await services(interaction).introductions.pending(
-        _guild_id(interaction), interaction.user.id
+    pending = await kit.services(interaction).introductions.pending(
+        kit.guild_id(interaction), interaction.user.id
     )
     await interaction.response.edit_message(
         embed=_render.pending_embed(pending, note), view=pending_view(pending)

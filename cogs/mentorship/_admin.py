@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.responding import respond
+from cogs import kit
 from cogs.mentorship import _render
 
 if TYPE_CHECKING:
@@ -30,8 +31,7 @@ def mentorship_command(bot: SigBot) -> app_commands.Command[Any, ..., None]:
         require_role: discord.Role | None = None,
         anyone: bool = False,
     ) -> None:
-        assert interaction.guild_id is not None  # /setup is guild-only
-        guild_id = interaction.guild_id
+        guild_id = kit.guild_id(interaction)
         if require_role is not None or anyone:
             role_id = None if anyone else require_role.id if require_role else None
             await mentors.set_require_role(guild_id, role_id, actor_id=interaction.user.id)

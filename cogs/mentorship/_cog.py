@@ -8,8 +8,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.mentorship.requests import MAX_CAPACITY, MIN_CAPACITY, NOTE_LIMIT
+from bot.domain.mentorship.requests import (
+    DEFAULT_TERM,
+    MAX_CAPACITY,
+    MIN_CAPACITY,
+    NOTE_LIMIT,
+    TERMS,
+)
 from bot.responding import respond, respond_with_modal
+from cogs import kit
 from cogs.mentorship import _render
 from cogs.mentorship._views import DYNAMIC_ITEMS, RequestModal
 
@@ -22,30 +29,23 @@ NoteText = app_commands.Range[str, 1, NOTE_LIMIT]
 Capacity = app_commands.Range[int, MIN_CAPACITY, MAX_CAPACITY]
 
 
-def _guild_id(interaction: Interaction) -> int:
-    assert interaction.guild_id is not None  # guild-only
-    return interaction.guild_id
-
-
 def _role_ids(interaction: Interaction) -> list[int]:
     user = interaction.user
     return [role.id for role in user.roles] if isinstance(user, discord.Member) else []
 
 
 @app_commands.guild_only()
-class MentorCog(commands.GroupCog, group_name="mentor", group_description="Mentorship"):
+class MentorCog(
+    kit.WithComponents, commands.GroupCog, group_name="mentor", group_description="Mentorship"
+):
+    components = DYNAMIC_ITEMS
+
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.mentors = bot.services.mentors
         self.requests = bot.services.mentor_requests
         self.vocabulary = bot.services.vocabulary
         super().__init__()
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="offer", description="Offer to mentor in your tags")
     @app_commands.describe(
@@ -65,7 +65,7 @@ class MentorCog(commands.GroupCog, group_name="mentor", group_description="Mento
         topic3: TagText | None = None,
     ) -> None:
         status = await self.mentors.offer(
-            _guild_id(interaction),
+            kit.guild_id(interaction),
             interaction.user.id,
             capacity=capacity,
             note=note,
@@ -76,28 +76,34 @@ class MentorCog(commands.GroupCog, group_name="mentor", group_description="Mento
 
     @app_commands.command(name="pause", description="Stop new mentor requests for a while")
     async def pause(self, interaction: Interaction) -> None:
-        rerouted = await self.mentors.pause(_guild_id(interaction), interaction.user.id)
+        rerouted = await self.mentors.pause(kit.guild_id(interaction), interaction.user.id)
         await respond(interaction, _render.paused_text(rerouted))
 
     @app_commands.command(name="resume", description="Take mentor requests again")
     async def resume(self, interaction: Interaction) -> None:
-        waiting = await self.mentors.resume(_guild_id(interaction), interaction.user.id)
+        waiting = await self.mentors.resume(kit.guild_id(interaction), interaction.user.id)
         await respond(interaction, _render.resumed_text(waiting))
 
     @app_commands.command(name="status", description="Your mentees, requests and capacity")
     async def status(self, interaction: Interaction) -> None:
-        status = await self.mentors.status(_guild_id(interaction), interaction.user.id)
+        status = await self.mentors.status(kit.guild_id(interaction), interaction.user.id)
         await respond(interaction, embed=_render.status_embed(status))
 
     @app_commands.command(name="request", description="Ask for a mentor in a topic")
-    @app_commands.describe(topic="Start typing a tag")
-    async def request(self, interaction: Interaction, topic: TagText) -> None:
-        name = await self.requests.topic_for(_guild_id(interaction), topic)
-        await respond_with_modal(interaction, RequestModal(name))
+    @app_commands.describe(topic="Start typing a tag", term="How long (default 6 months)")
+    @app_commands.choices(
+        term=[app_commands.Choice(name=f"{months} months", value=months) for months in TERMS]
+    )
+    async def request(
+        self, interaction: Interaction, topic: TagText, term: int = DEFAULT_TERM
+    ) -> None:
+        # Refused here (an open request, not discoverable), before any goals are typed.
+        name = await self.requests.form_for(kit.guild_id(interaction), interaction.user.id, topic)
+        await respond_with_modal(interaction, RequestModal(name, term))
 
     @app_commands.command(name="cancel", description="Withdraw your unclaimed mentor request")
     async def cancel(self, interaction: Interaction) -> None:
-        request = await self.requests.cancel(_guild_id(interaction), interaction.user.id)
+        request = await self.requests.cancel(kit.guild_id(interaction), interaction.user.id)
         await respond(interaction, _render.cancelled_text(request))
 
     @offer.autocomplete("topic")
@@ -105,5 +111,5 @@ class MentorCog(commands.GroupCog, group_name="mentor", group_description="Mento
     @offer.autocomplete("topic3")
     @request.autocomplete("topic")
     async def _tag(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        completions = await self.vocabulary.complete(_guild_id(interaction), current)
+        completions = await self.vocabulary.complete(kit.guild_id(interaction), current)
         return [app_commands.Choice(name=c.label, value=c.value) for c in completions]

@@ -19,6 +19,7 @@ from bot.domain.mentorship.matches import (
 )
 from bot.responding import respond
 from bot.services.mentorship.match_messages import when
+from cogs import kit
 from cogs.mentorship._match_views import DYNAMIC_ITEMS, open_feedback
 
 if TYPE_CHECKING:
@@ -29,24 +30,15 @@ NoteText = app_commands.Range[str, 1, CHECKIN_NOTE_LIMIT]
 Minutes = app_commands.Range[int, 1, CHECKIN_MAX_MINUTES]
 
 
-def _guild_id(interaction: Interaction) -> int:
-    assert interaction.guild_id is not None  # the /mentor group is guild-only
-    return interaction.guild_id
-
-
-class MentorMatchCog(commands.Cog):
+class MentorMatchCog(kit.WithComponents, commands.Cog):
     """Its commands are moved under ``/mentor`` by ``attach_to_mentor_group`` once loaded."""
+
+    components = DYNAMIC_ITEMS
 
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.matches = bot.services.mentor_matches
         self.records = bot.services.mentor_records
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="checkin", description="Record a check-in in your mentorship")
     @app_commands.describe(
@@ -58,7 +50,7 @@ class MentorMatchCog(commands.Cog):
     ) -> None:
         assert interaction.channel_id is not None
         match = await self.matches.checkin(
-            _guild_id(interaction), interaction.channel_id, interaction.user.id, note, minutes
+            kit.guild_id(interaction), interaction.channel_id, interaction.user.id, note, minutes
         )
         took = f" ({minutes} minutes)" if minutes else ""
         await respond(
@@ -77,19 +69,19 @@ class MentorMatchCog(commands.Cog):
     ) -> None:
         assert interaction.channel_id is not None
         match = await self.matches.in_channel(
-            _guild_id(interaction), interaction.channel_id, interaction.user.id
+            kit.guild_id(interaction), interaction.channel_id, interaction.user.id
         )
         await open_feedback(interaction, match.id, MatchOutcome(outcome))
 
     @app_commands.command(name="record", description="Get the record of a past mentorship by DM")
     @app_commands.describe(match="Which past mentorship (start typing; needed if you have several)")
     async def record(self, interaction: Interaction, match: int | None = None) -> None:
-        text = await self.records.resend(_guild_id(interaction), interaction.user.id, match)
+        text = await self.records.resend(kit.guild_id(interaction), interaction.user.id, match)
         await respond(interaction, text)
 
     @record.autocomplete("match")
     async def _past_matches(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        past = await self.records.past(_guild_id(interaction), interaction.user.id, current)
+        past = await self.records.past(kit.guild_id(interaction), interaction.user.id, current)
         return [app_commands.Choice(name=p.label, value=p.match_id) for p in past]

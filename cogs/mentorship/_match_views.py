@@ -11,27 +11,28 @@ Custom ids carry the match id, so they work after a restart and in DMs (built by
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any, Self, cast
+from collections.abc import Mapping
+from typing import Any, Self
 
 import discord
 from discord import ui
 
-from bot.domain.mentorship.matches import FEEDBACK_COMMENT_LIMIT, FitAnswer, MatchOutcome
+from bot.domain.mentorship.matches import (
+    FEEDBACK_COMMENT_LIMIT,
+    BadRating,
+    FitAnswer,
+    MatchOutcome,
+)
 from bot.responding import respond, respond_with_modal
 from bot.services.mentorship.match_messages import (
-    CLOSE,
-    CONFIRM_POOR,
-    EXTEND,
-    FIT,
+    CLOSE_ID,
+    CONFIRM_POOR_ID,
+    EXTEND_ID,
+    FIT_ID,
     PREFIX,
-    custom_id,
 )
 from bot.tree import friendly_errors
-
-if TYPE_CHECKING:
-    from bot.client import SigBot
-    from bot.services import Services
+from cogs import kit
 
 Interaction = discord.Interaction[Any]
 CONFIRM_POOR_TEXT = (
@@ -42,10 +43,6 @@ CLOSED_TEXT = {
     MatchOutcome.COMPLETED: "Closed as completed. Thank you for your feedback.",
     MatchOutcome.WITHDRAWN: "Closed. Thank you for your feedback.",
 }
-
-
-def services(interaction: Interaction) -> Services:
-    return cast("SigBot", interaction.client).services
 
 
 class FeedbackModal(ui.Modal, title="Close the mentorship"):
@@ -68,45 +65,77 @@ class FeedbackModal(ui.Modal, title="Close the mentorship"):
         self.outcome = outcome
 
     async def on_submit(self, interaction: Interaction, /) -> None:
+        comment = self.comment.value or None
         async with friendly_errors(interaction):
-            await services(interaction).mentor_matches.close(
-                self.match_id,
-                interaction.user.id,
-                self.outcome,
-                self.rating.value,
-                self.comment.value or None,
-            )
+            try:
+                await close_with_feedback(
+                    interaction, self.match_id, self.outcome, self.rating.value, comment
+                )
+            except BadRating as error:  # ask for the rating alone: the comment is kept
+                picker = RatingPicker(self.match_id, self.outcome, comment)
+                await respond(interaction, f"{error.message} {RATING_AGAIN}", view=picker)
+                return
             await respond(interaction, CLOSED_TEXT[self.outcome])
+
+
+RATING_AGAIN = "Pick it below; your comment is kept."
+
+
+async def close_with_feedback(
+    interaction: Interaction,
+    match_id: int,
+    outcome: MatchOutcome,
+    rating: str,
+    comment: str | None,
+) -> None:
+    await kit.services(interaction).mentor_matches.close(
+        match_id, interaction.user.id, outcome, rating, comment
+    )
+
+
+class RatingPicker(ui.View):
+    """The rating alone, after the form's was not 1–5. In memory (a restart ends it, like the
+    form itself): the comment it keeps is too long for a custom id."""
+
+    def __init__(self, match_id: int, outcome: MatchOutcome, comment: str | None) -> None:
+        super().__init__(timeout=900)
+        self.match_id, self.outcome, self.comment = match_id, outcome, comment
+        choose: ui.Select[RatingPicker] = ui.Select(
+            placeholder="How was it? 1 to 5",
+            options=[discord.SelectOption(label=str(n), value=str(n)) for n in range(5, 0, -1)],
+        )
+        choose.callback = self._chosen  # type: ignore[method-assign]
+        self.add_item(choose)
+        self.choose = choose
+
+    async def _chosen(self, interaction: Interaction) -> None:
+        async with friendly_errors(interaction):
+            rating = self.choose.values[0]
+            await close_with_feedback(
+                interaction, self.match_id, self.outcome, rating, self.comment
+            )
+            self.stop()
+            await interaction.response.edit_message(content=CLOSED_TEXT[self.outcome], view=None)
 
 
 async def open_feedback(interaction: Interaction, match_id: int, outcome: MatchOutcome) -> None:
     """Check the member may close it, then the feedback form (closing happens on submit)."""
-    await services(interaction).mentor_matches.check_closable(
+    await kit.services(interaction).mentor_matches.check_closable(
         match_id, interaction.user.id, outcome
     )
     await respond_with_modal(interaction, FeedbackModal(match_id, outcome))
 
 
-def _button(label: str, style: discord.ButtonStyle, cid: str) -> ui.Button[Any]:
-    return ui.Button(label=label, style=style, custom_id=cid)
-
-
-class FitButton(
-    ui.DynamicItem[ui.Button[Any]],
-    template=rf"{PREFIX}:{FIT}:(?P<id>\d+):(?P<answer>good|unsure|poor)",
-):
+class FitButton(kit.PersistentButton, spec=FIT_ID):
     def __init__(self, match_id: int, answer: FitAnswer) -> None:
-        super().__init__(
-            _button(answer.value, discord.ButtonStyle.secondary, custom_id(FIT, match_id, answer))
-        )
+        custom_id = FIT_ID.build(match_id, answer.value)
+        super().__init__(ui.Button(label=answer.value, custom_id=custom_id))
         self.match_id = match_id
         self.answer = answer
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]), FitAnswer(match["answer"]))
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls(int(fields["id"]), FitAnswer(fields["answer"]))
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
@@ -115,56 +144,38 @@ class FitButton(
                 view.add_item(ConfirmPoorFitButton(self.match_id))
                 await respond(interaction, CONFIRM_POOR_TEXT, view=view)
                 return
-            text = await services(interaction).mentor_matches.answer_fit(
+            text = await kit.services(interaction).mentor_matches.answer_fit(
                 self.match_id, interaction.user.id, self.answer
             )
             await respond(interaction, text)
 
 
-class _MatchButton(ui.DynamicItem[ui.Button[Any]], template=r"(?!)"):
-    """A button that carries only the match id: each subclass names its action and looks."""
-
-    ACTION: str
-    LABEL: str
-    STYLE: discord.ButtonStyle
-
-    def __init__(self, match_id: int) -> None:
-        super().__init__(_button(self.LABEL, self.STYLE, custom_id(self.ACTION, match_id)))
-        self.match_id = match_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]))
-
-
-class ConfirmPoorFitButton(_MatchButton, template=rf"{PREFIX}:{CONFIRM_POOR}:(?P<id>\d+)"):
-    ACTION, LABEL, STYLE = CONFIRM_POOR, "Yes, end it kindly", discord.ButtonStyle.danger
+class ConfirmPoorFitButton(kit.RecordButton, spec=CONFIRM_POOR_ID):
+    label, style = "Yes, end it kindly", discord.ButtonStyle.danger
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            text = await services(interaction).mentor_matches.answer_fit(
-                self.match_id, interaction.user.id, FitAnswer.POOR
+            text = await kit.services(interaction).mentor_matches.answer_fit(
+                self.record_id, interaction.user.id, FitAnswer.POOR
             )
             await interaction.response.edit_message(content=text, view=None)
 
 
-class CloseButton(_MatchButton, template=rf"{PREFIX}:{CLOSE}:(?P<id>\d+)"):
-    ACTION, LABEL, STYLE = CLOSE, "Close (completed)", discord.ButtonStyle.success
+class CloseButton(kit.RecordButton, spec=CLOSE_ID):
+    label, style = "Close (completed)", discord.ButtonStyle.success
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            await open_feedback(interaction, self.match_id, MatchOutcome.COMPLETED)
+            await open_feedback(interaction, self.record_id, MatchOutcome.COMPLETED)
 
 
-class ExtendButton(_MatchButton, template=rf"{PREFIX}:{EXTEND}:(?P<id>\d+)"):
-    ACTION, LABEL, STYLE = EXTEND, "Extend 3 months", discord.ButtonStyle.primary
+class ExtendButton(kit.RecordButton, spec=EXTEND_ID):
+    label, style = "Extend 3 months", discord.ButtonStyle.primary
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            text = await services(interaction).mentor_matches.press_extend(
-                self.match_id, interaction.user.id
+            text = await kit.services(interaction).mentor_matches.press_extend(
+                self.record_id, interaction.user.id
             )
             await respond(interaction, text)
 

@@ -8,52 +8,30 @@
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import Any
 
 import discord
 from discord import ui
 
 from bot.domain.mentorship.requests import BACKGROUND_LIMIT, DEFAULT_TERM, GOALS_LIMIT
 from bot.responding import respond
-from bot.services.mentorship.messages import claim_custom_id
+from bot.services.mentorship.messages import CLAIM_ID
 from bot.tree import friendly_errors
+from cogs import kit
 from cogs.mentorship import _render
-
-if TYPE_CHECKING:
-    from bot.client import SigBot
-    from bot.services import Services
 
 Interaction = discord.Interaction[Any]  # discord.py types UI callbacks for any client
 
 
-def services(interaction: Interaction) -> Services:
-    return cast("SigBot", interaction.client).services
-
-
-class ClaimButton(ui.DynamicItem[ui.Button[Any]], template=r"mentor:claim:(?P<id>\d+)"):
+class ClaimButton(kit.RecordButton, spec=CLAIM_ID):
     """A mentor claims a request: one transaction decides; the loser hears so, kindly."""
 
-    def __init__(self, request_id: int) -> None:
-        super().__init__(
-            ui.Button(
-                label="Claim",
-                style=discord.ButtonStyle.success,
-                custom_id=claim_custom_id(request_id),
-            )
-        )
-        self.request_id = request_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["id"]))
+    label, style = "Claim", discord.ButtonStyle.success
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            claimed = await services(interaction).mentor_claims.claim(
-                self.request_id, interaction.user.id
+            claimed = await kit.services(interaction).mentor_claims.claim(
+                self.record_id, interaction.user.id
             )
             await respond(interaction, _render.claimed_text(claimed))
 
@@ -66,13 +44,6 @@ class RequestModal(ui.Modal):
         required=True,
         placeholder="e.g. pass the OCS exam; build confidence with post-op knees",
     )
-    term: ui.TextInput[RequestModal] = ui.TextInput(
-        label="Term in months: 3, 6 or 12",
-        style=discord.TextStyle.short,
-        max_length=9,
-        required=False,
-        default=str(DEFAULT_TERM),
-    )
     background: ui.TextInput[RequestModal] = ui.TextInput(
         label="Your background (optional)",
         style=discord.TextStyle.paragraph,
@@ -81,21 +52,21 @@ class RequestModal(ui.Modal):
         placeholder="e.g. new grad, outpatient ortho, 6 months in",
     )
 
-    def __init__(self, topic: str) -> None:
+    def __init__(self, topic: str, term_months: int = DEFAULT_TERM) -> None:
         super().__init__(
             title=f"Find a mentor: {topic}"[:45], custom_id="mentor:request", timeout=900
         )
         self.topic = topic
+        self.term_months = term_months  # chosen on the command: a form field could be mistyped
 
     async def on_submit(self, interaction: Interaction, /) -> None:
         async with friendly_errors(interaction):
-            assert interaction.guild_id is not None  # /mentor is guild-only
-            opened = await services(interaction).mentor_requests.open(
-                interaction.guild_id,
+            opened = await kit.services(interaction).mentor_requests.open(
+                kit.guild_id(interaction),
                 interaction.user.id,
                 topic=self.topic,
                 goals=self.goals.value,
-                term=self.term.value,
+                term=str(self.term_months),
                 background=self.background.value,
             )
             await respond(interaction, _render.opened_text(opened))

@@ -14,8 +14,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.errors import InvalidInput
 from bot.responding import respond
+from cogs import kit
 from cogs.privacy import _render
 from cogs.privacy._views import DYNAMIC_ITEMS, confirm_view
 
@@ -26,24 +26,21 @@ EXPORT_NAME = "sigbot-my-data.json"
 
 
 def _guild_id(interaction: discord.Interaction[SigBot]) -> int:
-    if interaction.guild_id is None:
-        raise InvalidInput(_render.SERVER_ONLY)
-    return interaction.guild_id
+    """/privacy also works in DMs, where these subcommands say which ones cover every server."""
+    return kit.guild_id(interaction, outside_server=_render.SERVER_ONLY)
 
 
 @app_commands.allowed_installs(guilds=True, users=False)
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
-class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="Your privacy"):
+class PrivacyCog(
+    kit.WithComponents, commands.GroupCog, group_name="privacy", group_description="Your privacy"
+):
+    components = DYNAMIC_ITEMS
+
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.privacy = bot.services.privacy
         super().__init__()
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="show", description="What I store about you and who can see you")
     async def show(self, interaction: discord.Interaction[SigBot]) -> None:

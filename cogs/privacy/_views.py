@@ -10,53 +10,44 @@ Whoever clicks deletes only their own data (the message is ephemeral or in their
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import Any, Self
 
 import discord
 from discord import ui
 
+from bot.domain.custom_ids import DIGITS, CustomId
 from bot.tree import friendly_errors
+from cogs import kit
 from cogs.privacy import _render
-
-if TYPE_CHECKING:
-    from bot.client import SigBot
-    from bot.services import Services
 
 Interaction = discord.Interaction[Any]
 CONFIRM_FOR = timedelta(minutes=10)
 EVERY_SERVER = "all"
+DELETE = CustomId("privacy:delete", scope=rf"{DIGITS}|{EVERY_SERVER}", until=DIGITS)
+KEEP = CustomId("privacy:keep")
 
 
-def _services(interaction: Interaction) -> Services:
-    return cast("SigBot", interaction.client).services
-
-
-class DeleteButton(
-    ui.DynamicItem[ui.Button[Any]],
-    template=r"privacy:delete:(?P<scope>\d+|all):(?P<until>\d+)",
-):
+class DeleteButton(kit.PersistentButton, spec=DELETE):
     def __init__(self, scope: str, until: int) -> None:
         super().__init__(
             ui.Button(
                 label="Delete everything",
                 style=discord.ButtonStyle.danger,
-                custom_id=f"privacy:delete:{scope}:{until}",
+                custom_id=DELETE.build(scope, until),
             )
         )
         self.scope = scope
         self.until = until
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(match["scope"], int(match["until"]))
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls(fields["scope"], int(fields["until"]))
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            services = _services(interaction)
+            services = kit.services(interaction)
             if services.clock.now().timestamp() > self.until:
                 await interaction.response.edit_message(content=_render.EXPIRED, view=None)
                 return
@@ -69,16 +60,14 @@ class DeleteButton(
             await interaction.response.edit_message(content=text, view=None)
 
 
-class KeepButton(ui.DynamicItem[ui.Button[Any]], template=r"privacy:keep"):
+class KeepButton(kit.PersistentButton, spec=KEEP):
     def __init__(self) -> None:
         super().__init__(
-            ui.Button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="privacy:keep")
+            ui.Button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id=KEEP.build())
         )
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
         return cls()
 
     async def callback(self, interaction: Interaction) -> None:

@@ -9,16 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.responding import respond, respond_with_modal
+from cogs import kit
 from cogs.profile._render import profile_embed
 from cogs.profile._views import ProfileModal
 
 if TYPE_CHECKING:
     from bot.client import SigBot
-
-
-def _guild_id(interaction: discord.Interaction[SigBot]) -> int:
-    assert interaction.guild_id is not None  # guild-only
-    return interaction.guild_id
 
 
 @app_commands.guild_only()
@@ -38,7 +34,7 @@ class ProfileCog(commands.GroupCog, group_name="profile", group_description="Mem
 
     @app_commands.command(name="edit", description="Write what others see about you")
     async def edit(self, interaction: discord.Interaction[SigBot]) -> None:
-        current = await self.profiles.own(_guild_id(interaction), interaction.user.id)
+        current = await self.profiles.own(kit.guild_id(interaction), interaction.user.id)
         await respond_with_modal(interaction, ProfileModal(current, self.profiles))
 
     @app_commands.command(name="view", description="A member's tags and profile (yours by default)")
@@ -56,5 +52,5 @@ class ProfileCog(commands.GroupCog, group_name="profile", group_description="Mem
     async def show(
         self, interaction: discord.Interaction[SigBot], member: discord.abc.User
     ) -> None:
-        view = await self.profiles.view(_guild_id(interaction), interaction.user.id, member.id)
+        view = await self.profiles.view(kit.guild_id(interaction), interaction.user.id, member.id)
         await respond(interaction, embed=profile_embed(view, member))

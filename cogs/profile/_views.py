@@ -10,6 +10,7 @@ from discord import ui
 from bot.domain.profiles import ABOUT_LIMIT, CONTACT_LIMIT, LOOKING_FOR_LIMIT, Profile
 from bot.services.profiles import ProfileService
 from bot.tree import friendly_errors
+from cogs import kit
 from cogs.profile import _render
 
 
@@ -45,18 +46,16 @@ class ProfileModal(ui.Modal, title="Your profile"):
 
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         async with friendly_errors(interaction):
-            assert interaction.guild_id is not None
+            guild_id = kit.guild_id(interaction)
             profiles = self.profiles
             await profiles.edit(
-                interaction.guild_id,
+                guild_id,
                 interaction.user.id,
                 about=self.about.value,
                 looking_for=self.looking_for.value,
                 contact=self.contact.value,
             )
-            view = await profiles.view(
-                interaction.guild_id, interaction.user.id, interaction.user.id
-            )
+            view = await profiles.view(guild_id, interaction.user.id, interaction.user.id)
             await interaction.response.send_message(
                 _render.saved_text(),
                 embed=_render.profile_embed(view, interaction.user),

@@ -11,10 +11,12 @@ from bot.domain.rounds.rules import DEFAULT_COOLDOWN, MAX_COOLDOWN
 from bot.domain.schedules import WEEKDAYS
 from bot.responding import respond
 from bot.services.rounds.channels import ROUND_CHANNEL_NEEDS
+from cogs import kit
 from cogs.rendering import channel_check
 from cogs.rounds import _render
 from cogs.rounds._cog import schedule_choices
 from cogs.rounds._views import confirm_remove_view
+from cogs.schedules import ScheduleTexts, schedule_commands
 
 if TYPE_CHECKING:
     from bot.client import SigBot
@@ -24,15 +26,16 @@ TimeText = app_commands.Range[str, 4, 5]
 TagText = app_commands.Range[str, 1, 100]
 CadenceName = Literal["weekly", "biweekly", "monthly"]
 WEEKDAY_CHOICES = [app_commands.Choice(name=day, value=n) for n, day in enumerate(WEEKDAYS)]
+TEXTS = ScheduleTexts(
+    "intro round schedule",
+    "Stop a schedule's rounds for now",
+    _render.paused_text,
+    _render.confirm_remove_text,
+)
 SIZE_CHOICES = [
     app_commands.Choice(name="pairs", value=2),
     app_commands.Choice(name="groups of 3", value=3),
 ]
-
-
-def _guild_id(interaction: Interaction) -> int:
-    assert interaction.guild_id is not None  # /setup is guild-only
-    return interaction.guild_id
 
 
 class RoundsAdmin(app_commands.Group):
@@ -42,6 +45,8 @@ class RoundsAdmin(app_commands.Group):
         super().__init__(name=self.NAME, description="Schedule intro rounds")
         self.rounds = bot.services.rounds
         self.vocabulary = bot.services.vocabulary
+        for command in schedule_commands(self.rounds, TEXTS, confirm_remove_view, schedule_choices):
+            self.add_command(command)
 
     @app_commands.command(name="schedule", description="Run intro rounds from a channel")
     @app_commands.describe(
@@ -66,7 +71,7 @@ class RoundsAdmin(app_commands.Group):
         cooldown: app_commands.Range[int, 0, MAX_COOLDOWN] = DEFAULT_COOLDOWN,
     ) -> None:
         view = await self.rounds.add(
-            _guild_id(interaction),
+            kit.guild_id(interaction),
             channel.id,
             cadence=cadence,
             weekday=weekday.value,
@@ -82,44 +87,13 @@ class RoundsAdmin(app_commands.Group):
     @app_commands.command(name="list", description="The intro round schedules here")
     async def list_(self, interaction: Interaction) -> None:
         await respond(
-            interaction, _render.list_text(await self.rounds.schedules(_guild_id(interaction)))
+            interaction, _render.list_text(await self.rounds.schedules(kit.guild_id(interaction)))
         )
 
     @app_commands.command(name="next", description="When each schedule's next round runs")
     async def next_(self, interaction: Interaction) -> None:
         await respond(
-            interaction, _render.next_text(await self.rounds.schedules(_guild_id(interaction)))
-        )
-
-    @app_commands.command(name="pause", description="Stop a schedule's rounds for now")
-    @app_commands.rename(schedule_id="id")
-    @app_commands.describe(schedule_id="The schedule")
-    async def pause(self, interaction: Interaction, schedule_id: int) -> None:
-        view = await self.rounds.set_paused(
-            _guild_id(interaction), schedule_id, True, actor_id=interaction.user.id
-        )
-        await respond(interaction, _render.paused_text(view))
-
-    @app_commands.command(name="resume", description="Start a paused schedule again")
-    @app_commands.rename(schedule_id="id")
-    @app_commands.describe(schedule_id="The schedule")
-    async def resume(self, interaction: Interaction, schedule_id: int) -> None:
-        view = await self.rounds.set_paused(
-            _guild_id(interaction), schedule_id, False, actor_id=interaction.user.id
-        )
-        await respond(interaction, _render.paused_text(view))
-
-    @app_commands.command(name="remove", description="Delete a schedule (asks first)")
-    @app_commands.rename(schedule_id="id")
-    @app_commands.describe(schedule_id="The schedule")
-    async def remove(self, interaction: Interaction, schedule_id: int) -> None:
-        views = await self.rounds.schedules(_guild_id(interaction))
-        found = next((v for v in views if v.schedule.id == schedule_id), None)
-        if found is None:
-            await respond(interaction, f"There is no intro round schedule {schedule_id} here.")
-            return
-        await respond(
-            interaction, _render.confirm_remove_text(found), view=confirm_remove_view(schedule_id)
+            interaction, _render.next_text(await self.rounds.schedules(kit.guild_id(interaction)))
         )
 
     @app_commands.command(name="run-now", description="Run one of a schedule's rounds now")
@@ -127,13 +101,10 @@ class RoundsAdmin(app_commands.Group):
     @app_commands.describe(schedule_id="The schedule")
     async def run_now(self, interaction: Interaction, schedule_id: int) -> None:
         result = await self.rounds.run_now(
-            _guild_id(interaction), schedule_id, actor_id=interaction.user.id
+            kit.guild_id(interaction), schedule_id, actor_id=interaction.user.id
         )
         await respond(interaction, _render.ran_text(result))
 
-    @pause.autocomplete("schedule_id")
-    @resume.autocomplete("schedule_id")
-    @remove.autocomplete("schedule_id")
     @run_now.autocomplete("schedule_id")
     async def _schedule_id(
         self, interaction: Interaction, current: str
@@ -142,5 +113,5 @@ class RoundsAdmin(app_commands.Group):
 
     @schedule.autocomplete("tag")
     async def _tag(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        found = await self.vocabulary.complete(_guild_id(interaction), current)
+        found = await self.vocabulary.complete(kit.guild_id(interaction), current)
         return [app_commands.Choice(name=c.label, value=c.value) for c in found]

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.responding import respond
+from cogs import kit
 from cogs.rounds import _render
 from cogs.rounds._views import DYNAMIC_ITEMS
 
@@ -18,16 +19,11 @@ if TYPE_CHECKING:
 Interaction = discord.Interaction["SigBot"]
 
 
-def _guild_id(interaction: Interaction) -> int:
-    assert interaction.guild_id is not None  # guild-only
-    return interaction.guild_id
-
-
 async def schedule_choices(
     interaction: Interaction, current: str
 ) -> list[app_commands.Choice[int]]:
     """The server's round schedules, for autocomplete (here and under /setup rounds)."""
-    views = await interaction.client.services.rounds.schedules(_guild_id(interaction))
+    views = await interaction.client.services.rounds.schedules(kit.guild_id(interaction))
     guild = interaction.guild
     found = []
     for view in views:
@@ -39,39 +35,37 @@ async def schedule_choices(
 
 
 @app_commands.guild_only()
-class RoundsCog(commands.GroupCog, group_name="rounds", group_description="Intro rounds"):
+class RoundsCog(
+    kit.WithComponents, commands.GroupCog, group_name="rounds", group_description="Intro rounds"
+):
+    components = DYNAMIC_ITEMS
+
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.members = bot.services.round_members
         super().__init__()
-
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(
         name="join", description="Join the intro rounds: meet someone new each round"
     )
     @app_commands.describe(schedule="Only this schedule's rounds (default: every round here)")
     async def join(self, interaction: Interaction, schedule: int | None = None) -> None:
-        joined = await self.members.join(_guild_id(interaction), interaction.user.id, schedule)
+        joined = await self.members.join(kit.guild_id(interaction), interaction.user.id, schedule)
         await respond(interaction, _render.joined_text(joined, schedule))
 
     @app_commands.command(name="leave", description="Leave the intro rounds")
     async def leave(self, interaction: Interaction) -> None:
-        await self.members.leave(_guild_id(interaction), interaction.user.id)
+        await self.members.leave(kit.guild_id(interaction), interaction.user.id)
         await respond(interaction, _render.LEFT)
 
     @app_commands.command(name="skip", description="Sit out the next intro round")
     async def skip(self, interaction: Interaction) -> None:
-        await self.members.skip(_guild_id(interaction), interaction.user.id)
+        await self.members.skip(kit.guild_id(interaction), interaction.user.id)
         await respond(interaction, _render.SKIPPED)
 
     @app_commands.command(name="history", description="Whom I was grouped with in intro rounds")
     async def history(self, interaction: Interaction) -> None:
-        groups = await self.members.history(_guild_id(interaction), interaction.user.id)
+        groups = await self.members.history(kit.guild_id(interaction), interaction.user.id)
         await respond(interaction, _render.history_text(groups))
 
     @join.autocomplete("schedule")

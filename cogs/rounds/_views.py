@@ -8,46 +8,37 @@
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Mapping
+from typing import Any, Self
 
 import discord
 from discord import ui
 
+from bot.domain.custom_ids import DIGITS, CustomId
 from bot.domain.rounds.rules import GhostChoice, MeetAnswer
+from bot.services.rounds.messages import GHOST_ID, MEET_ID
 from bot.tree import friendly_errors
-from cogs.checks import is_moderator
+from cogs import kit
 from cogs.rounds import _render
-
-if TYPE_CHECKING:
-    from bot.client import SigBot
-    from bot.services import Services
+from cogs.schedules import confirm_remove_button
 
 Interaction = discord.Interaction[Any]
+REMOVE = CustomId("rounds:remove", id=DIGITS)
 
 
-def services(interaction: Interaction) -> Services:
-    return cast("SigBot", interaction.client).services
-
-
-class MeetButton(
-    ui.DynamicItem[ui.Button[Any]],
-    template=r"rounds:met:(?P<group>\d+):(?P<answer>met|not_yet|couldnt)",
-):
+class MeetButton(kit.PersistentButton, spec=MEET_ID):
     def __init__(self, group_id: int, answer: MeetAnswer) -> None:
-        super().__init__(ui.Button(custom_id=f"rounds:met:{group_id}:{answer.value}"))
+        super().__init__(ui.Button(custom_id=MEET_ID.build(group_id, answer.value)))
         self.group_id = group_id
         self.answer = answer
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> MeetButton:
-        return cls(int(match["group"]), MeetAnswer(match["answer"]))
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls(int(fields["group"]), MeetAnswer(fields["answer"]))
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            await services(interaction).round_members.answer(
+            await kit.services(interaction).round_members.answer(
                 self.group_id, interaction.user.id, self.answer
             )
             await interaction.response.send_message(
@@ -55,64 +46,30 @@ class MeetButton(
             )
 
 
-class GhostButton(
-    ui.DynamicItem[ui.Button[Any]],
-    template=r"rounds:ghost:(?P<guild>\d+):(?P<choice>keep|pause|leave)",
-):
+class GhostButton(kit.PersistentButton, spec=GHOST_ID):
     def __init__(self, guild_id: int, choice: GhostChoice) -> None:
-        super().__init__(ui.Button(custom_id=f"rounds:ghost:{guild_id}:{choice.value}"))
+        super().__init__(ui.Button(custom_id=GHOST_ID.build(guild_id, choice.value)))
         self.guild_id = guild_id
         self.choice = choice
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> GhostButton:
-        return cls(int(match["guild"]), GhostChoice(match["choice"]))
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls(int(fields["guild"]), GhostChoice(fields["choice"]))
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            text = await services(interaction).round_members.ghost_choice(
+            text = await kit.services(interaction).round_members.ghost_choice(
                 self.guild_id, interaction.user.id, self.choice
             )
             await interaction.response.edit_message(content=text, view=None)
 
 
-class ConfirmRemoveButton(ui.DynamicItem[ui.Button[Any]], template=r"rounds:remove:(?P<id>\d+)"):
-    def __init__(self, schedule_id: int) -> None:
-        super().__init__(
-            ui.Button(
-                label="Remove schedule",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"rounds:remove:{schedule_id}",
-            )
-        )
-        self.schedule_id = schedule_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> ConfirmRemoveButton:
-        return cls(int(match["id"]))
-
-    async def interaction_check(self, interaction: Interaction, /) -> bool:
-        return await is_moderator(interaction)
-
-    async def callback(self, interaction: Interaction) -> None:
-        assert interaction.guild_id is not None
-        async with friendly_errors(interaction):
-            removed = await services(interaction).rounds.remove(
-                interaction.guild_id, self.schedule_id, actor_id=interaction.user.id
-            )
-            await interaction.response.edit_message(
-                content=_render.removed_text(removed), view=None
-            )
+ConfirmRemoveButton = confirm_remove_button(
+    REMOVE, lambda services: services.rounds, _render.removed_text
+)
 
 
-def confirm_remove_view(schedule_id: int) -> ui.View:
-    view = ui.View(timeout=None)
-    view.add_item(ConfirmRemoveButton(schedule_id))
-    return view
+confirm_remove_view = ConfirmRemoveButton.confirm_view
 
 
 DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (

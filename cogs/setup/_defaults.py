@@ -14,6 +14,7 @@ from discord import app_commands
 
 from bot.domain.settings import GuildDefaults, Setting, suggest_timezones
 from bot.responding import respond
+from cogs import kit
 from cogs.setup._render import defaults_changed_text, defaults_text
 
 if TYPE_CHECKING:
@@ -32,10 +33,9 @@ def option_type(setting: Setting) -> Any:
 
 
 async def _set_defaults(interaction: discord.Interaction[SigBot], **options: Any) -> None:
-    assert interaction.guild_id is not None  # /setup is guild-only
     by_option = {s.option: s.name for s in GuildDefaults.settings()}
     change = await interaction.client.services.settings.set_defaults(
-        interaction.guild_id,
+        kit.guild_id(interaction),
         actor_id=interaction.user.id,
         **{by_option[option]: value for option, value in options.items()},
     )
@@ -46,9 +46,15 @@ async def _set_defaults(interaction: discord.Interaction[SigBot], **options: Any
 
 
 async def _timezone_choices(
-    _interaction: discord.Interaction[SigBot], current: str
+    interaction: discord.Interaction[SigBot], current: str
 ) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
+    """The server's current zone and the likely ones first, not Africa/Abidjan."""
+    setting = None
+    if interaction.guild_id is not None:
+        shown = await interaction.client.services.settings.show(interaction.guild_id)
+        setting = shown.defaults.timezone
+    zones = suggest_timezones(current, current=setting)
+    return [app_commands.Choice(name=z, value=z) for z in zones]
 
 
 def defaults_command() -> app_commands.Command[Any, ..., None]:

@@ -2,7 +2,8 @@
 
 A feature's extension calls :func:`add_setup_group` in its ``setup`` (and
 :func:`remove_setup_group` in ``teardown``), so /setup grows a ``/setup <feature>`` group while
-``cogs.setup`` imports no feature. ``cogs.setup`` loads first (see ``bot.client.EXTENSIONS``).
+``cogs.setup`` imports no feature. ``cogs.setup`` loads first (the core manifest in
+``bot.features`` lists it before every feature).
 """
 
 from __future__ import annotations

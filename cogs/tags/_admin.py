@@ -13,20 +13,17 @@ from discord import app_commands
 
 from bot.domain.tags import safe_echo
 from bot.responding import respond
+from cogs import kit
 from cogs.tags import _render
 from cogs.tags._cog import NameText, TagText, choices
+from cogs.tags._confirm import ConfirmAddButton, ConfirmMergeButton
 from cogs.tags._review import review_page
-from cogs.tags._views import ConfirmRemoveView, picker_views
+from cogs.tags._views import ConfirmRemoveButton, confirm_view, picker_views
 
 if TYPE_CHECKING:
     from bot.client import SigBot
 
 PresetName = app_commands.Range[str, 1, 32]
-
-
-def _guild_id(interaction: discord.Interaction[SigBot]) -> int:
-    assert interaction.guild_id is not None  # /setup is guild-only
-    return interaction.guild_id
 
 
 class TagsAdmin(app_commands.Group):
@@ -47,21 +44,27 @@ class TagsAdmin(app_commands.Group):
         name: NameText,
         category: NameText | None = None,
     ) -> None:
+        guild_id = kit.guild_id(interaction)
+        check = await self.vocabulary.check_new_tag(guild_id, name, category)
+        if check.similar:  # "Spor" beside Sports: ask before adding a near-duplicate
+            confirm = confirm_view(ConfirmAddButton(check.name, check.category))
+            await respond(interaction, _render.near_duplicate_text(check), view=confirm)
+            return
         new = await self.vocabulary.add_tag(
-            _guild_id(interaction), name, category=category, actor_id=interaction.user.id
+            guild_id, check.name, category=check.category, actor_id=interaction.user.id
         )
         await respond(interaction, _render.new_tag_text(new))
 
     @app_commands.command(name="remove", description="Remove a tag (asks first if members have it)")
     @app_commands.describe(tag="The tag to remove")
     async def remove(self, interaction: discord.Interaction[SigBot], tag: TagText) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = kit.guild_id(interaction)
         usage = await self.vocabulary.tag_usage(guild_id, tag)
         if usage.held:
             await respond(
                 interaction,
                 _render.confirm_removal_text(usage),
-                view=ConfirmRemoveView(usage.tag.id),
+                view=confirm_view(ConfirmRemoveButton(usage.tag.id)),
             )
             return
         await self.vocabulary.remove_tag(guild_id, usage.tag.id, actor_id=interaction.user.id)
@@ -73,7 +76,7 @@ class TagsAdmin(app_commands.Group):
         self, interaction: discord.Interaction[SigBot], tag: TagText, new_name: NameText
     ) -> None:
         renamed = await self.vocabulary.rename_tag(
-            _guild_id(interaction), tag, new_name, actor_id=interaction.user.id
+            kit.guild_id(interaction), tag, new_name, actor_id=interaction.user.id
         )
         await respond(interaction, _render.renamed_text(renamed))
 
@@ -88,7 +91,7 @@ class TagsAdmin(app_commands.Group):
         alias: NameText,
         remove: bool = False,
     ) -> None:
-        guild_id, actor = _guild_id(interaction), interaction.user.id
+        guild_id, actor = kit.guild_id(interaction), interaction.user.id
         if remove:
             found = await self.vocabulary.remove_alias(guild_id, alias, actor_id=actor, tag=tag)
             text = f"“{safe_echo(alias)}” no longer finds **{found.name}**."
@@ -97,21 +100,22 @@ class TagsAdmin(app_commands.Group):
             text = f"Typing “{safe_echo(alias)}” now finds **{found.name}**."
         await respond(interaction, text)
 
-    @app_commands.command(name="merge", description="Fold one tag into another; members keep it")
+    @app_commands.command(
+        name="merge", description="Fold one tag into another; members keep it (asks first)"
+    )
     @app_commands.describe(tag="The tag that goes away", into="The tag that stays")
     async def merge(
         self, interaction: discord.Interaction[SigBot], tag: TagText, into: TagText
     ) -> None:
-        merged = await self.vocabulary.merge_tags(
-            _guild_id(interaction), tag, into, actor_id=interaction.user.id
-        )
-        await respond(interaction, _render.merged_text(merged))
+        preview = await self.vocabulary.merge_preview(kit.guild_id(interaction), tag, into)
+        confirm = confirm_view(ConfirmMergeButton(preview.source.id, preview.target.id))
+        await respond(interaction, _render.confirm_merge_text(preview), view=confirm)
 
     @app_commands.command(name="preset", description="Add a ready-made vocabulary (safe to repeat)")
     @app_commands.describe(name="pt (physical therapy) or general")
     async def preset(self, interaction: discord.Interaction[SigBot], name: PresetName) -> None:
         result = await self.vocabulary.apply_preset(
-            _guild_id(interaction), name, actor_id=interaction.user.id
+            kit.guild_id(interaction), name, actor_id=interaction.user.id
         )
         await respond(interaction, _render.preset_text(result))
 
@@ -129,7 +133,7 @@ class TagsAdmin(app_commands.Group):
         self, interaction: discord.Interaction[SigBot], channel: discord.TextChannel
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        sections = await self.member_tags.picker(_guild_id(interaction))
+        sections = await self.member_tags.picker(kit.guild_id(interaction))
         if not sections:
             await interaction.followup.send(_render.NO_TAGS_YET, ephemeral=True)
             return
@@ -138,7 +142,7 @@ class TagsAdmin(app_commands.Group):
             content = _render.PUBLIC_HEADER if number == 0 else None
             await channel.send(content=content, view=view)
         await self.member_tags.picker_posted(
-            _guild_id(interaction), channel.id, actor_id=interaction.user.id
+            kit.guild_id(interaction), channel.id, actor_id=interaction.user.id
         )
         await interaction.followup.send(
             _render.picker_posted_text(channel, len(views)), ephemeral=True
@@ -152,13 +156,13 @@ class TagsAdmin(app_commands.Group):
     async def _tag(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return choices(await self.vocabulary.complete(_guild_id(interaction), current))
+        return choices(await self.vocabulary.complete(kit.guild_id(interaction), current))
 
     @add.autocomplete("category")
     async def _category(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        names = await self.vocabulary.complete_categories(_guild_id(interaction), current)
+        names = await self.vocabulary.complete_categories(kit.guild_id(interaction), current)
         return [app_commands.Choice(name=n, value=n) for n in names]
 
     @preset.autocomplete("name")

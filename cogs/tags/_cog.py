@@ -11,7 +11,9 @@ from discord.ext import commands
 from bot.domain.tag_index import Completion
 from bot.domain.tags import NAME_MAX
 from bot.responding import respond
+from cogs import kit
 from cogs.tags import _render
+from cogs.tags._confirm import CONFIRM_ITEMS
 from cogs.tags._review import REVIEW_ITEMS
 from cogs.tags._views import DYNAMIC_ITEMS, send_personal_picker
 
@@ -27,13 +29,12 @@ def choices(completions: list[Completion]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=c.label, value=c.value) for c in completions]
 
 
-def _guild_id(interaction: discord.Interaction[SigBot]) -> int:
-    assert interaction.guild_id is not None  # the group is guild-only
-    return interaction.guild_id
-
-
 @app_commands.guild_only()
-class TagsCog(commands.GroupCog, group_name="tags", group_description="Your interest tags"):
+class TagsCog(
+    kit.WithComponents, commands.GroupCog, group_name="tags", group_description="Your interest tags"
+):
+    components = (*DYNAMIC_ITEMS, *REVIEW_ITEMS, *CONFIRM_ITEMS)
+
     def __init__(self, bot: SigBot) -> None:
         self.bot = bot
         self.member_tags = bot.services.member_tags
@@ -41,17 +42,11 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
         self.vocabulary = bot.services.vocabulary
         super().__init__()
 
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS, *REVIEW_ITEMS)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS, *REVIEW_ITEMS)
-
     @app_commands.command(name="add", description="Add a tag to your profile")
     @app_commands.describe(tag="Start typing: names and common abbreviations both work")
     async def add(self, interaction: discord.Interaction[SigBot], tag: TagText) -> None:
         change = await self.member_tags.add_member_tag(
-            _guild_id(interaction), interaction.user.id, tag
+            kit.guild_id(interaction), interaction.user.id, tag
         )
         await respond(interaction, _render.tag_added_text(change))
 
@@ -59,13 +54,13 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
     @app_commands.describe(tag="One of your tags")
     async def remove(self, interaction: discord.Interaction[SigBot], tag: TagText) -> None:
         change = await self.member_tags.remove_member_tag(
-            _guild_id(interaction), interaction.user.id, tag
+            kit.guild_id(interaction), interaction.user.id, tag
         )
         await respond(interaction, _render.tag_removed_text(change))
 
     @app_commands.command(name="mine", description="Your tags, by category")
     async def mine(self, interaction: discord.Interaction[SigBot]) -> None:
-        groups = await self.member_tags.member_tags(_guild_id(interaction), interaction.user.id)
+        groups = await self.member_tags.member_tags(kit.guild_id(interaction), interaction.user.id)
         await respond(interaction, _render.mine_text(groups))
 
     @app_commands.command(name="pick", description="Choose many tags at once from menus")
@@ -80,7 +75,7 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
         # Moderators curate the vocabulary: they need to see which tags nobody holds.
         exact = interaction.permissions.manage_guild
         listings = await self.vocabulary.vocabulary(
-            _guild_id(interaction), category, exact_counts=exact
+            kit.guild_id(interaction), category, exact_counts=exact
         )
         if not any(listing.tags for listing in listings):
             await respond(interaction, _render.NO_TAGS_YET)
@@ -97,7 +92,7 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
         category: NameText | None = None,
     ) -> None:
         suggestion = await self.suggestions.suggest(
-            _guild_id(interaction), interaction.user.id, name, category
+            kit.guild_id(interaction), interaction.user.id, name, category
         )
         await respond(interaction, _render.suggestion_text(suggestion, interaction.user.id))
 
@@ -105,13 +100,13 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
     async def _any_tag(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return choices(await self.vocabulary.complete(_guild_id(interaction), current))
+        return choices(await self.vocabulary.complete(kit.guild_id(interaction), current))
 
     @remove.autocomplete("tag")
     async def _my_tag(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        guild_id = _guild_id(interaction)
+        guild_id = kit.guild_id(interaction)
         return choices(await self.member_tags.complete_mine(guild_id, interaction.user.id, current))
 
     @list_.autocomplete("category")
@@ -119,5 +114,5 @@ class TagsCog(commands.GroupCog, group_name="tags", group_description="Your inte
     async def _category(
         self, interaction: discord.Interaction[SigBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        names = await self.vocabulary.complete_categories(_guild_id(interaction), current)
+        names = await self.vocabulary.complete_categories(kit.guild_id(interaction), current)
         return [app_commands.Choice(name=n, value=n) for n in names]

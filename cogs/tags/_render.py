@@ -11,7 +11,9 @@ from bot.domain.text import plural
 from bot.services.tags import (
     CategoryListing,
     Merged,
+    MergePreview,
     NewTag,
+    NewTagCheck,
     PickResult,
     PresetApplied,
     Renamed,
@@ -156,6 +158,26 @@ def suggestion_text(suggestion: Suggestion, user_id: int) -> str:
 def new_tag_text(new: NewTag) -> str:
     created = " (a new category)" if new.category_created else ""
     return f"Added **{new.tag.name}** to {new.tag.category}{created}."
+
+
+CANCELLED = "Cancelled; nothing was changed."
+
+
+def near_duplicate_text(check: NewTagCheck) -> str:
+    similar = " or ".join(f"**{name}**" for name in check.similar)
+    return (
+        f"Did you mean {similar}? A tag with a very similar name already exists. Add "
+        f"**{check.name}** as a separate tag anyway? (To make “{check.name}” find the existing "
+        "tag instead, use `/setup tags alias`.)"
+    )
+
+
+def confirm_merge_text(preview: MergePreview) -> str:
+    return (
+        f"Merge **{preview.source.name}** into **{preview.target.name}**? Its members "
+        f"({preview.holders_label}) move to {preview.target.name}, **{preview.source.name}** "
+        f"goes away and its name then finds {preview.target.name}. This cannot be undone."
+    )
 
 
 def confirm_removal_text(usage: TagUsage) -> str:

@@ -7,6 +7,8 @@ Custom ids carry what the callback needs, so they work for anyone, across restar
 - ``tags:join:<category_id>:<page>``  the public picker message: add the selected tags.
 - ``tags:edit``                       the public picker's "Edit my tags" button.
 - ``tags:remove:<tag_id>``            a moderator's "Remove it anyway" confirmation.
+- ``tags:cancel``                     Cancel on any moderator confirmation (nothing changes).
+- add and merge confirmations: see ``_confirm`` (``CONFIRM_ITEMS``).
 - review buttons: see ``_review`` (``REVIEW_ITEMS``).
 """
 
@@ -14,43 +16,30 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Self, cast
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, Self
 
 import discord
 from discord import ui
 
+from bot.domain.custom_ids import DIGITS, CustomId
 from bot.responding import respond
 from bot.services.tags import PickerSection
 from bot.tree import friendly_errors
-from cogs.checks import is_moderator
+from cogs import kit
 from cogs.tags import _render
-
-if TYPE_CHECKING:
-    from bot.client import SigBot
-    from bot.services import Services
 
 log = logging.getLogger(__name__)
 # discord.py types UI callbacks for any client; ``services`` recovers ours.
 Interaction = discord.Interaction[Any]
 
 
-def services(interaction: Interaction) -> Services:
-    return cast("SigBot", interaction.client).services
-
-
 ROWS_PER_MESSAGE = 5  # Discord's limit on action rows in one message
-PICK_ID = re.compile(r"tags:(?:pick|join):(?P<category>\d+):(?P<page>\d+)")
-
-
-def _guild_id(interaction: Interaction) -> int:
-    assert interaction.guild_id is not None  # these components only exist in servers
-    return interaction.guild_id
-
-
-def _guild_name(interaction: Interaction) -> str:
-    """The server's name, for DMs that must say which community they are about."""
-    return interaction.guild.name if interaction.guild is not None else ""
+PICK = CustomId("tags:pick", category=DIGITS, page=DIGITS)
+JOIN = CustomId("tags:join", category=DIGITS, page=DIGITS)
+EDIT = CustomId("tags:edit")
+REMOVE = CustomId("tags:remove", tag=DIGITS)
+CANCEL = CustomId("tags:cancel")
 
 
 # -- the picker ----------------------------------------------------------------------------------
@@ -68,7 +57,7 @@ def _options(section: PickerSection, *, with_defaults: bool) -> list[discord.Sel
 class _SectionSelect(ui.DynamicItem[ui.Select[Any]], template=r"(?!)"):
     """A dropdown for one picker section, rebuilt from its message when used."""
 
-    prefix = ""
+    spec: ClassVar[CustomId]
     min_values = 0
     with_defaults = True
 
@@ -79,7 +68,7 @@ class _SectionSelect(ui.DynamicItem[ui.Select[Any]], template=r"(?!)"):
     def build(cls, section: PickerSection) -> ui.DynamicItem[ui.Select[Any]]:
         return cls(
             ui.Select(
-                custom_id=f"tags:{cls.prefix}:{section.category_id}:{section.page}",
+                custom_id=cls.spec.build(section.category_id, section.page),
                 placeholder=section.title[:150],
                 min_values=cls.min_values,
                 max_values=len(section.options),
@@ -95,15 +84,15 @@ class _SectionSelect(ui.DynamicItem[ui.Select[Any]], template=r"(?!)"):
         return cls(item)
 
 
-class PickerSelect(_SectionSelect, template=r"tags:pick:(?P<category>\d+):(?P<page>\d+)"):
+class PickerSelect(_SectionSelect, template=PICK.template):
     """A member's own picker: the selection replaces their tags among this menu's options."""
 
-    prefix = "pick"
+    spec = PICK
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            member_tags = services(interaction).member_tags
-            guild_id = _guild_id(interaction)
+            member_tags = kit.services(interaction).member_tags
+            guild_id = kit.guild_id(interaction)
             result = await member_tags.set_member_tags(
                 guild_id,
                 interaction.user.id,
@@ -118,18 +107,18 @@ class PickerSelect(_SectionSelect, template=r"tags:pick:(?P<category>\d+):(?P<pa
             )
 
 
-class PublicPickerSelect(_SectionSelect, template=r"tags:join:(?P<category>\d+):(?P<page>\d+)"):
+class PublicPickerSelect(_SectionSelect, template=JOIN.template):
     """The public picker: anyone can add the selected tags (removing is in "Edit my tags")."""
 
-    prefix = "join"
+    spec = JOIN
     min_values = 1
     with_defaults = False
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
             chosen = [int(v) for v in self.item.values]
-            result = await services(interaction).member_tags.set_member_tags(
-                _guild_id(interaction), interaction.user.id, offered=chosen, chosen=chosen
+            result = await kit.services(interaction).member_tags.set_member_tags(
+                kit.guild_id(interaction), interaction.user.id, offered=chosen, chosen=chosen
             )
             if result.stale:
                 gone = [o.label for o in self.item.options if int(o.value) in result.stale]
@@ -143,18 +132,16 @@ class PublicPickerSelect(_SectionSelect, template=r"tags:join:(?P<category>\d+):
             )
 
 
-class EditMyTagsButton(ui.DynamicItem[ui.Button[Any]], template=r"tags:edit"):
+class EditMyTagsButton(kit.PersistentButton, spec=EDIT):
     def __init__(self) -> None:
         super().__init__(
             ui.Button(
-                label="Edit my tags", style=discord.ButtonStyle.primary, custom_id="tags:edit"
+                label="Edit my tags", style=discord.ButtonStyle.primary, custom_id=EDIT.build()
             )
         )
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> EditMyTagsButton:
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
         return cls()
 
     async def callback(self, interaction: Interaction) -> None:
@@ -173,9 +160,10 @@ def _shown_sections(message: discord.Message | None) -> set[tuple[int, int]]:
     found: set[tuple[int, int]] = set()
     for row in message.components if message else []:
         for child in getattr(row, "children", []):
-            match = PICK_ID.fullmatch(getattr(child, "custom_id", None) or "")
-            if match:
-                found.add((int(match["category"]), int(match["page"])))
+            custom_id = getattr(child, "custom_id", None) or ""
+            fields = PICK.parse(custom_id) or JOIN.parse(custom_id)
+            if fields:
+                found.add((int(fields["category"]), int(fields["page"])))
     return found
 
 
@@ -199,8 +187,8 @@ async def send_personal_picker(interaction: Interaction, *, note: str | None = N
     """The member's own picker, ephemeral: first message as the response, more as followups.
 
     ``note`` goes above it (why the member is seeing it)."""
-    guild_id = _guild_id(interaction)
-    sections = await services(interaction).member_tags.picker(guild_id, interaction.user.id)
+    guild_id = kit.guild_id(interaction)
+    sections = await kit.services(interaction).member_tags.picker(guild_id, interaction.user.id)
     if not sections:
         await respond(interaction, _render.NO_TAGS_YET)
         return
@@ -217,41 +205,38 @@ async def send_personal_picker(interaction: Interaction, *, note: str | None = N
 # -- moderators -------------------------------------------------------------------------------
 
 
-class ConfirmRemoveButton(ui.DynamicItem[ui.Button[Any]], template=r"tags:remove:(?P<tag>\d+)"):
-    def __init__(self, tag_id: int) -> None:
-        super().__init__(
-            ui.Button(
-                label="Remove it anyway",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"tags:remove:{tag_id}",
-            )
+class ConfirmRemoveButton(kit.ConfirmDestructiveButton, spec=REMOVE):
+    label = "Remove it anyway"
+
+    async def destroy(self, interaction: Interaction, guild_id: int) -> str:
+        usage = await kit.services(interaction).vocabulary.remove_tag(
+            guild_id, self.record_id, actor_id=interaction.user.id, confirmed=True
         )
-        self.tag_id = tag_id
+        return _render.removed_text(usage)
+
+
+class CancelButton(kit.ModeratorOnlyButton, spec=CANCEL):
+    """Cancel on a moderator's confirmation: nothing changes, the buttons go away."""
+
+    def __init__(self) -> None:
+        style = discord.ButtonStyle.secondary
+        super().__init__(ui.Button(label="Cancel", style=style, custom_id=CANCEL.build()))
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> ConfirmRemoveButton:
-        return cls(int(match["tag"]))
-
-    async def interaction_check(self, interaction: Interaction, /) -> bool:
-        return await is_moderator(interaction)
+    def from_fields(cls, fields: Mapping[str, str]) -> Self:
+        return cls()
 
     async def callback(self, interaction: Interaction) -> None:
         async with friendly_errors(interaction):
-            usage = await services(interaction).vocabulary.remove_tag(
-                _guild_id(interaction),
-                self.tag_id,
-                actor_id=interaction.user.id,
-                confirmed=True,
-            )
-            await interaction.response.edit_message(content=_render.removed_text(usage), view=None)
+            await interaction.response.edit_message(content=_render.CANCELLED, view=None)
 
 
-class ConfirmRemoveView(ui.View):
-    def __init__(self, tag_id: int) -> None:
-        super().__init__(timeout=None)
-        self.add_item(ConfirmRemoveButton(tag_id))
+def confirm_view(confirm: ui.Item[Any]) -> ui.View:
+    """A moderator's confirmation: the action's button, then Cancel (persistent: it may wait)."""
+    view = ui.View(timeout=None)
+    view.add_item(confirm)
+    view.add_item(CancelButton())
+    return view
 
 
 DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (
@@ -259,4 +244,5 @@ DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (
     PublicPickerSelect,
     EditMyTagsButton,
     ConfirmRemoveButton,
+    CancelButton,
 )

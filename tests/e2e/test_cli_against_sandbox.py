@@ -66,3 +66,27 @@ async def test_sync_then_run_then_sigterm(
     assert "Shutting down" in err.decode()
     assert server.token not in (out + err).decode()
     assert server.identify_count == 1
+
+
+async def test_check_reports_the_running_bots_gateway_heartbeat(
+    server: SandboxServer, community: DemoCommunity, tmp_path: Path
+) -> None:
+    env = bot_env(server, tmp_path) | {"DEV_GUILD_ID": str(community.guild.id)}
+    heartbeat = tmp_path / "bot.sqlite3.heartbeat"
+    run = await python_m_bot("run", env=env, cwd=tmp_path)
+    try:
+        await server.wait_ready(timeout=30)
+        # A full interaction round trip: the heartbeat sent on HELLO has been ACKed long before.
+        ix = await community.members["maria"].slash("help")
+        await ix.final()
+        check = await python_m_bot("check", env=env, cwd=tmp_path)
+        out, err = await asyncio.wait_for(check.communicate(), 60)
+        assert check.returncode == 0, err.decode()
+        assert "DISCORD_TOKEN present" in out.decode()
+        assert "gateway heartbeat: last ACK" in out.decode()
+        assert "(recent)" in out.decode()
+    finally:
+        run.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(run.communicate(), 20)
+    assert run.returncode == 0
+    assert not heartbeat.exists()  # a clean stop: check reports the bot as not running

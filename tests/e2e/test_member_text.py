@@ -155,7 +155,8 @@ async def test_counts_are_said_right(bot: SigBot, community: DemoCommunity) -> N
     general = community.guild.channel("general")
     posted = render_message(await settled(await mod.slash("setup tags picker", channel=general)))
     assert "Posted the picker in #general (1 message)." in posted
-    merged = render_message(
-        await settled(await mod.slash("setup tags merge", tag="Manual Therapy", into="Orthopedics"))
+    question = await settled(
+        await mod.slash("setup tags merge", tag="Manual Therapy", into="Orthopedics")
     )
+    merged = render_message(await (await mod.click(question, "Merge")).final())
     assert ": 1 member moved," in merged

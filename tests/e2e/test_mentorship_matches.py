@@ -13,10 +13,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.domain.delivery import Delivery
 from bot.domain.mentorship.matches import Match, MatchStatus, activate, add_months
-from bot.storage.schema.mentorship import mentor_request_mentors, mentor_requests
+from bot.storage.schema.mentorship import (
+    mentor_feedback,
+    mentor_request_mentors,
+    mentor_requests,
+)
 from sandbox.demo import DemoCommunity
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
@@ -316,6 +321,30 @@ async def test_close_and_record_commands(
     assert record_of(server, pair.mentee).attachments[0].filename.endswith(".md")
 
 
+async def test_a_bad_rating_keeps_the_close_comment(
+    clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
+) -> None:
+    """Issue #20 item 13: the rating is asked again alone; the comment is never retyped."""
+    pair = await matched(clocked, community, "priya", "james")
+    comment = "Priya was great, but my new job leaves no time."
+    opened = await pair.mentee.slash("mentor close", in_channel=pair.thread, outcome="withdrawn")
+    bad = await pair.mentee.submit_modal(
+        opened,
+        {"How was it? A rating from 1 to 5": "9", "A comment (only moderators see it)": comment},
+    )
+    asked = await bad.final()
+    assert "1 to 5" in render_message(asked)
+    assert "your comment is kept" in render_message(asked)
+    assert not pair.thread.archived
+    picked = await pair.mentee.select(asked, 0, ["4"])
+    assert "Closed." in render_message(await picked.final())
+    await drained(clocked)
+    assert pair.thread.archived
+    async with running(clocked).services.db.read() as uow:
+        rows = (await uow.conn.execute(select(mentor_feedback))).all()
+    assert [(row.rating, row.comment) for row in rows] == [(4, comment)]
+
+
 async def test_a_missing_thread_permission_is_told_to_moderators(
     clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
 ) -> None:
@@ -334,7 +363,7 @@ async def test_a_missing_thread_permission_is_told_to_moderators(
 
 # -- the whole flow, from the offer (the requests side, merged from h-mentor-a) ------------------
 
-REQUEST_FORM = {"Your goals (a couple, specific)": GOALS, "Term in months: 3, 6 or 12": "3"}
+REQUEST_FORM = {"Your goals (a couple, specific)": GOALS}  # the term is the command's option
 
 
 def claim_dms(server: SandboxServer, member: Member) -> list[Message]:
@@ -361,7 +390,7 @@ async def test_offer_request_claim_fit_checkin_close_record_and_a_rematch(
         await answer(await member.slash("tags add", tag="ortho"))
     await answer(await priya.slash("mentor offer", capacity=1))
 
-    opened = await james.slash("mentor request", topic="ortho")
+    opened = await james.slash("mentor request", topic="ortho", term=3)
     assert opened.modal is not None
     await answer(await james.submit_modal(opened, REQUEST_FORM))
     await drained(clocked)

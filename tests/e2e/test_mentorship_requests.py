@@ -30,7 +30,6 @@ __all__ = ["clocked", "nothing_pings"]  # fixtures shared with test_introduction
 
 GOALS = "Pass the OCS exam in May; get confident with post-op ACL rehab."
 GOALS_LABEL = "Your goals (a couple, specific)"
-TERM_LABEL = "Term in months: 3, 6 or 12"
 MENTORS = ("priya", "grace", "diego", "kofi")
 MENTEE = "james"
 
@@ -52,10 +51,14 @@ async def setup_server(community: DemoCommunity, mentors: tuple[str, ...] = MENT
         assert "Thank you for mentoring" in offered
 
 
-async def ask(community: DemoCommunity, name: str = MENTEE, **fields: str) -> str:
+async def ask(
+    community: DemoCommunity, name: str = MENTEE, *, term: int | None = None, **fields: str
+) -> str:
     member = community.members[name]
-    opened = await member.slash("mentor request", topic="ortho")
-    assert opened.modal is not None
+    options: dict[str, object] = {"topic": "ortho"} | ({"term": term} if term else {})
+    opened = await member.slash("mentor request", **options)
+    if opened.modal is None:  # refused before the form opens: nothing typed is lost
+        return await answer(opened)
     return await answer(await member.submit_modal(opened, {GOALS_LABEL: GOALS, **fields}))
 
 
@@ -94,7 +97,7 @@ async def test_offer_request_card_dms_claim_thread_with_both(
     clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
 ) -> None:
     await setup_server(community)
-    opened = await ask(community, **{TERM_LABEL: "12"})
+    opened = await ask(community, term=12)
     assert "is open" in opened
     await drained(clocked)
     [card] = cards(community)
@@ -136,6 +139,8 @@ async def test_one_open_request_capacity_and_cancel(
     await setup_server(community, mentors=("priya",))
     await ask(community)
     assert "already have an open mentor request" in await ask(community)
+    again = await community.members[MENTEE].slash("mentor request", topic="ortho")
+    assert again.modal is None  # refused before the goals are typed (issue #20 item 13)
     await answer(await community.members["lena"].slash("tags add", tag="ortho"))
     assert "is open" in await ask(community, "lena")
     await drained(clocked)

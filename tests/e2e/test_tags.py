@@ -327,7 +327,12 @@ async def test_merge_and_rename_keep_members_tags(pt: DemoCommunity) -> None:
     await answer(await priya.slash("tags add", tag="Manual Therapy"))
     await answer(await priya.slash("tags add", tag="Orthopedics"))
 
-    merged = await answer(await mod.slash("setup tags merge", tag="Manual Therapy", into="ortho"))
+    question = await (
+        await mod.slash("setup tags merge", tag="Manual Therapy", into="ortho")
+    ).final()
+    assert "Merge **Manual Therapy** into **Orthopedics**?" in question.content  # asks first
+    assert "**Clinical interest**: Manual Therapy" in await mine(maria)  # nothing happened yet
+    merged = render_message(await (await mod.click(question, "Merge")).final())
     # priya already had Orthopedics: only maria's tag needed moving.
     assert "Merged **Manual Therapy** into **Orthopedics**: 1 member moved" in merged
     assert "**Clinical interest**: Orthopedics" in await mine(maria)
@@ -444,3 +449,45 @@ async def test_invisible_characters_are_dropped_not_stored(pt: DemoCommunity, bo
     stored = (await bot.services.vocabulary.index(pt.guild.id)).exact("dry needling")
     assert stored is not None
     assert stored.name == "Dry Needling"
+
+
+# -- confirmations (issue #20 item 12) -----------------------------------------------------
+
+
+async def test_adding_a_near_duplicate_asks_first(pt: DemoCommunity, bot: SigBot) -> None:
+    mod = pt.moderator
+    ask = await mod.slash("setup tags add", name="Spor")
+    question = await ask.final()
+    assert ask.ephemeral
+    assert "Did you mean **Sports**?" in question.content
+    assert (await bot.services.vocabulary.index(pt.guild.id)).exact("Spor") is None
+    done = await (await mod.click(question, "Add it anyway")).final()
+    assert done.content == "Added **Spor** to Clinical interest."
+    assert done.components == []
+    assert (await bot.services.vocabulary.index(pt.guild.id)).exact("Spor") is not None
+
+    cancelled = await mod.slash("setup tags add", name="Neurolog")
+    nothing = await (await mod.click(await cancelled.final(), "Cancel")).final()
+    assert nothing.content == "Cancelled; nothing was changed."
+    assert (await bot.services.vocabulary.index(pt.guild.id)).exact("Neurolog") is None
+
+
+async def test_merge_asks_first_and_can_be_cancelled(pt: DemoCommunity) -> None:
+    mod, maria = pt.moderator, pt.members["maria"]
+    await answer(await maria.slash("tags add", tag="Manual Therapy"))
+    question = await (
+        await mod.slash("setup tags merge", tag="Manual Therapy", into="ortho")
+    ).final()
+    nothing = await (await mod.click(question, "Cancel")).final()
+    assert nothing.content == "Cancelled; nothing was changed."
+    assert "**Clinical interest**: Manual Therapy" in await mine(maria)
+
+
+async def test_removing_a_held_tag_can_be_cancelled(pt: DemoCommunity) -> None:
+    mod, maria = pt.moderator, pt.members["maria"]
+    await answer(await maria.slash("tags add", tag="Aquatic"))
+    question = await (await mod.slash("setup tags remove", tag="Aquatic")).final()
+    nothing = await (await mod.click(question, "Cancel")).final()
+    assert nothing.content == "Cancelled; nothing was changed."
+    assert nothing.components == []
+    assert "**Clinical interest**: Aquatic" in await mine(maria)

@@ -6,12 +6,12 @@ The ``services`` fixture's servers default to America/Chicago.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.clock import FakeClock
-from bot.domain.errors import Conflict, NotFound
+from bot.domain.errors import Conflict, InvalidInput, NotFound
 from bot.services import Services
 from bot.services.events import ScheduledEvent
 
@@ -136,3 +136,19 @@ async def test_a_member_first_seen_attending_is_listed(services: Services) -> No
     newcomer = 999  # no tags, never seen before: discoverable by the server's default
     await services.events.attend(GUILD, newcomer, event_id)
     assert await people(services, event_id) == [PRIYA, GRACE, TOM, newcomer]
+
+
+async def test_an_event_already_over_is_refused_in_the_servers_time_zone(
+    services: Services,
+) -> None:
+    today = services.clock.now().date()  # the fake clock's noon UTC: the same day in UTC
+    yesterday, tomorrow = today - timedelta(days=1), today + timedelta(days=1)
+    with pytest.raises(InvalidInput, match="already over"):
+        await services.events.add(GUILD, "Last week", f"{yesterday}", f"{yesterday}", actor_id=MOD)
+    assert await services.events.listing(GUILD) == []
+    ending_today = await services.events.add(GUILD, "Today", f"{today}", f"{today}", actor_id=MOD)
+    coming = await services.events.add(GUILD, "Soon", f"{tomorrow}", f"{tomorrow}", actor_id=MOD)
+    assert {line.event.id for line in await services.events.listing(GUILD)} == {
+        ending_today.id,
+        coming.id,
+    }

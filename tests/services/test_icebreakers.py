@@ -14,7 +14,7 @@ from bot.domain.errors import Conflict, InvalidInput, NotFound
 from bot.services import Services
 from bot.storage.schema.outbox import outbox
 
-GUILD, MOD, ALICE = 1001, 7, 100
+GUILD, MOD, ALICE, BOB = 1001, 7, 100, 200
 CHANNEL, LOG = 500, 55
 # Monday 2 March 2026, 08:00 in Chicago (14:00 UTC): the week before the US spring-forward.
 START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
@@ -55,6 +55,23 @@ async def daily(services: Services, **options: object) -> int:
         actor_id=MOD,
     )
     return view.schedule.id
+
+
+async def test_a_schedules_time_zone_in_any_case_is_stored_as_iana_spells_it(
+    services: Services,
+) -> None:
+    view = await services.icebreaker_schedules.add(
+        GUILD,
+        CHANNEL,
+        cadence="daily",
+        time="09:00",
+        weekday=None,
+        timezone="america/chicago",
+        thread=False,
+        skip_if_quiet=False,
+        actor_id=MOD,
+    )
+    assert view.schedule.timezone == "America/Chicago"
 
 
 async def test_a_daily_slot_posts_once_at_local_time(ready: Services, clock: FakeClock) -> None:
@@ -164,6 +181,18 @@ def _outcome(
         failure=failure,
         result=result or {},
     )
+
+
+async def test_the_same_icebreaker_suggested_twice_is_queued_once(services: Services) -> None:
+    prompts = services.icebreaker_prompts
+    await prompts.suggest(GUILD, ALICE, "What got you into PT?")
+    with pytest.raises(Conflict, match="Someone already suggested that icebreaker; it is waiting"):
+        await prompts.suggest(GUILD, BOB, "what got you   into pt?")
+    with pytest.raises(Conflict, match="You already suggested that icebreaker; it is waiting"):
+        await prompts.suggest(GUILD, ALICE, "What got you into PT?")
+    assert (await prompts.pending(GUILD))[1] == 1
+    await prompts.suggest(GUILD, BOB, "What got you into OT?")
+    assert (await prompts.pending(GUILD))[1] == 2
 
 
 async def test_prompts_and_suggestions(services: Services) -> None:

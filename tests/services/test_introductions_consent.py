@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from bot.domain.consent import Standing, may_surface
 from bot.services import Services
 from bot.storage.database import Database
 from bot.storage.schema.outbox import outbox
+from tests.storage.scratch_databases import BACKENDS, scratch_database
 
 GUILD, MOD = 1001, 7
 TAGS = ["Orthopedics", "Sports", "Neurology", "Research"]
@@ -30,20 +30,21 @@ community = st.fixed_dictionaries(
 )
 
 
+# A fresh migrated database per example: a minute or more on a busy machine.
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("backend", BACKENDS)
 @settings(
     max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=community)
-async def test_nobody_hidden_is_listed_or_asked(data: dict[str, list[object]]) -> None:
-    with tempfile.TemporaryDirectory() as scratch:  # a fresh database for every example
-        database = await Database.open(f"sqlite+aiosqlite:///{Path(scratch) / 'bot.sqlite3'}")
-        try:
-            await database.migrate()
-            await check_community(database, data)
-        finally:
-            await database.close()
+async def test_nobody_hidden_is_listed_or_asked(
+    backend: str, data: dict[str, list[object]]
+) -> None:
+    async with scratch_database(backend) as database:  # a fresh database for every example
+        await check_community(database, data)
 
 
 async def check_community(database: Database, data: dict[str, list[object]]) -> None:

@@ -256,6 +256,29 @@ async def test_checkins_go_into_the_record(services: Services, clock: FakeClock,
     assert "Check-ins: 2 (45 minutes in all)" in content
 
 
+async def test_the_record_file_keeps_the_text_as_typed(
+    services: Services, clock: FakeClock, match: Match
+):
+    """Issue #20 item 14: "@everyone" in a note is text in a file, not a mangled ＠."""
+    m = services.mentor_matches
+    await m.checkin(GUILD, THREAD, MENTOR, "Told @everyone at the clinic about it", 30)
+    await m.close(match.id, MENTOR, MatchOutcome.COMPLETED, "5", None)
+    records = [p for k, _, _, p in await queued(services) if ":record:" in k]
+    message = dict(records[0]["message"])  # type: ignore[call-overload]
+    content = message.pop("files")[0]["content"]
+    assert "Told @everyone at the clinic about it" in content
+    assert "\uff20" not in content
+    assert not could_ping(member_text_shown(message))  # the embed beside it still cannot ping
+
+
+def member_text_shown(message: dict[str, object]) -> str:
+    """The message's content and embed fields: where member text appears (the description
+    names the other party with a mention on purpose; embeds never ping)."""
+    embeds = message.get("embeds") or []
+    fields = [e.get("fields") for e in embeds]  # type: ignore[attr-defined, union-attr]
+    return json.dumps([message.get("content"), fields])
+
+
 async def test_record_resend(services: Services, clock: FakeClock, match: Match):
     records = services.mentor_records
     with pytest.raises(NotFound):
@@ -346,8 +369,11 @@ async def test_hostile_text_in_checkins_and_feedback(
         comments = (await uow.conn.execute(select(mentor_feedback.c.comment))).scalars().all()
     assert not any(could_ping(text or "") for text in [*notes, *comments])
     for _, _, _, payload in await queued(services):
-        message = payload.get("message") or {}
-        assert not could_ping(json.dumps(message.get("files", "")))  # type: ignore[union-attr]
+        message = dict(payload.get("message") or {})  # type: ignore[call-overload]
+        # Issue #20 item 14: an attached file never pings, so it keeps the text as typed; all
+        # the member text the message itself shows (content, embed fields) stays neutralised.
+        message.pop("files", None)
+        assert not could_ping(member_text_shown(message))
 
 
 async def test_both_say_not_a_good_fit_at_once(

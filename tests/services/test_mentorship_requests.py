@@ -420,3 +420,14 @@ async def test_resume_tells_the_mentor_of_open_requests_they_could_take(
     assert [r.id for r in status.offered] == [request_id]
     await pt.mentors.pause(GUILD, ANA)
     assert await pt.mentors.resume(GUILD, ANA) == 0  # told once, never twice
+
+
+async def test_the_request_form_is_refused_before_it_opens(pt: Services) -> None:
+    """Issue #20 item 13: an open request or no consent is said before any goals are typed."""
+    assert await pt.mentor_requests.form_for(GUILD, MENTEE, "ortho") == "Orthopedics"
+    await request(pt)
+    with pytest.raises(Conflict, match="already have an open mentor request"):
+        await pt.mentor_requests.form_for(GUILD, MENTEE, "ortho")
+    await pt.privacy.set_discoverable(GUILD, MENTEE, False)
+    with pytest.raises(Conflict, match="need to be discoverable first"):
+        await pt.mentor_requests.form_for(GUILD, MENTEE, "ortho")

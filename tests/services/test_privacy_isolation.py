@@ -5,18 +5,16 @@ A) and through each repository's server-scoped reads."""
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.clock import FakeClock
 from bot.domain.settings import GuildDefaults
 from bot.services import Services
-from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
 from tests.services.privacy_world import (
     ACTIVITIES,
@@ -28,6 +26,7 @@ from tests.services.privacy_world import (
     member_tags,
     vocabulary,
 )
+from tests.storage.scratch_databases import BACKENDS, scratch_database
 
 A, B = 990_000_000_000_000_001, 990_000_000_000_000_002
 Read = Callable[[UnitOfWork, int], Awaitable[Any]]
@@ -81,24 +80,23 @@ def plan(chosen: list[int]) -> list[int]:
 activity_sets = st.lists(st.integers(0, len(ACTIVITIES) - 1), unique=True, max_size=len(ACTIVITIES))
 
 
+# A fresh migrated database per example: a minute or more on a busy machine.
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("backend", BACKENDS)
 @settings(
     max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(in_a=activity_sets, in_b=activity_sets)
-async def test_server_a_never_sees_server_b(in_a: list[int], in_b: list[int]) -> None:
-    with tempfile.TemporaryDirectory() as scratch:  # a fresh database for every example
-        database = await Database.open(f"sqlite+aiosqlite:///{Path(scratch) / 'bot.sqlite3'}")
-        try:
-            await database.migrate()
-            services = Services.build(database, FakeClock(), default_timezone="UTC")
-            for guild, chosen in ((A, in_a), (B, in_b)):
-                for index in plan(chosen):
-                    await ACTIVITIES[index](services, World(guild))
-            await check_isolation(services)
-        finally:
-            await database.close()
+async def test_server_a_never_sees_server_b(backend: str, in_a: list[int], in_b: list[int]) -> None:
+    async with scratch_database(backend) as database:  # a fresh database for every example
+        services = Services.build(database, FakeClock(), default_timezone="UTC")
+        for guild, chosen in ((A, in_a), (B, in_b)):
+            for index in plan(chosen):
+                await ACTIVITIES[index](services, World(guild))
+        await check_isolation(services)
 
 
 async def check_isolation(services: Services) -> None:

@@ -186,3 +186,17 @@ async def test_show_counts_what_is_stored(services: Services) -> None:
     everywhere_summary = await services.privacy.show(None, ME)
     assert everywhere_summary.discoverable is None
     assert everywhere_summary.servers == 1
+
+
+async def test_export_names_the_tags_and_events_its_rows_point_at(services: Services) -> None:
+    """Issue #20 item 14: a tag_id or event_id comes with the name a member knows it by."""
+    world = World(GUILD)
+    await everywhere(services, world)
+    export = await services.privacy.export(GUILD, ME)
+    names = export["names_of_ids"][str(GUILD)]
+    place = export["servers"][str(GUILD)]
+    held = {names["tag_id"][str(row["tag_id"])] for row in place["member_tags"]}
+    assert held == {"Orthopedics", "Neurology"}
+    attended = {names["event_id"][str(row["event_id"])] for row in place["event_attendance"]}
+    assert attended == {world.tag("CSM")}
+    assert "names_of_ids" in export["readme"]

@@ -10,7 +10,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import FakeClock
 from bot.domain.delivery import Delivery
-from bot.jobs import HOUSEKEEPING_JOB, register_jobs
+from bot.features.core import HOUSEKEEPING_JOB
+from bot.jobs import register_jobs
 from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.services.housekeeping import SETTLED_DELIVERY_RETENTION

@@ -143,3 +143,16 @@ async def test_a_pick_from_a_stale_menu_names_the_removed_tags(pt: Services) -> 
     )
     assert [t.name for t in result.added] == ["Sports"]
     assert result.stale == (aquatic,)
+
+
+async def test_suggestions_spelled_differently_are_one_suggestion(pt: Services) -> None:
+    """Issue #20 item 11: the vocabulary's folding, as /tags add resolves a name."""
+    first = await pt.suggestions.suggest(GUILD, ALICE, "Dry needling")
+    again = await pt.suggestions.suggest(GUILD, BOB, "dry-needling")
+    assert again.id == first.id  # BOB is told it is already waiting for review
+    assert again.user_id == ALICE
+    with pytest.raises(Conflict, match="already suggested “Dry needling”; it is waiting"):
+        await pt.suggestions.suggest(GUILD, ALICE, "DRY NEEDLING")
+    assert await pt.suggestions.pending_count(GUILD) == 1
+    await pt.suggestions.suggest(GUILD, CAROL, "R&D")
+    assert await pt.suggestions.pending_count(GUILD) == 2  # "&" is not a mere separator

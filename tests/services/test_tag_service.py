@@ -396,3 +396,28 @@ async def test_moderator_actions_reach_the_moderation_log(pt: Services) -> None:
     ]
     assert any("approved the tag suggestion “Telehealth”" in t for t in log_texts)
     assert any("added the tag **Dry Needling**" in t for t in log_texts)
+
+
+async def test_a_new_tag_is_checked_for_near_duplicates_first(pt: Services) -> None:
+    """Issue #20 item 12: the cog asks the moderator before adding one of these."""
+    check = await pt.vocabulary.check_new_tag(GUILD, "  Spor ", "Clinical interest")
+    assert (check.name, check.category, check.similar) == ("Spor", "Clinical interest", ("Sports",))
+    assert (await pt.vocabulary.check_new_tag(GUILD, "Telehealth", None)).similar == ()
+    assert (await pt.vocabulary.index(GUILD)).exact("Spor") is None  # checking adds nothing
+
+
+async def test_merge_is_previewed_then_done_by_ids(pt: Services) -> None:
+    await pt.member_tags.add_member_tag(GUILD, ALICE, "Manual Therapy")
+    preview = await pt.vocabulary.merge_preview(GUILD, "Manual Therapy", "ortho")
+    assert (preview.source.name, preview.target.name) == ("Manual Therapy", "Orthopedics")
+    assert (await pt.vocabulary.index(GUILD)).exact("Manual Therapy").name == "Manual Therapy"
+    merged = await pt.vocabulary.merge_tag_ids(
+        GUILD, preview.source.id, preview.target.id, actor_id=MOD
+    )
+    assert (merged.source, merged.target.name, merged.members_moved) == (
+        "Manual Therapy",
+        "Orthopedics",
+        1,
+    )
+    with pytest.raises(NotFound, match="no longer exists"):  # a second click
+        await pt.vocabulary.merge_tag_ids(GUILD, preview.source.id, preview.target.id, actor_id=MOD)

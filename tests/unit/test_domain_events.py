@@ -12,6 +12,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.events import (
     LOCATION_MAX,
     MAX_DAYS,
+    check_not_over,
     draft,
     draft_from_text,
     imported_dates,
@@ -39,7 +40,10 @@ def test_a_good_event_is_kept_as_typed() -> None:
     [
         ("2027-02-13", "2027-02-11", "before the start date"),
         ("11/02/2027", "2027-02-13", "start date should look like"),
-        ("2027-02-11", "2027-02-30", "end date should look like"),
+        ("2027-02-11", "2027-02-30", "end date 2027-02-30 does not exist: February 2027 has 28"),
+        ("2028-02-30", "2028-03-01", "start date 2028-02-30 does not exist: February 2028 has 29"),
+        ("2027-13-01", "2027-13-02", "start date 2027-13-01 does not exist: there is no month 13"),
+        ("2027-2-11", "2027-02-13", "start date should look like"),
         ("2027-02-11", "2027-04-11", f"at most {MAX_DAYS} days"),
     ],
 )
@@ -85,6 +89,13 @@ def test_names_and_locations_never_ping(name: str, location: str) -> None:
         return
     assert not could_ping(checked.name)
     assert not could_ping(checked.location or "")
+
+
+def test_an_event_already_over_cannot_be_added() -> None:
+    check_not_over(FEB_13, today=FEB_13)  # its last day: still on
+    check_not_over(FEB_13, today=FEB_11)
+    with pytest.raises(InvalidInput, match=r"already over .*ended on 2027-02-13"):
+        check_not_over(FEB_13, today=FEB_13 + timedelta(days=1))
 
 
 def test_over_the_day_after_the_last_day() -> None:

@@ -47,10 +47,37 @@ def test_limits_accept_exactly_their_range(value: int) -> None:
 def test_timezone_validation_suggests() -> None:
     assert validate_timezone(" America/Chicago ") == "America/Chicago"
     with pytest.raises(InvalidInput) as caught:
-        validate_timezone("america/chicago")
+        validate_timezone("america/chicag")
     assert "America/Chicago" in str(caught.value)
     with pytest.raises(InvalidInput):
         validate_timezone("")
+
+
+@pytest.mark.parametrize("typed", ["america/chicago", "AMERICA/CHICAGO", " America/chicago "])
+def test_a_known_zone_in_any_case_is_accepted_and_spelled_right(typed: str) -> None:
+    """Issue #20 item 12: the right spelling is known, so use it."""
+    assert validate_timezone(typed) == "America/Chicago"
+
+
+def test_timezone_autocomplete_offers_the_servers_likely_zones_first() -> None:
+    offered = suggest_timezones("")
+    assert offered[:5] == [
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Phoenix",
+        "America/Los_Angeles",
+    ]
+    assert not offered[0].startswith("Africa/")
+    with_setting = suggest_timezones("", current="Europe/Paris")
+    assert with_setting[:2] == ["Europe/Paris", "America/New_York"]
+    assert with_setting.count("Europe/Paris") == 1
+    assert suggest_timezones("chicago") == ["America/Chicago"]
+    assert suggest_timezones("europe/")[0] == "Europe/London"  # likely first among matches
+    assert suggest_timezones("", current="America/Chicago")[:2] == [
+        "America/Chicago",
+        "America/New_York",
+    ]
 
 
 def test_timezone_suggestions_prefer_prefix() -> None:

@@ -326,3 +326,18 @@ def pt_index() -> TagIndex:
 )
 def test_suggestions_are_close_matches_not_noise(typed: str, expected: list[str]) -> None:
     assert pt_index().suggest(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "similar"),
+    [
+        ("Spor", ["Sports"]),  # the start of an existing tag
+        ("Sport", ["Sports"]),
+        ("Neurolgy", ["Neurology"]),  # a typo
+        ("Telehealth", []),  # a new word: no warning
+        ("PT", []),  # too short to say anything
+    ],
+)
+def test_near_duplicates_of_a_new_tag(name: str, similar: list[str]) -> None:
+    """Issue #20 item 12: /setup tags add warns before adding these."""
+    assert pt_index().near_duplicates(name) == similar

@@ -275,14 +275,18 @@ def check_checkin(match: Match, user_id: int, note: str, minutes: int | None) ->
     return cleaned
 
 
+class BadRating(InvalidInput):
+    """The form's rating is not 1–5: the adapter asks again without losing the comment."""
+
+
 def check_feedback(rating_text: str, comment: str | None) -> tuple[int, str | None]:
     """The closing feedback form: a rating 1–5 and an optional comment (moderators only)."""
     try:
         rating = int(rating_text.strip())
     except ValueError:
-        raise InvalidInput("Rate the mentorship with a number from 1 to 5.") from None
+        raise BadRating("Rate the mentorship with a number from 1 to 5.") from None
     if not 1 <= rating <= 5:
-        raise InvalidInput("Rate the mentorship with a number from 1 to 5.")
+        raise BadRating("Rate the mentorship with a number from 1 to 5.")
     cleaned = clean_free_text(comment) if comment else ""
     if len(cleaned) > FEEDBACK_COMMENT_LIMIT:
         raise InvalidInput(f"Keep the comment under {FEEDBACK_COMMENT_LIMIT} characters.")

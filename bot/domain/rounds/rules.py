@@ -1,7 +1,8 @@
 """The rules of intro rounds besides grouping: schedules, the check-in, answers and ghosts.
 
 - A round's time follows the server's time zone across daylight-saving changes: slots come from
-  :mod:`bot.domain.schedules`, as icebreakers' do (weekly, biweekly or monthly on a weekday).
+  :mod:`bot.domain.schedules`, like every recurring schedule (weekly, biweekly or monthly on a
+  weekday).
 - "Did you meet?" is asked halfway between a round and the schedule's next slot (a one-off
   round: a week after it ran).
 - The ghost rule: a member who answered none of the check-ins of their last ``GHOST_ROUNDS``
@@ -16,8 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.domain.errors import InvalidInput
-from bot.domain.icebreakers import recurrence
-from bot.domain.schedules import Cadence, Recurrence, next_slot
+from bot.domain.schedules import Cadence, Recurrence, RecurringSchedule, next_slot, recurrence
 
 CADENCES = (Cadence.WEEKLY, Cadence.BIWEEKLY, Cadence.MONTHLY)
 DEFAULT_COOLDOWN = 6  # rounds of a schedule within which a pair is never grouped again
@@ -48,26 +48,10 @@ class GhostChoice(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class RoundSchedule:
-    id: int
-    guild_id: int
-    channel_id: int
-    cadence: Cadence
-    local_time: str
-    weekday: int | None
-    timezone: str
-    anchor: date
+class RoundSchedule(RecurringSchedule):
     group_size: int
     tag_id: int | None
     cooldown_rounds: int
-    paused: bool
-    next_slot_at: datetime
-    last_slot_at: datetime | None
-    created_at: datetime
-
-    @property
-    def recurrence(self) -> Recurrence:
-        return recurrence(self.cadence, self.local_time, self.timezone, self.weekday, self.anchor)
 
 
 def round_recurrence(

@@ -14,6 +14,7 @@ from bot.domain.tags import server_label
 from bot.domain.text import safe_echo
 from bot.services.moderation_log import log_moderator_action
 from bot.storage.database import Database
+from bot.storage.unit_of_work import UnitOfWork
 from config.icebreaker_packs import IcebreakerPack, available_icebreaker_packs, load_icebreaker_pack
 
 MAX_PENDING_PER_MEMBER = 3
@@ -112,6 +113,7 @@ class IcebreakerPrompts:
         clean = clean_prompt(text)
         now = self.clock.now()
         async with self.db.transaction() as uow:
+            await _refuse_repeat(uow, guild_id, user_id, clean)
             if await uow.icebreakers.pending_by(guild_id, user_id) >= MAX_PENDING_PER_MEMBER:
                 raise Conflict(
                     f"You have {MAX_PENDING_PER_MEMBER} suggestions waiting for review; please "
@@ -168,3 +170,12 @@ def _outcome_text(approved: bool, guild_name: str) -> str:
         f"Thanks for your icebreaker suggestion in {where}. The moderators decided not to use "
         "it this time."
     )
+
+
+async def _refuse_repeat(uow: UnitOfWork, guild_id: int, user_id: int, clean: str) -> None:
+    """The same prompt (the pool's key: case and spacing aside) is queued once, not twice."""
+    key = prompt_key(clean)
+    for suggester, text in await uow.icebreakers.pending_suggestion_texts(guild_id):
+        if prompt_key(text) == key:
+            who = "You already suggested" if suggester == user_id else "Someone already suggested"
+            raise Conflict(f"{who} that icebreaker; it is waiting for review.")

@@ -10,28 +10,27 @@ once if it is less than the server's catch-up window late, else skipped and logg
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.domain.delivery import Delivery, FailureReason, Outcome
-from bot.domain.errors import InvalidInput, NotFound
-from bot.domain.icebreakers import (
-    LOW_POOL,
-    Schedule,
-    next_prompt,
-    recurrence,
-    thread_name,
-    unused_count,
-)
-from bot.domain.schedules import catch_up, local_label, next_slot
+from bot.domain.errors import InvalidInput
+from bot.domain.icebreakers import LOW_POOL, Schedule, next_prompt, thread_name, unused_count
+from bot.domain.schedules import catch_up, local_label, recurrence
 from bot.services.moderation_log import log_bot_notice, log_moderator_action
+from bot.services.schedules import RecurringSchedules, ScheduleKind, ScheduleModeration
 from bot.services.settings import SettingsService
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+SCHEDULE_KIND = ScheduleKind(
+    rows=lambda uow: uow.icebreakers,
+    feature="icebreakers",
+    noun="icebreaker schedule",
+)
 
 POST_HANDLER = "icebreakers.post"
 POST_NOW_KEY = "icebreaker:now"  # + schedule id (0: none) : channel id : the instant asked
@@ -66,19 +65,12 @@ class ScheduleView:
     next_prompt: str | None
 
 
-class IcebreakerSchedules:
+class IcebreakerSchedules(ScheduleModeration[Schedule, ScheduleView]):
     def __init__(self, db: Database, clock: Clock, settings: SettingsService) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
-        # Told the earliest next slot after every change, so the scheduler can wake then.
-        self.wake_listeners: list[Callable[[datetime | None], None]] = []
-
-    async def _changed(self) -> None:
-        async with self.db.read() as uow:
-            earliest = await uow.icebreakers.earliest_next_slot()
-        for listener in self.wake_listeners:
-            listener(earliest)
+        self.recurring = RecurringSchedules(db, clock, settings, SCHEDULE_KIND, self._view)
 
     # -- moderators -----------------------------------------------------------------------------
 
@@ -95,46 +87,19 @@ class IcebreakerSchedules:
         skip_if_quiet: bool,
         actor_id: int,
     ) -> ScheduleView:
-        now = self.clock.now()
-        async with self.db.transaction() as uow:
-            zone = timezone or (await self.settings.defaults_in(uow, guild_id)).timezone
-            anchor = now.date()
-            rec = recurrence(cadence, time, zone, weekday, anchor)
-            schedule = await uow.icebreakers.add_schedule(
-                {
-                    "guild_id": guild_id,
-                    "channel_id": channel_id,
-                    "cadence": rec.cadence.value,
-                    "local_time": rec.time.strftime("%H:%M"),
-                    "weekday": weekday,
-                    "timezone": zone,
-                    "anchor": anchor,
-                    "thread": thread,
-                    "skip_if_quiet": skip_if_quiet,
-                    "paused": False,
-                    "next_slot_at": next_slot(rec, now),
-                    "cycle": 0,
-                    "thread_problem_told": False,
-                    "created_at": now,
-                    "created_by": actor_id,
-                    "last_slot_at": now,  # nothing before its creation is "missed"
-                }
-            )
-            view = await self._view(uow, schedule)
-            await log_moderator_action(
-                uow,
-                guild_id,
-                actor_id,
-                f"scheduled icebreakers in <#{channel_id}> ({rec.cadence.value}, "
-                f"{view.next_label} next; schedule {schedule.id}).",
-                now=now,
-            )
-        await self._changed()
-        return view
-
-    async def schedules(self, guild_id: int) -> list[ScheduleView]:
-        async with self.db.read() as uow:
-            return [await self._view(uow, s) for s in await uow.icebreakers.schedules(guild_id)]
+        return await self.recurring.add(
+            guild_id,
+            channel_id,
+            timezone=timezone,
+            recurrence_in=lambda zone, anchor: recurrence(cadence, time, zone, weekday, anchor),
+            options={
+                "thread": thread,
+                "skip_if_quiet": skip_if_quiet,
+                "cycle": 0,
+                "thread_problem_told": False,
+            },
+            actor_id=actor_id,
+        )
 
     async def _view(self, uow: UnitOfWork, schedule: Schedule) -> ScheduleView:
         pool = await uow.icebreakers.prompt_ids(schedule.guild_id)
@@ -150,41 +115,6 @@ class IcebreakerSchedules:
             unused_count(pool, used),
             text,
         )
-
-    async def _owned(self, uow: UnitOfWork, guild_id: int, schedule_id: int) -> Schedule:
-        schedule = await uow.icebreakers.schedule(guild_id, schedule_id)
-        if schedule is None:
-            raise NotFound(f"There is no icebreaker schedule {schedule_id} in this server.")
-        return schedule
-
-    async def set_paused(
-        self, guild_id: int, schedule_id: int, paused: bool, *, actor_id: int
-    ) -> ScheduleView:
-        now = self.clock.now()
-        async with self.db.transaction() as uow:
-            schedule = await self._owned(uow, guild_id, schedule_id)
-            values: dict[str, object] = {"paused": paused}
-            if not paused:  # resuming: slots while paused are not "missed"
-                values |= {"next_slot_at": next_slot(schedule.recurrence, now), "last_slot_at": now}
-            await uow.icebreakers.update_schedule(schedule.id, **values)
-            word = "paused" if paused else "resumed"
-            await log_moderator_action(
-                uow, guild_id, actor_id, f"{word} icebreaker schedule {schedule.id}.", now=now
-            )
-            view = await self._view(uow, await self._owned(uow, guild_id, schedule_id))
-        await self._changed()
-        return view
-
-    async def remove(self, guild_id: int, schedule_id: int, *, actor_id: int) -> Schedule:
-        now = self.clock.now()
-        async with self.db.transaction() as uow:
-            schedule = await self._owned(uow, guild_id, schedule_id)
-            await uow.icebreakers.remove_schedule(guild_id, schedule_id)
-            await log_moderator_action(
-                uow, guild_id, actor_id, f"removed icebreaker schedule {schedule.id}.", now=now
-            )
-        await self._changed()
-        return schedule
 
     async def post_now(self, guild_id: int, channel_id: int, *, actor_id: int) -> str:
         """One prompt now, from the channel's schedule rotation (or the pool's order)."""
@@ -214,7 +144,7 @@ class IcebreakerSchedules:
         async with self.db.transaction() as uow:
             for schedule in await uow.icebreakers.due(now=now):
                 posted += await self._run(uow, schedule, now)
-        await self._changed()
+        await self.recurring.changed()
         return posted
 
     async def _run(self, uow: UnitOfWork, schedule: Schedule, now: datetime) -> int:
@@ -223,8 +153,7 @@ class IcebreakerSchedules:
                 await self.settings.defaults_in(uow, schedule.guild_id)
             ).icebreaker_catch_up_minutes
         )
-        rec = schedule.recurrence
-        to_post, skipped = catch_up(rec, schedule.last_slot_at, now, grace)
+        to_post, skipped = catch_up(schedule.recurrence, schedule.last_slot_at, now, grace)
         for slot in skipped:
             if await uow.icebreakers.claim_slot(
                 schedule.id, slot, prompt_id=None, cycle=schedule.cycle, state="late", now=now
@@ -241,10 +170,7 @@ class IcebreakerSchedules:
                 uow, schedule, schedule.guild_id, schedule.channel_id, now, slot=to_post
             )
             posted = int(text is not None)
-        last = max([s for s in (to_post, *skipped) if s is not None], default=schedule.next_slot_at)
-        await uow.icebreakers.update_schedule(
-            schedule.id, last_slot_at=last, next_slot_at=next_slot(rec, max(last, now))
-        )
+        await self.recurring.advance(uow, schedule, (to_post, *skipped), now)
         return posted
 
     async def _post(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.domain.custom_ids import DIGITS, CustomId
 from bot.domain.delivery import Message
 from bot.domain.introductions import IntroRequest, suggested_opener
 from bot.domain.profiles import Profile
@@ -20,10 +21,9 @@ BUTTON, ROW = 2, 1
 GREEN, GREY, RED = 3, 2, 4
 EMBED_COLOUR = 0x2E8B57
 NO_CARD = "They have not added contact details: reply to them here on Discord."
-
-
-def custom_id(action: str, request_id: int) -> str:
-    return f"intro:{action}:{request_id}"
+ASK_ID = CustomId("intro:ask")
+ANSWER_ID = CustomId("intro", action="|".join((ACCEPT, DECLINE, BLOCK, REPORT)), id=DIGITS)
+WITHDRAW_ID = CustomId(f"intro:{WITHDRAW}", id=DIGITS)
 
 
 def _button(label: str, style: int, action: str, request_id: int) -> dict[str, Any]:
@@ -31,7 +31,7 @@ def _button(label: str, style: int, action: str, request_id: int) -> dict[str, A
         "type": BUTTON,
         "style": style,
         "label": label,
-        "custom_id": custom_id(action, request_id),
+        "custom_id": ANSWER_ID.build(action, request_id),
     }
 
 

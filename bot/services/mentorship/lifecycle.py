@@ -57,15 +57,20 @@ def _key(match: Match, *parts: object) -> str:
 
 class MentorMatches:
     def __init__(
-        self, db: Database, clock: Clock, directory: MemberDirectory, records: MentorRecords
+        self,
+        db: Database,
+        clock: Clock,
+        directory: MemberDirectory,
+        records: MentorRecords,
+        reroute: Callable[[], Awaitable[Any]],
     ) -> None:
         self.db = db
         self.clock = clock
         self.directory = directory
         self.records = records
-        # Routing (the requests side) re-routes a request sent back after a poor fit; the
-        # integrator sets this to ``MentorRouting.route_pending``.
-        self.reroute: Callable[[], Awaitable[Any]] | None = None
+        # Routing (the requests side) offers a request sent back after a poor fit to other
+        # mentors: ``MentorRouting.route_pending``.
+        self.reroute = reroute
         directory.on_consent_withdrawn(self.on_consent_withdrawn)
 
     # -- reads for the cog ------------------------------------------------------------------------
@@ -218,8 +223,6 @@ class MentorMatches:
         log.info("Guild %s: mentorship %s closed (%s)", closed.guild_id, closed.id, closed.outcome)
 
     async def _rerouted(self) -> None:
-        if self.reroute is None:
-            return
         try:
             await self.reroute()
         except Exception:  # the routing job runs again on its own schedule

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.custom_ids import DIGITS, CustomId
 from bot.domain.delivery import Message
 from bot.domain.mentorship.matches import FitAnswer, Match, MatchOutcome
 from bot.domain.tags import server_label
 
 PREFIX = "mentor-match"
 FIT, CONFIRM_POOR, CLOSE, EXTEND = "fit", "poor-fit", "close", "extend"
+FIT_ID = CustomId(f"{PREFIX}:{FIT}", id=DIGITS, answer="|".join(a.value for a in FitAnswer))
+CONFIRM_POOR_ID = CustomId(f"{PREFIX}:{CONFIRM_POOR}", id=DIGITS)
+CLOSE_ID = CustomId(f"{PREFIX}:{CLOSE}", id=DIGITS)
+EXTEND_ID = CustomId(f"{PREFIX}:{EXTEND}", id=DIGITS)
 BUTTON, ROW = 2, 1
 BLUE, GREY, GREEN, RED = 1, 2, 3, 4
 COLOUR = 0x4B7BEC
@@ -30,10 +35,6 @@ OUTCOME_WORDS = {
 }
 
 
-def custom_id(action: str, match_id: int, extra: str = "") -> str:
-    return f"{PREFIX}:{action}:{match_id}" + (f":{extra}" if extra else "")
-
-
 def _button(label: str, style: int, cid: str) -> dict[str, Any]:
     return {"type": BUTTON, "style": style, "label": label, "custom_id": cid}
 
@@ -45,7 +46,7 @@ def when(moment: Any, style: str = "D") -> str:
 
 def fit_check_dm(match: Match, *, guild_name: str, topic: str) -> Message:
     buttons = [
-        _button(label, style, custom_id(FIT, match.id, answer.value))
+        _button(label, style, FIT_ID.build(match.id, answer.value))
         for answer, (label, style) in FIT_LABELS.items()
     ]
     embed = {
@@ -65,7 +66,7 @@ def fit_check_dm(match: Match, *, guild_name: str, topic: str) -> Message:
 def fit_check_in_thread(match: Match, user_id: int) -> Message:
     """For a party whose DMs are closed: the same question, answered privately (ephemeral)."""
     buttons = [
-        _button(label, style, custom_id(FIT, match.id, answer.value))
+        _button(label, style, FIT_ID.build(match.id, answer.value))
         for answer, (label, style) in FIT_LABELS.items()
     ]
     return {
@@ -98,8 +99,8 @@ def end_reminder(match: Match) -> Message:
 
 def term_end_prompt(match: Match, auto_close_days: int) -> Message:
     buttons = [
-        _button("Close (completed)", GREEN, custom_id(CLOSE, match.id)),
-        _button("Extend 3 months", BLUE, custom_id(EXTEND, match.id)),
+        _button("Close (completed)", GREEN, CLOSE_ID.build(match.id)),
+        _button("Extend 3 months", BLUE, EXTEND_ID.build(match.id)),
     ]
     return {
         "content": (

@@ -12,6 +12,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from bot.domain.custom_ids import DIGITS, CustomId
 from bot.domain.delivery import Message
 from bot.domain.mentorship.requests import MentorRequest
 from bot.domain.profiles import Profile
@@ -19,6 +20,7 @@ from bot.domain.tags import server_label
 from bot.domain.text import show_member_text
 
 CLAIM = "claim"
+CLAIM_ID = CustomId(f"mentor:{CLAIM}", id=DIGITS)
 BUTTON, ROW, GREEN = 2, 1, 3
 COLOUR = 0x3B7DD8
 NO_CARD = "No contact details added: reply here in the thread."
@@ -43,16 +45,12 @@ _ENDINGS = {
 }
 
 
-def claim_custom_id(request_id: int) -> str:
-    return f"mentor:{CLAIM}:{request_id}"
-
-
 def _claim_row(request_id: int) -> list[dict[str, Any]]:
     button = {
         "type": BUTTON,
         "style": GREEN,
         "label": "Claim",
-        "custom_id": claim_custom_id(request_id),
+        "custom_id": CLAIM_ID.build(request_id),
     }
     return [{"type": ROW, "components": [button]}]
 

@@ -15,7 +15,7 @@ from bot.domain.delivery import Delivery, Message
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.mentorship.matches import Match, MatchStatus
 from bot.domain.tags import server_label
-from bot.domain.text import plural, show_member_text
+from bot.domain.text import as_typed, plural, show_member_text
 from bot.services.members import MemberDirectory
 from bot.services.mentorship.match_messages import COLOUR, OUTCOME_WORDS
 from bot.storage.database import Database
@@ -58,7 +58,12 @@ def _day(moment: datetime) -> str:
 
 
 def markdown(record: MatchRecord, user_id: int) -> str:
-    """The attached file: plain Markdown, readable anywhere."""
+    """The attached file: plain Markdown, readable anywhere, with the text as typed (stored text
+    is neutralised against pings; an attachment never pings, so the file undoes it)."""
+    return as_typed(_markdown(record, user_id))
+
+
+def _markdown(record: MatchRecord, user_id: int) -> str:
     match = record.match
     role = "mentor" if user_id == match.mentor_id else "mentee"
     ended = _day(match.closed_at) if match.closed_at else "ongoing"

@@ -25,6 +25,12 @@ from bot.storage.database import Database
 log = logging.getLogger(__name__)
 
 
+NOT_DISCOVERABLE = (
+    "Mentors see your request and, once one claims it, your profile, so you need to be "
+    "discoverable first: use /privacy discoverable on."
+)
+
+
 @dataclass(frozen=True)
 class OpenedRequest:
     request: MentorRequest
@@ -41,10 +47,17 @@ class MentorRequestService:
         self.directory = directory
         self.routing = routing
 
-    async def topic_for(self, guild_id: int, text: str) -> str:
-        """The tag a topic names (for the modal's title); friendly NotFound if none."""
-        async with self.db.read() as uow:
-            return (await load_index(uow, guild_id)).resolve(text).name
+    async def form_for(self, guild_id: int, mentee_id: int, text: str) -> str:
+        """Before the request form opens: the topic's tag name (for the form's title; friendly
+        NotFound if none), or why a request cannot be opened now, so nobody types their goals
+        into a form that will be refused."""
+        async with self.db.transaction() as uow:  # ensure: a new member gets the server default
+            name = (await load_index(uow, guild_id)).resolve(text).name
+            mentee = await self.directory.ensure(uow, guild_id, mentee_id)
+            if not mentee.discoverable:
+                raise Conflict(NOT_DISCOVERABLE)
+            check_not_open_already(await uow.mentor_requests.current_for(guild_id, mentee_id))
+        return name
 
     async def open(
         self,
@@ -64,10 +77,7 @@ class MentorRequestService:
             tag = (await load_index(uow, guild_id)).resolve(topic)
             mentee = await self.directory.ensure(uow, guild_id, mentee_id)
             if not mentee.discoverable:
-                raise Conflict(
-                    "Mentors see your request and, once one claims it, your profile, so you "
-                    "need to be discoverable first: use /privacy discoverable on."
-                )
+                raise Conflict(NOT_DISCOVERABLE)
             check_not_open_already(await uow.mentor_requests.current_for(guild_id, mentee_id))
             request = await uow.mentor_requests.add(
                 guild_id,

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from bot.clock import Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.reports import REPORT_DAYS, Report, Window, build_report
-from bot.services.reports.sources import SOURCES, Source
+from bot.services.reports.sources import Source
 from bot.storage.database import Database
 
 
 class ReportService:
-    def __init__(self, db: Database, clock: Clock, sources: Sequence[Source] = SOURCES) -> None:
+    def __init__(self, db: Database, clock: Clock, sources: Sequence[Source]) -> None:
         self.db = db
         self.clock = clock
         self.sources = tuple(sources)

@@ -1,9 +1,9 @@
-"""Per-feature report sources, and the registry the report is built from.
+"""Per-feature report sources: what each feature counts for ``/setup report``.
 
 A source takes the unit of work, the server and the window and returns its feature's
 :class:`Contribution` (lines keyed as in ``bot.domain.reports.LAYOUT``, weekly series keyed as
-in ``SERIES``). Adding a feature to the report is one function here (or in the feature's
-package) and one line in :data:`SOURCES`; until then its lines are simply absent.
+in ``SERIES``). A feature's manifest names its sources (``Feature.report_sources``);
+a feature without one simply has no lines in the report.
 """
 
 from __future__ import annotations
@@ -99,14 +99,3 @@ async def rounds_source(uow: UnitOfWork, guild_id: int, window: Window) -> Contr
         },
         weekly={"round_meetings": window.weekly_counts(met)},
     )
-
-
-SOURCES: tuple[Source, ...] = (
-    tags_source,
-    introductions_source,
-    icebreakers_source,
-    snoozes_source,
-    mentorship_source,
-    events_source,
-    rounds_source,
-)

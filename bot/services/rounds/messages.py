@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.domain.custom_ids import DIGITS, CustomId
 from bot.domain.delivery import Message
 from bot.domain.introductions import suggested_opener
 from bot.domain.profiles import Profile
@@ -22,6 +23,8 @@ BUTTON, ROW = 2, 1
 GREEN, GREY, RED = 3, 2, 4
 EMBED_COLOUR = 0x2E8B57
 NO_CARD = "Reply to them here on Discord."
+MEET_ID = CustomId("rounds:met", group=DIGITS, answer="|".join(a.value for a in MeetAnswer))
+GHOST_ID = CustomId("rounds:ghost", guild=DIGITS, choice="|".join(c.value for c in GhostChoice))
 GHOST_LABELS = {
     GhostChoice.KEEP: ("Keep me in", GREEN),
     GhostChoice.PAUSE: ("Pause for a month", GREY),
@@ -96,7 +99,7 @@ def opening(
 
 def checkin(group_id: int) -> Message:
     buttons = [
-        _button(ANSWER_LABELS[a], style, f"rounds:met:{group_id}:{a.value}")
+        _button(ANSWER_LABELS[a], style, MEET_ID.build(group_id, a.value))
         for a, style in (
             (MeetAnswer.MET, GREEN),
             (MeetAnswer.NOT_YET, GREY),
@@ -121,7 +124,7 @@ def unplaced_dm(reason: Unplaced, *, guild_name: str, label: str) -> Message:
 
 def ghost_dm(guild_id: int, *, guild_name: str) -> Message:
     buttons = [
-        _button(label, style, f"rounds:ghost:{guild_id}:{choice.value}")
+        _button(label, style, GHOST_ID.build(guild_id, choice.value))
         for choice, (label, style) in GHOST_LABELS.items()
     ]
     return {

@@ -9,13 +9,13 @@ if it is less than ``CATCH_UP`` late, otherwise it is recorded as late and skipp
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.domain.delivery import Delivery, Outcome
-from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.errors import InvalidInput
 from bot.domain.rounds.rules import (
     DEFAULT_COOLDOWN,
     RoundSchedule,
@@ -23,17 +23,24 @@ from bot.domain.rounds.rules import (
     round_recurrence,
     slot_key,
 )
-from bot.domain.schedules import catch_up, local_label, next_slot
+from bot.domain.schedules import catch_up, local_label
 from bot.services.introductions import FindService
 from bot.services.members import MemberDirectory
 from bot.services.moderation_log import log_bot_notice, log_moderator_action
 from bot.services.rounds import messages
 from bot.services.rounds.running import RoundPlan, RoundResult, run_round
+from bot.services.schedules import RecurringSchedules, ScheduleKind, ScheduleModeration
 from bot.services.settings import SettingsService
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+SCHEDULE_KIND = ScheduleKind(
+    rows=lambda uow: uow.rounds,  # its wake includes pending check-ins
+    feature="intro rounds",
+    noun="intro round schedule",
+)
 
 CATCH_UP = timedelta(hours=12)
 
@@ -46,7 +53,7 @@ class RoundScheduleView:
     tag_name: str | None
 
 
-class RoundsService:
+class RoundsService(ScheduleModeration[RoundSchedule, RoundScheduleView]):
     def __init__(
         self,
         db: Database,
@@ -58,16 +65,9 @@ class RoundsService:
         self.db = db
         self.clock = clock
         self.settings = settings
+        self.recurring = RecurringSchedules(db, clock, settings, SCHEDULE_KIND, self._view)
         self.directory = directory
         self.find = find
-        # Told the earliest next wake (slot or check-in) after every change.
-        self.wake_listeners: list[Callable[[datetime | None], None]] = []
-
-    async def _changed(self) -> None:
-        async with self.db.read() as uow:
-            earliest = await uow.rounds.earliest_wake()
-        for listener in self.wake_listeners:
-            listener(earliest)
 
     # -- moderators -----------------------------------------------------------------------------
 
@@ -86,44 +86,20 @@ class RoundsService:
     ) -> RoundScheduleView:
         check_options(group_size, cooldown_rounds)
         tag_id = (await self.find.tags.get(guild_id)).resolve(tag).id if tag else None
-        now = self.clock.now()
-        async with self.db.transaction() as uow:
-            zone = (await self.settings.defaults_in(uow, guild_id)).timezone
-            rec = round_recurrence(cadence, time, zone, weekday, now.date())
-            schedule = await uow.rounds.add_schedule(
-                {
-                    "guild_id": guild_id,
-                    "channel_id": channel_id,
-                    "cadence": rec.cadence.value,
-                    "local_time": rec.time.strftime("%H:%M"),
-                    "weekday": weekday,
-                    "timezone": zone,
-                    "anchor": now.date(),
-                    "group_size": group_size,
-                    "tag_id": tag_id,
-                    "cooldown_rounds": cooldown_rounds,
-                    "paused": False,
-                    "next_slot_at": next_slot(rec, now),
-                    "last_slot_at": now,  # nothing before its creation is "missed"
-                    "created_at": now,
-                    "created_by": actor_id,
-                }
-            )
-            view = await self._view(uow, schedule)
-            await log_moderator_action(
-                uow,
-                guild_id,
-                actor_id,
-                f"scheduled intro rounds in <#{channel_id}> ({rec.cadence.value}, "
-                f"{view.next_label} next; schedule {schedule.id}).",
-                now=now,
-            )
-        await self._changed()
-        return view
-
-    async def schedules(self, guild_id: int) -> list[RoundScheduleView]:
-        async with self.db.read() as uow:
-            return [await self._view(uow, s) for s in await uow.rounds.schedules(guild_id)]
+        return await self.recurring.add(
+            guild_id,
+            channel_id,
+            timezone=None,  # rounds follow the server's time zone
+            recurrence_in=lambda zone, anchor: round_recurrence(
+                cadence, time, zone, weekday, anchor
+            ),
+            options={
+                "group_size": group_size,
+                "tag_id": tag_id,
+                "cooldown_rounds": cooldown_rounds,
+            },
+            actor_id=actor_id,
+        )
 
     async def _view(self, uow: UnitOfWork, schedule: RoundSchedule) -> RoundScheduleView:
         tag_name = None
@@ -137,46 +113,11 @@ class RoundsService:
             tag_name,
         )
 
-    async def _owned(self, uow: UnitOfWork, guild_id: int, schedule_id: int) -> RoundSchedule:
-        schedule = await uow.rounds.schedule(guild_id, schedule_id)
-        if schedule is None:
-            raise NotFound(f"There is no intro round schedule {schedule_id} in this server.")
-        return schedule
-
-    async def set_paused(
-        self, guild_id: int, schedule_id: int, paused: bool, *, actor_id: int
-    ) -> RoundScheduleView:
-        now = self.clock.now()
-        async with self.db.transaction() as uow:
-            schedule = await self._owned(uow, guild_id, schedule_id)
-            values: dict[str, object] = {"paused": paused}
-            if not paused:  # resuming: slots while paused are not "missed"
-                values |= {"next_slot_at": next_slot(schedule.recurrence, now), "last_slot_at": now}
-            await uow.rounds.update_schedule(schedule.id, **values)
-            word = "paused" if paused else "resumed"
-            await log_moderator_action(
-                uow, guild_id, actor_id, f"{word} intro round schedule {schedule.id}.", now=now
-            )
-            view = await self._view(uow, await self._owned(uow, guild_id, schedule_id))
-        await self._changed()
-        return view
-
-    async def remove(self, guild_id: int, schedule_id: int, *, actor_id: int) -> RoundSchedule:
-        now = self.clock.now()
-        async with self.db.transaction() as uow:
-            schedule = await self._owned(uow, guild_id, schedule_id)
-            await uow.rounds.remove_schedule(guild_id, schedule_id)
-            await log_moderator_action(
-                uow, guild_id, actor_id, f"removed intro round schedule {schedule.id}.", now=now
-            )
-        await self._changed()
-        return schedule
-
     async def run_now(self, guild_id: int, schedule_id: int, *, actor_id: int) -> RoundResult:
         """A round of the schedule now, outside its slots (its next slot stays as it was)."""
         now = self.clock.now()
         async with self.db.read() as uow:
-            schedule = await self._owned(uow, guild_id, schedule_id)
+            schedule = await self.recurring.owned(uow, guild_id, schedule_id)
         index = await self.find.index(guild_id)
         key = f"schedule:{schedule.id}:now:{now.isoformat()}"
         plan = _plan(schedule, slot=None, source_key=key, when=now)
@@ -190,7 +131,7 @@ class RoundsService:
                 f"ran intro round schedule {schedule.id} now ({result.groups} groups).",
                 now=now,
             )
-        await self._changed()
+        await self.recurring.changed()
         return result
 
     async def run_once(
@@ -215,7 +156,7 @@ class RoundsService:
         )
         async with self.db.transaction() as uow:
             result = await run_round(uow, plan, index, guild_name=self._name(guild_id), now=now)
-        await self._changed()
+        await self.recurring.changed()
         return result
 
     def _name(self, guild_id: int) -> str:
@@ -233,12 +174,11 @@ class RoundsService:
             ran += await self._run_due(schedule, now)
         async with self.db.transaction() as uow:
             await self._checkins(uow, now)
-        await self._changed()
+        await self.recurring.changed()
         return ran
 
     async def _run_due(self, schedule: RoundSchedule, now: datetime) -> int:
-        rec = schedule.recurrence
-        to_run, skipped = catch_up(rec, schedule.last_slot_at, now, CATCH_UP)
+        to_run, skipped = catch_up(schedule.recurrence, schedule.last_slot_at, now, CATCH_UP)
         index = await self.find.index(schedule.guild_id)
         async with self.db.transaction() as uow:
             current = await uow.rounds.schedule(schedule.guild_id, schedule.id)
@@ -254,12 +194,7 @@ class RoundsService:
                 result = await run_round(
                     uow, plan, index, guild_name=self._name(schedule.guild_id), now=now
                 )
-            last = max(
-                [s for s in (to_run, *skipped) if s is not None], default=schedule.next_slot_at
-            )
-            await uow.rounds.update_schedule(
-                schedule.id, last_slot_at=last, next_slot_at=next_slot(rec, max(last, now))
-            )
+            await self.recurring.advance(uow, schedule, (to_run, *skipped), now)
         return int(result is not None)
 
     async def _checkins(self, uow: UnitOfWork, now: datetime) -> None:

@@ -7,7 +7,9 @@ from bot.services.tags.member_tags import MemberTagService
 from bot.services.tags.results import (
     CategoryListing,
     Merged,
+    MergePreview,
     NewTag,
+    NewTagCheck,
     PickerOption,
     PickerSection,
     PickResult,
@@ -24,8 +26,10 @@ from bot.services.tags.vocabulary import VocabularyService
 __all__ = [
     "CategoryListing",
     "MemberTagService",
+    "MergePreview",
     "Merged",
     "NewTag",
+    "NewTagCheck",
     "PickResult",
     "PickerOption",
     "PickerSection",

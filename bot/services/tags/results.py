@@ -38,6 +38,28 @@ class NewTag:
 
 
 @dataclass(frozen=True)
+class NewTagCheck:
+    """A tag about to be added: its cleaned name and category, and tags it may duplicate."""
+
+    name: str
+    category: str | None
+    similar: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What ``/setup tags merge`` is about to do, for the moderator to confirm."""
+
+    source: Tag
+    target: Tag
+    holders: int
+
+    @property
+    def holders_label(self) -> str:
+        return count_label(self.holders)
+
+
+@dataclass(frozen=True)
 class Renamed:
     tag: Tag
     old_name: str

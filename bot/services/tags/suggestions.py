@@ -17,6 +17,7 @@ from bot.domain.tags import (
     Tag,
     clean_name,
     safe_echo,
+    spelling_key,
     suggestion_outcome_key,
     suggestion_outcome_text,
     tag_key,
@@ -56,7 +57,7 @@ class SuggestionService:
                 f"There is no category “{safe_echo(category)}”. Leave it empty if unsure."
             )
         async with self.db.transaction() as uow:
-            earlier = await uow.suggestions.pending_with_key(guild_id, key)
+            earlier = await _waiting_alike(uow, guild_id, key)
             if earlier is not None:
                 return await self._support(uow, earlier, user_id)
             waiting = await uow.suggestions.pending_count_by(guild_id, user_id)
@@ -204,6 +205,18 @@ class SuggestionService:
                 ),
                 now=now,
             )
+
+
+async def _waiting_alike(uow: UnitOfWork, guild_id: int, key: str) -> Suggestion | None:
+    """The pending suggestion with this key, or one spelled with other separators."""
+    earlier = await uow.suggestions.pending_with_key(guild_id, key)
+    if earlier is not None:
+        return earlier
+    wanted = spelling_key(key)
+    for suggestion_id, other_key in await uow.suggestions.pending_keys(guild_id):
+        if spelling_key(other_key) == wanted:
+            return await uow.suggestions.get(guild_id, suggestion_id)
+    return None
 
 
 def _outcome_key(suggestion: Suggestion, user_id: int) -> str:

@@ -26,7 +26,9 @@ from bot.services.tags.index import TagIndexCache, load_index
 from bot.services.tags.results import (
     CategoryListing,
     Merged,
+    MergePreview,
     NewTag,
+    NewTagCheck,
     PresetApplied,
     Renamed,
     TagCount,
@@ -118,6 +120,25 @@ class VocabularyService:
         """Every vocabulary change: logged for moderators and announced to the indexes."""
         await log_moderator_action(uow, guild_id, actor_id, text, now=self.clock.now())
         self.directory.vocabulary_changed(uow, guild_id)
+
+    async def check_new_tag(self, guild_id: int, name: str, category: str | None) -> NewTagCheck:
+        """Before adding: the cleaned names, and existing tags the new one may duplicate (the
+        moderator confirms before a near-duplicate is added)."""
+        clean = clean_name(name)
+        clean_category = clean_name(category, label="Category names") if category else None
+        similar = (await self.index(guild_id)).near_duplicates(clean)
+        return NewTagCheck(clean, clean_category, tuple(similar))
+
+    async def merge_preview(self, guild_id: int, source: str, target: str) -> MergePreview:
+        """The two tags a merge names, and how many members hold the one going away."""
+        index = await self.index(guild_id)
+        from_tag = index.resolve(source, near_misses=False)
+        into = index.resolve(target, near_misses=False)
+        if from_tag.id == into.id:
+            raise InvalidInput(f"{from_tag.name} and {into.name} are the same tag.")
+        async with self.db.read() as uow:
+            holders = await uow.vocabulary.holders(from_tag.id)
+        return MergePreview(from_tag, into, holders)
 
     async def add_tag(
         self, guild_id: int, name: str, *, category: str | None = None, actor_id: int
@@ -222,17 +243,33 @@ class VocabularyService:
             index = await load_index(uow, guild_id)
             from_tag = index.resolve(source, near_misses=False)
             into = index.resolve(target, near_misses=False)
-            if from_tag.id == into.id:
-                raise InvalidInput(f"{from_tag.name} and {into.name} are the same tag.")
-            moved = await uow.member_tags.merge(from_tag.id, into.id)
-            aliases = await uow.vocabulary.move_aliases(from_tag.id, into.id)
-            await uow.vocabulary.delete_tag(from_tag.id)
-            await uow.vocabulary.add_alias(
-                guild_id, into.id, from_tag.name, tag_key(from_tag.name), now=self.clock.now()
-            )
-            await self._changed(
-                uow, guild_id, actor_id, f"merged **{from_tag.name}** into **{into.name}**."
-            )
+            return await self._merge(uow, guild_id, from_tag, into, actor_id)
+
+    async def merge_tag_ids(
+        self, guild_id: int, source_id: int, target_id: int, *, actor_id: int
+    ) -> Merged:
+        """The confirmed merge (a button carries the ids): either tag may be gone meanwhile."""
+        async with self.db.transaction() as uow:
+            from_tag = await uow.vocabulary.get_tag(guild_id, source_id)
+            into = await uow.vocabulary.get_tag(guild_id, target_id)
+            if from_tag is None or into is None:
+                raise NotFound("One of those tags no longer exists; nothing was changed.")
+            return await self._merge(uow, guild_id, from_tag, into, actor_id)
+
+    async def _merge(
+        self, uow: UnitOfWork, guild_id: int, from_tag: Tag, into: Tag, actor_id: int
+    ) -> Merged:
+        if from_tag.id == into.id:
+            raise InvalidInput(f"{from_tag.name} and {into.name} are the same tag.")
+        moved = await uow.member_tags.merge(from_tag.id, into.id)
+        aliases = await uow.vocabulary.move_aliases(from_tag.id, into.id)
+        await uow.vocabulary.delete_tag(from_tag.id)
+        await uow.vocabulary.add_alias(
+            guild_id, into.id, from_tag.name, tag_key(from_tag.name), now=self.clock.now()
+        )
+        await self._changed(
+            uow, guild_id, actor_id, f"merged **{from_tag.name}** into **{into.name}**."
+        )
         log.info("Guild %s: tag %s merged into %s by %s", guild_id, from_tag.id, into.id, actor_id)
         return Merged(from_tag.name, into, moved, aliases)
 

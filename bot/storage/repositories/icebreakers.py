@@ -1,16 +1,17 @@
-"""Icebreaker schedules, prompts, posts per slot and suggestions."""
+"""Icebreaker schedules (the shared queries in ``schedules``), prompts, posts per slot and
+suggestions."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.icebreakers import Schedule
-from bot.domain.schedules import Cadence
+from bot.storage.repositories.schedules import RecurringScheduleQueries
 from bot.storage.schema.icebreakers import (
     icebreaker_posts,
     icebreaker_prompts,
@@ -21,31 +22,7 @@ from bot.storage.sql import insert_ignore
 from bot.storage.types import as_utc
 
 
-def _schedule(row: Any) -> Schedule:
-    return Schedule(
-        id=row.id,
-        guild_id=row.guild_id,
-        channel_id=row.channel_id,
-        cadence=Cadence(row.cadence),
-        local_time=row.local_time,
-        weekday=row.weekday,
-        timezone=row.timezone,
-        anchor=row.anchor,
-        thread=bool(row.thread),
-        skip_if_quiet=bool(row.skip_if_quiet),
-        paused=bool(row.paused),
-        next_slot_at=as_utc(row.next_slot_at),
-        last_slot_at=as_utc(row.last_slot_at) if row.last_slot_at else None,
-        quiet_channel_id=row.quiet_channel_id,
-        quiet_message_id=row.quiet_message_id,
-        cycle=row.cycle,
-        low_pool_told_cycle=row.low_pool_told_cycle,
-        thread_problem_told=bool(row.thread_problem_told),
-        created_at=as_utc(row.created_at),
-    )
-
-
-class IcebreakersRepository:
+class IcebreakersRepository(RecurringScheduleQueries[Schedule]):
     member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "icebreaker_schedules": ("created_by",),
         "icebreaker_prompts": ("added_by",),
@@ -61,76 +38,7 @@ class IcebreakersRepository:
     }
 
     def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
-    # -- schedules ------------------------------------------------------------------------------
-
-    async def add_schedule(self, values: Mapping[str, Any]) -> Schedule:
-        result = await self.conn.execute(icebreaker_schedules.insert().values(**values))
-        found = await self.schedule(values["guild_id"], int(result.inserted_primary_key[0]))  # type: ignore[index]
-        assert found is not None
-        return found
-
-    async def schedule(self, guild_id: int, schedule_id: int) -> Schedule | None:
-        s = icebreaker_schedules.c
-        row = (
-            await self.conn.execute(
-                select(icebreaker_schedules).where(s.guild_id == guild_id, s.id == schedule_id)
-            )
-        ).first()
-        return _schedule(row) if row else None
-
-    async def schedule_by_id(self, schedule_id: int) -> Schedule | None:
-        s = icebreaker_schedules.c
-        row = (
-            await self.conn.execute(select(icebreaker_schedules).where(s.id == schedule_id))
-        ).first()
-        return _schedule(row) if row else None
-
-    async def schedules(self, guild_id: int) -> list[Schedule]:
-        s = icebreaker_schedules.c
-        rows = await self.conn.execute(
-            select(icebreaker_schedules).where(s.guild_id == guild_id).order_by(s.id)
-        )
-        return [_schedule(row) for row in rows]
-
-    async def due(self, *, now: datetime, limit: int = 500) -> list[Schedule]:
-        s = icebreaker_schedules.c
-        rows = await self.conn.execute(
-            select(icebreaker_schedules)
-            .where(s.paused.is_(False), s.next_slot_at <= now)
-            .order_by(s.next_slot_at, s.id)
-            .limit(limit)
-        )
-        return [_schedule(row) for row in rows]
-
-    async def earliest_next_slot(self) -> datetime | None:
-        s = icebreaker_schedules.c
-        value = (
-            await self.conn.execute(select(func.min(s.next_slot_at)).where(s.paused.is_(False)))
-        ).scalar()
-        return as_utc(value) if value else None
-
-    async def update_schedule(self, schedule_id: int, **values: Any) -> None:
-        await self.conn.execute(
-            update(icebreaker_schedules)
-            .where(icebreaker_schedules.c.id == schedule_id)
-            .values(**values)
-        )
-
-    async def remove_schedule(self, guild_id: int, schedule_id: int) -> bool:
-        s = icebreaker_schedules.c
-        result = await self.conn.execute(
-            icebreaker_schedules.delete().where(s.guild_id == guild_id, s.id == schedule_id)
-        )
-        return bool(result.rowcount)
-
-    async def schedule_count(self) -> int:
-        return int(
-            (
-                await self.conn.execute(select(func.count()).select_from(icebreaker_schedules))
-            ).scalar_one()
-        )
+        super().__init__(conn, icebreaker_schedules, Schedule)
 
     # -- posts (one per schedule and slot) ------------------------------------------------------
 
@@ -280,6 +188,14 @@ class IcebreakersRepository:
             .offset(offset)
         )
         return [(int(i), int(u), str(t), as_utc(c)) for i, u, t, c in rows.all()]
+
+    async def pending_suggestion_texts(self, guild_id: int) -> list[tuple[int, str]]:
+        """(suggester, text) of every pending suggestion: to spot one suggested again."""
+        g = icebreaker_suggestions.c
+        rows = await self.conn.execute(
+            select(g.user_id, g.text).where(g.guild_id == guild_id, g.state == "pending")
+        )
+        return [(int(u), str(t)) for u, t in rows.all()]
 
     async def pending_count(self, guild_id: int) -> int:
         g = icebreaker_suggestions.c

@@ -11,8 +11,8 @@ from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.rounds.rules import EVERY_SCHEDULE, RoundSchedule
-from bot.domain.schedules import Cadence
 from bot.storage.repositories.round_groups import RoundGroups
+from bot.storage.repositories.schedules import RecurringScheduleQueries
 from bot.storage.schema.rounds import (
     round_group_members,
     round_participants,
@@ -25,26 +25,6 @@ from bot.storage.types import as_utc
 
 def _utc(value: datetime | None) -> datetime | None:
     return as_utc(value) if value is not None else None
-
-
-def _schedule(row: Any) -> RoundSchedule:
-    return RoundSchedule(
-        id=row.id,
-        guild_id=row.guild_id,
-        channel_id=row.channel_id,
-        cadence=Cadence(row.cadence),
-        local_time=row.local_time,
-        weekday=row.weekday,
-        timezone=row.timezone,
-        anchor=row.anchor,
-        group_size=row.group_size,
-        tag_id=row.tag_id,
-        cooldown_rounds=row.cooldown_rounds,
-        paused=bool(row.paused),
-        next_slot_at=as_utc(row.next_slot_at),
-        last_slot_at=_utc(row.last_slot_at),
-        created_at=as_utc(row.created_at),
-    )
 
 
 @dataclass(frozen=True)
@@ -81,7 +61,7 @@ def _round(row: Any) -> RoundRow:
     )
 
 
-class RoundsRepository(RoundGroups):
+class RoundsRepository(RoundGroups, RecurringScheduleQueries[RoundSchedule]):
     member_columns: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "round_schedules": ("created_by",),
         "round_participants": ("user_id",),
@@ -93,63 +73,30 @@ class RoundsRepository(RoundGroups):
         "round_group_members": "the intro round groups you were placed in, and if you met",
     }
 
+    due_limit = 200
+
     def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
+        RecurringScheduleQueries.__init__(self, conn, round_schedules, RoundSchedule)
 
-    # -- schedules ------------------------------------------------------------------------------
-
-    async def add_schedule(self, values: Mapping[str, Any]) -> RoundSchedule:
-        result = await self.conn.execute(round_schedules.insert().values(**values))
-        found = await self.schedule(values["guild_id"], int(result.inserted_primary_key[0]))  # type: ignore[index]
-        assert found is not None
-        return found
-
-    async def schedule(self, guild_id: int, schedule_id: int) -> RoundSchedule | None:
-        s = round_schedules.c
-        query = select(round_schedules).where(s.guild_id == guild_id, s.id == schedule_id)
-        row = (await self.conn.execute(query)).first()
-        return _schedule(row) if row else None
-
-    async def schedules(self, guild_id: int) -> list[RoundSchedule]:
-        s = round_schedules.c
-        query = select(round_schedules).where(s.guild_id == guild_id).order_by(s.id)
-        return [_schedule(row) for row in await self.conn.execute(query)]
-
-    async def due(self, *, now: datetime, limit: int = 200) -> list[RoundSchedule]:
-        s = round_schedules.c
-        query = (
-            select(round_schedules)
-            .where(s.paused.is_(False), s.next_slot_at <= now)
-            .order_by(s.next_slot_at, s.id)
-            .limit(limit)
-        )
-        return [_schedule(row) for row in await self.conn.execute(query)]
+    # -- schedules (the shared queries are in ``RecurringScheduleQueries``) ---------------------
 
     async def earliest_wake(self) -> datetime | None:
         """The earliest next slot of a running schedule or pending check-in."""
-        s, r = round_schedules.c, rounds.c
-        slot = (
-            await self.conn.execute(select(func.min(s.next_slot_at)).where(s.paused.is_(False)))
-        ).scalar()
+        r = rounds.c
+        slot = await self.earliest_next_slot()
         checkin = (
             await self.conn.execute(select(func.min(r.checkin_at)).where(r.checkin_done.is_(False)))
         ).scalar()
-        found = [as_utc(v) for v in (slot, checkin) if v is not None]
+        found = [v for v in (slot, _utc(checkin)) if v is not None]
         return min(found, default=None)
 
-    async def update_schedule(self, schedule_id: int, **values: Any) -> None:
-        s = round_schedules.c
-        await self.conn.execute(update(round_schedules).where(s.id == schedule_id).values(**values))
-
     async def remove_schedule(self, guild_id: int, schedule_id: int) -> bool:
-        s, p = round_schedules.c, round_participants.c
+        """Members who joined only this schedule leave it with the schedule."""
+        p = round_participants.c
         await self.conn.execute(
             delete(round_participants).where(p.guild_id == guild_id, p.schedule_id == schedule_id)
         )
-        result = await self.conn.execute(
-            delete(round_schedules).where(s.guild_id == guild_id, s.id == schedule_id)
-        )
-        return bool(result.rowcount)
+        return await super().remove_schedule(guild_id, schedule_id)
 
     # -- participants ---------------------------------------------------------------------------
 

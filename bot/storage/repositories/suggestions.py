@@ -158,6 +158,16 @@ class TagSuggestionsRepository:
         ).first()
         return self._suggestion(row) if row else None
 
+    async def pending_keys(self, guild_id: int) -> list[tuple[int, str]]:
+        """(id, key) of every pending suggestion, to find one spelled differently."""
+        c = tag_suggestions.c
+        rows = await self.conn.execute(
+            select(c.id, c.key).where(
+                c.guild_id == guild_id, c.state == SuggestionState.PENDING.value
+            )
+        )
+        return [(int(i), str(k)) for i, k in rows.all()]
+
     async def pending_count_by(self, guild_id: int, user_id: int) -> int:
         return int(
             (

@@ -1,8 +1,8 @@
 """Icebreaker schedules, the server's prompt pool, what was posted for each slot, suggestions.
 
 ``icebreaker_posts`` has one row per (schedule, slot), its primary key: a slot is handled once,
-whatever the scheduler does (ARCHITECTURE rule 8). ``next_slot_at`` is the schedule's next slot
-as the domain computed it; the scheduler only wakes the service, which reads what is due.
+whatever the scheduler does (ARCHITECTURE rule 8). The schedule's shared columns (recurrence,
+``next_slot_at``) come from ``bot.storage.schema.schedules``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -24,34 +23,23 @@ from sqlalchemy import (
 )
 
 from bot.storage.schema.base import metadata
+from bot.storage.schema.schedules import recurring_schedule_table
 
-icebreaker_schedules = Table(
+icebreaker_schedules = recurring_schedule_table(
     "icebreaker_schedules",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("guild_id", BigInteger, nullable=False),
-    Column("channel_id", BigInteger, nullable=False),
-    Column("cadence", String(16), nullable=False),
-    Column("local_time", String(5), nullable=False),  # HH:MM in ``timezone``
-    Column("weekday", Integer, nullable=True),  # 0 = Monday
-    Column("timezone", String(64), nullable=False),
-    Column("anchor", Date, nullable=False),  # biweekly parity, monthly day
-    Column("thread", Boolean, nullable=False),
-    Column("skip_if_quiet", Boolean, nullable=False),
-    Column("paused", Boolean, nullable=False),
-    Column("next_slot_at", DateTime(timezone=True), nullable=False),
-    Column("last_slot_at", DateTime(timezone=True), nullable=True),
-    # Where the previous prompt can be answered (the channel, or its thread) and the last
-    # message there right after it was posted: skip-if-quiet compares with these.
-    Column("quiet_channel_id", BigInteger, nullable=True),
-    Column("quiet_message_id", BigInteger, nullable=True),
-    Column("cycle", Integer, nullable=False),
-    Column("low_pool_told_cycle", Integer, nullable=True),
-    Column("thread_problem_told", Boolean, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("created_by", BigInteger, nullable=True),
-    Index("ix_icebreaker_schedules_due", "paused", "next_slot_at"),
-    Index("ix_icebreaker_schedules_guild", "guild_id"),
+    options=[
+        Column("thread", Boolean, nullable=False),
+        Column("skip_if_quiet", Boolean, nullable=False),
+    ],
+    bookkeeping=[
+        # Where the previous prompt can be answered (the channel, or its thread) and the last
+        # message there right after it was posted: skip-if-quiet compares with these.
+        Column("quiet_channel_id", BigInteger, nullable=True),
+        Column("quiet_message_id", BigInteger, nullable=True),
+        Column("cycle", Integer, nullable=False),
+        Column("low_pool_told_cycle", Integer, nullable=True),
+        Column("thread_problem_told", Boolean, nullable=False),
+    ],
 )
 
 icebreaker_prompts = Table(

@@ -12,7 +12,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -24,28 +23,15 @@ from sqlalchemy import (
 )
 
 from bot.storage.schema.base import metadata
+from bot.storage.schema.schedules import recurring_schedule_table
 
-round_schedules = Table(
+round_schedules = recurring_schedule_table(
     "round_schedules",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("guild_id", BigInteger, nullable=False),
-    Column("channel_id", BigInteger, nullable=False),
-    Column("cadence", String(16), nullable=False),
-    Column("local_time", String(5), nullable=False),  # HH:MM in ``timezone``
-    Column("weekday", Integer, nullable=True),  # 0 = Monday
-    Column("timezone", String(64), nullable=False),
-    Column("anchor", Date, nullable=False),  # biweekly parity, monthly day
-    Column("group_size", Integer, nullable=False),
-    Column("tag_id", Integer, nullable=True),  # only members holding this tag
-    Column("cooldown_rounds", Integer, nullable=False),  # no pair again within this many
-    Column("paused", Boolean, nullable=False),
-    Column("next_slot_at", DateTime(timezone=True), nullable=False),
-    Column("last_slot_at", DateTime(timezone=True), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("created_by", BigInteger, nullable=True),
-    Index("ix_round_schedules_due", "paused", "next_slot_at"),
-    Index("ix_round_schedules_guild", "guild_id"),
+    options=[
+        Column("group_size", Integer, nullable=False),
+        Column("tag_id", Integer, nullable=True),  # only members holding this tag
+        Column("cooldown_rounds", Integer, nullable=False),  # no pair again within this many
+    ],
 )
 
 round_participants = Table(

@@ -1,4 +1,4 @@
-"""Checks shared by every feature's components."""
+"""The Manage Server check every moderator-only component makes when clicked."""
 
 from __future__ import annotations
 
