@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from types import TracebackType
+from typing import Any
 
 import discord
 import yarl
@@ -24,6 +25,10 @@ from bot.services import Services
 from bot.tree import AppCommandTree
 
 log = logging.getLogger(__name__)
+
+# Commands learn names before they run (the tree's before_command); other interactions here.
+TREE_TYPES = (discord.InteractionType.application_command,)
+
 
 FORM_EXPIRED = (
     "That form was open while I restarted, so I could not read it and nothing was changed. "
@@ -82,6 +87,8 @@ class SigBot(commands.Bot):
         self.sender: OutboxSender | None = None
         self.heartbeat = heartbeat
         self._shutdown: asyncio.Task[None] | None = None
+        assert isinstance(self.tree, AppCommandTree)
+        self.tree.before_command = self.remember_names
 
     async def setup_hook(self) -> None:
         self.setup_runs += 1
@@ -123,8 +130,8 @@ class SigBot(commands.Bot):
     async def on_interaction(self, interaction: discord.Interaction[SigBot]) -> None:
         """Learn names from interactions (no GUILD_MEMBERS intent); and a form submitted after
         a restart has no handler left: say so instead of timing out."""
-        if interaction.guild is not None:
-            await self._remember(interaction.guild, interaction.user)
+        if interaction.type not in TREE_TYPES:
+            await self.remember_names(interaction)
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         data: dict[str, object] = dict(interaction.data or {})
@@ -133,13 +140,23 @@ class SigBot(commands.Bot):
             return
         await respond(interaction, FORM_EXPIRED)
 
-    async def _remember(self, guild: discord.Guild, user: discord.abc.User) -> None:
+    async def remember_names(self, interaction: discord.Interaction[Any]) -> None:
+        """The names of the member acting and of any member the interaction names (a member
+        picked in a menu or a member: option may never interact themselves)."""
+        if interaction.guild is None:
+            return
+        user = interaction.user
+        await self._remember(interaction.guild, user.id, user.display_name)
+        for user_id, name in resolved_names(dict(interaction.data or {})).items():
+            await self._remember(interaction.guild, user_id, name)
+
+    async def _remember(self, guild: discord.Guild, user_id: int, name: str) -> None:
         directory = self.services.directory
         directory.remember_guild(guild.id, guild.name)
         try:
-            await directory.remember_name(guild.id, user.id, user.display_name)
+            await directory.remember_name(guild.id, user_id, name)
         except Exception:  # a name is a nicety: never fail the member's action for it
-            log.exception("Could not remember the display name of %s", user.id)
+            log.exception("Could not remember the display name of %s", user_id)
 
     def _knows_modal(self, custom_id: str) -> bool:
         # discord.py keeps open modals in its view store; if that ever changes, assume handled.
@@ -186,3 +203,18 @@ class SigBot(commands.Bot):
     ) -> None:
         # discord.py's own __aexit__ awaits only its part of close(), not the database's.
         await self.close()
+
+
+def resolved_names(data: dict[str, Any]) -> dict[int, str]:
+    """The display names of the members an interaction names (resolved users and members):
+    the server nickname, else the global display name, else the username; bots left out."""
+    resolved = data.get("resolved") or {}
+    users: dict[str, Any] = resolved.get("users") or {}
+    members: dict[str, Any] = resolved.get("members") or {}
+    names = {}
+    for user_id, user in users.items():
+        nick = (members.get(user_id) or {}).get("nick")
+        name = nick or user.get("global_name") or user.get("username")
+        if name and not user.get("bot"):
+            names[int(user_id)] = str(name)
+    return names

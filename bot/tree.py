@@ -8,7 +8,7 @@ still possible, so nobody ever sees "The application did not respond".
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -118,6 +118,9 @@ def missing_member_permissions(interaction: discord.Interaction[Any]) -> list[st
 class AppCommandTree(app_commands.CommandTree[Any]):
     # Deferred when still working after this long (Discord allows 3 s); tests scale it down.
     auto_defer_seconds: float = AUTO_DEFER_SECONDS
+    # Awaited before every command runs, once the auto-defer is armed (the bot learns names
+    # there, so the command's own work already sees them).
+    before_command: Callable[[discord.Interaction[Any]], Awaitable[None]] | None = None
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         missing = missing_member_permissions(interaction)
@@ -125,6 +128,8 @@ class AppCommandTree(app_commands.CommandTree[Any]):
             if interaction.type is discord.InteractionType.application_command:
                 # a slow database must not kill the interaction
                 arm_auto_defer(interaction, self.auto_defer_seconds)
+                if self.before_command is not None:
+                    await self.before_command(interaction)
             return True
         if interaction.type is discord.InteractionType.application_command:
             await safe_reply(

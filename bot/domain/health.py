@@ -36,6 +36,9 @@ class ChannelUse:
     channel_id: int | None
     needs: tuple[str, ...]
     unset_hint: str = ""
+    # Members must see what the bot posts or opens there (a private thread's members see it
+    # only if they can see its channel); only the moderation log is for moderators alone.
+    members_reach: bool = True
 
 
 def missing_from(needs: Iterable[str], has: Callable[[str], bool]) -> list[str]:
@@ -59,8 +62,26 @@ def problem_text(missing: list[str], channel_name: str) -> str:
     return f"cannot {_listed([permission_words(m) for m in missing])} in #{channel_name}"
 
 
+def hidden_from_members_text(channel_name: str) -> str:
+    """Said when @everyone lacks View Channel where members must reach what the bot opens."""
+    return (
+        f"members cannot see #{channel_name} (@everyone lacks View Channel there or in its "
+        "category), so they cannot reach what I post or open there"
+    )
+
+
+def members_reach(purpose: ChannelPurpose) -> bool:
+    return purpose is not ChannelPurpose.MODERATION_LOG
+
+
 def purpose_use(purpose: ChannelPurpose, channel_id: int | None) -> ChannelUse:
-    return ChannelUse(purpose.value, channel_id, REQUIRED_PERMISSIONS[purpose], purpose.description)
+    return ChannelUse(
+        purpose.value,
+        channel_id,
+        REQUIRED_PERMISSIONS[purpose],
+        purpose.description,
+        members_reach=members_reach(purpose),
+    )
 
 
 def icebreaker_schedule_needs(*, thread: bool, skip_if_quiet: bool) -> tuple[str, ...]:

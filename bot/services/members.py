@@ -47,6 +47,9 @@ class MemberDirectory:
         self._withdrawals: list[Withdrawal] = []
         self.guild_names: dict[int, str] = {}
         self._names: dict[tuple[int, int], str] = {}
+        # Names seen before the member's record exists (their first command creates it, maybe
+        # a moment later; a member picked in a menu may have none yet): saved when it is made.
+        self._unsaved_names: dict[tuple[int, int], str] = {}
 
     # -- events ---------------------------------------------------------------------------------
 
@@ -77,9 +80,19 @@ class MemberDirectory:
     async def ensure(self, uow: UnitOfWork, guild_id: int, user_id: int) -> MemberRecord:
         """The member's record, created with the server's default discoverability."""
         defaults = await self.settings.defaults_in(uow, guild_id)
-        return await uow.members.ensure(
+        record = await uow.members.ensure(
             guild_id, user_id, discoverable=defaults.discoverable_by_default, now=self.clock.now()
         )
+        name = self._unsaved_names.get((guild_id, user_id))
+        if name is not None and record.display_name is None:
+            await uow.members.set_display_name(guild_id, user_id, name)
+            self._publish_after_commit(uow, NameChanged(guild_id, user_id, name))
+            uow.after_commit(lambda: self._saved(guild_id, user_id, name))
+        return record
+
+    def _saved(self, guild_id: int, user_id: int, name: str) -> None:
+        self._unsaved_names.pop((guild_id, user_id), None)
+        self._names[(guild_id, user_id)] = name
 
     async def set_discoverable(
         self, uow: UnitOfWork, guild_id: int, user_id: int, discoverable: bool
@@ -164,14 +177,16 @@ class MemberDirectory:
                 self._publish_after_commit(uow, NameChanged(guild_id, user_id, display_name))
             if await uow.members.clear_departed(guild_id, user_id):
                 log.info("Member %s is back in server %s", user_id, guild_id)
-            # Not yet known (their first command creates the record): try again next time.
             known = await uow.members.get(guild_id, user_id) is not None
         if known:
-            self._names[(guild_id, user_id)] = display_name
+            self._saved(guild_id, user_id, display_name)
+        else:  # not yet known: saved with the record when it is made (see ensure)
+            self._unsaved_names[(guild_id, user_id)] = display_name
 
     def forget_name(self, guild_id: int, user_id: int) -> None:
         """The next interaction of this member goes to the database again (see above)."""
         self._names.pop((guild_id, user_id), None)
+        self._unsaved_names.pop((guild_id, user_id), None)
 
     def vocabulary_changed(self, uow: UnitOfWork, guild_id: int) -> None:
         self._publish_after_commit(uow, VocabularyChanged(guild_id))

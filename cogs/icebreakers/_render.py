@@ -96,7 +96,11 @@ def removed_text(schedule: Schedule) -> str:
 
 
 def posted_now_text(channel_id: int, text: str) -> str:
-    return f"Posted in <#{channel_id}>: “{_short(text)}”"
+    # Queued, not yet posted: the sender may still be refused, which the moderation log says.
+    return (
+        f"Queued for <#{channel_id}>: “{_short(text)}”. The moderation log will say when it "
+        "is up, or why Discord refused it."
+    )
 
 
 def prompt_added_text(prompt: Prompt) -> str:

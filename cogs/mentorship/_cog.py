@@ -81,8 +81,8 @@ class MentorCog(
 
     @app_commands.command(name="resume", description="Take mentor requests again")
     async def resume(self, interaction: Interaction) -> None:
-        await self.mentors.resume(kit.guild_id(interaction), interaction.user.id)
-        await respond(interaction, _render.RESUMED)
+        waiting = await self.mentors.resume(kit.guild_id(interaction), interaction.user.id)
+        await respond(interaction, _render.resumed_text(waiting))
 
     @app_commands.command(name="status", description="Your mentees, requests and capacity")
     async def status(self, interaction: Interaction) -> None:

@@ -39,6 +39,12 @@ def paused_text(rerouted: int) -> str:
 RESUMED = "Welcome back: requests that match your topics can reach you again."
 
 
+def resumed_text(waiting: int) -> str:
+    if not waiting:
+        return RESUMED
+    return f"{RESUMED} {plural(waiting, 'open request')} waited for a mentor: see your DMs."
+
+
 def opened_text(opened: OpenedRequest) -> str:
     waiting = (
         "Mentors with room in that topic are being told now, and it is on the mentor-requests card."
@@ -71,7 +77,11 @@ def status_embed(status: MentorStatus) -> discord.Embed:
     if profile is None:
         embed.add_field(name="Mentoring", value="Not offered: /mentor offer.", inline=False)
     else:
-        state = "paused" if profile.paused else "taking requests"
+        state = "taking requests"
+        if profile.paused:
+            state = "paused"
+        elif status.full:
+            state = "full, so no new requests until one ends"
         value = (
             f"{status.mentees} of {plural(profile.capacity, 'mentee')}, {state}.\n"
             f"Topics: {', '.join(status.topics) or 'none'}"

@@ -29,7 +29,8 @@ async def _tag_progress(interaction: discord.Interaction[SigBot], guild_id: int)
     services = interaction.client.services
     index = await services.vocabulary.index(guild_id)
     waiting = await services.suggestions.pending_count(guild_id)
-    return TagProgress(tags=len(index.tags), waiting_suggestions=waiting)
+    picker = await services.member_tags.picker_channel(guild_id)
+    return TagProgress(tags=len(index.tags), waiting_suggestions=waiting, picker_channel_id=picker)
 
 
 @app_commands.default_permissions(manage_guild=True)

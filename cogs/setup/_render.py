@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.domain.health import ChannelUse
+from bot.domain.health import ChannelUse, members_reach
 from bot.domain.settings import (
     REQUIRED_PERMISSIONS,
     ChannelPurpose,
@@ -27,7 +27,9 @@ def defaults_text(defaults: GuildDefaults) -> str:
 
 def channel_health(purpose: ChannelPurpose, channel: discord.abc.GuildChannel | None) -> str:
     """The check for a channel just set for ``purpose``."""
-    return channel_check(purpose.value, channel, REQUIRED_PERMISSIONS[purpose])
+    return channel_check(
+        purpose.value, channel, REQUIRED_PERMISSIONS[purpose], members_reach=members_reach(purpose)
+    )
 
 
 def health_fields(uses: list[ChannelUse], guild: discord.Guild) -> list[str]:
@@ -47,6 +49,7 @@ class TagProgress:
 
     tags: int
     waiting_suggestions: int
+    picker_channel_id: int | None = None  # where the public picker was last posted
 
 
 def _plural(count: int, word: str) -> str:
@@ -66,7 +69,10 @@ def getting_started_text(settings: GuildSettings, tags: TagProgress) -> str:
         lines.append(f"{done} Tags: {_plural(tags.tags, 'tag')} (`/setup tags add`, `rename`, …)")
     else:
         lines.append(f"{todo} Tags: none yet. Start with `/setup tags preset name:pt`")
-    lines.append(f"{todo if not tags.tags else done} Picker: post one with `/setup tags picker`")
+    if tags.picker_channel_id is None:
+        lines.append(f"{todo} Picker: post one with `/setup tags picker`")
+    else:
+        lines.append(f"{done} Picker: posted in <#{tags.picker_channel_id}> (`/setup tags picker`)")
     waiting = tags.waiting_suggestions
     if waiting:
         lines.append(f"{todo} {_plural(waiting, 'tag suggestion')} waiting: `/setup tags review`")

@@ -16,7 +16,7 @@ from bot.domain.settings import GuildDefaults
 from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.storage.database import Database
-from bot.storage.member_data import MemberData, holds_member_id
+from bot.storage.member_data import MemberData, descriptions_of, holds_member_id
 from tests.architecture.test_layers import imported_modules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,6 +75,20 @@ async def test_every_column_that_can_hold_a_member_id_is_covered(database: Datab
         if column not in schema.get(table, [])
     ]
     assert stale == [], "declared member columns that the schema does not have"
+
+
+async def test_every_member_table_describes_itself(database: Database) -> None:
+    """/privacy show and the export's readme say in plain words what each table holds."""
+    undescribed = []
+    async with database.read() as uow:
+        for repository in uow.member_data:
+            descriptions = descriptions_of(repository)
+            undescribed += [
+                f"{type(repository).__name__}: {table}"
+                for table in repository.member_columns
+                if not descriptions.get(table, "").strip()
+            ]
+    assert undescribed == [], "describe these in the repository's table_descriptions"
 
 
 async def test_every_table_is_checked(database: Database) -> None:

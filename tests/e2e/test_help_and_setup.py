@@ -97,3 +97,26 @@ async def test_setup_is_rechecked_at_run_time(bot: SigBot, community: DemoCommun
     assert ix.ephemeral
     assert "You need the Manage Server permission" in reply
     assert (await bot.services.settings.show(guild.id)).defaults.discoverable_by_default is False
+
+
+async def test_setup_show_says_when_members_cannot_see_a_channel_they_must_reach(
+    bot: SigBot, community: DemoCommunity
+) -> None:
+    """A mentorship channel only moderators see: threads open there, mentees cannot reach them."""
+    guild, mod = community.guild, community.moderator
+    hidden = guild.add_text_channel(
+        "mentors-only",
+        overwrites={
+            guild.everyone: (None, ["view_channel"]),
+            guild.role("Moderator"): (["view_channel"], None),
+            guild.bot_member: (["view_channel"], None),
+        },
+    )
+    ix = await mod.slash("setup channel", purpose="mentorship", channel=hidden)
+    said = render_message(await ix.final())
+    assert "members cannot see #mentors-only" in said
+    log = guild.channel("mod-log")
+    await (await mod.slash("setup channel", purpose="moderation-log", channel=log)).final()
+    shown = render_message(await (await mod.slash("setup show")).final())
+    assert "members cannot see #mentors-only" in shown
+    assert "members cannot see #mod-log" not in shown  # the log is for moderators alone

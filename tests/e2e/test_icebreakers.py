@@ -235,3 +235,22 @@ async def test_help_names_the_icebreaker_commands(
     mod_help = render_message(await (await community.moderator.slash("help")).final())
     assert "/setup icebreakers schedule" in mod_help
     assert "/setup icebreakers review" in mod_help
+
+
+async def test_post_now_refused_by_discord_says_so_in_the_moderation_log(
+    clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
+) -> None:
+    await add_prompts(community, "What got you into PT?")
+    guild, mod = community.guild, community.moderator
+    log = guild.channel("mod-log")
+    await answer(await mod.slash("setup channel", purpose="moderation-log", channel=log))
+    channel = guild.channel("icebreakers")
+    guild.set_bot_permissions(channel, deny=["send_messages"])
+    said = await answer(await mod.slash("setup icebreakers post-now", channel=channel))
+    assert "Posted" not in said
+    refused = await server.wait_for(
+        lambda: [m.content for m in log.messages if "could not post the icebreaker" in m.content],
+        what="the refusal in the moderation log",
+    )
+    assert "permission" in refused[0]
+    assert not prompts_in(channel)

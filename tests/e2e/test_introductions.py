@@ -550,3 +550,14 @@ async def test_help_lists_every_new_command_whole(
         "`View profile`: right-click a member",
     ):
         assert command in helped, command
+
+
+async def test_a_member_seen_once_is_shown_by_name(
+    clocked: ClockedRunner, community: DemoCommunity
+) -> None:
+    """Tom's only interaction is the command that creates his record: his name still sticks."""
+    await prepare(community, "maria", "tom")
+    tom = community.members["tom"]
+    found = await answer(await community.members["maria"].slash("find", tag="ortho"))
+    assert "Tom Becker" in found
+    assert f"Member {tom.id}" not in found

@@ -154,3 +154,16 @@ async def test_a_stale_public_picker_says_so_and_offers_the_current_one(
     only_stale = await (await james.select(posted, "Clinical interest", ["Aquatic"])).final()
     assert "No change" not in only_stale.content
     assert "out of date" in only_stale.content
+
+
+async def test_setup_show_ticks_the_picker_only_once_one_was_posted(
+    bot: SigBot, community: DemoCommunity
+) -> None:
+    mod = community.moderator
+    await answer(await mod.slash("setup tags preset", name="pt"))
+    shown = await answer(await mod.slash("setup show"))
+    assert "⬜ Picker: post one with `/setup tags picker`" in shown  # tags alone are not a picker
+    channel = community.guild.channel("general")
+    await answer(await mod.slash("setup tags picker", channel=channel))
+    shown = await answer(await mod.slash("setup show"))
+    assert "✅ Picker: posted in #general" in shown

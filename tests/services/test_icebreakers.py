@@ -218,3 +218,57 @@ async def test_prompts_and_suggestions(services: Services) -> None:
         await prompts.decide(
             GUILD, pending[0].id, approve=False, actor_id=MOD, guild_name="Ortho SIG"
         )
+
+
+async def moderation_log(services: Services) -> list[str]:
+    async with services.db.read() as uow:
+        rows = (await uow.conn.execute(select(outbox).order_by(outbox.c.id))).all()
+    return [
+        str(json.loads(r.payload)["message"]["content"])
+        for r in rows
+        if r.recipient == f"channel:{LOG}"
+    ]
+
+
+async def test_post_now_takes_its_turn_in_the_rotation(
+    services: Services, clock: FakeClock
+) -> None:
+    for text in ("First question?", "Second question?"):
+        await services.icebreaker_prompts.add(GUILD, text, actor_id=MOD)
+    await daily(services)
+    now_text = await services.icebreaker_schedules.post_now(GUILD, CHANNEL, actor_id=MOD)
+    clock.set(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))
+    assert await services.icebreaker_schedules.tick() == 1
+    texts = [str(p["message"]["content"]) for p in await posts(services)]  # type: ignore[index]
+    assert texts[0] == f"**Icebreaker** · {now_text}"
+    assert len(set(texts)) == 2  # the slot posts the other prompt, not the same one again
+
+
+async def test_post_now_refused_by_discord_is_logged_as_refused(
+    ready: Services, clock: FakeClock
+) -> None:
+    schedule = await daily(ready)
+    text = await ready.icebreaker_schedules.post_now(GUILD, CHANNEL, actor_id=MOD)
+    key = str((await posts(ready))[0]["key"])
+    async with ready.db.transaction() as uow:
+        await ready.icebreaker_schedules.on_posted(
+            uow, _outcome(key, failure=FailureReason.FORBIDDEN), clock.now()
+        )
+        assert [s for _, _, s in await uow.icebreakers.posts(schedule)] == ["failed"]
+    logged = await moderation_log(ready)
+    assert not any("posted an icebreaker" in line for line in logged)
+    assert "could not post the icebreaker" in logged[-1]
+    assert "permission" in logged[-1]
+    async with ready.db.read() as uow:  # a refused prompt is not used: it comes round again
+        assert await uow.icebreakers.used_in_cycle(schedule, 0) == set()
+    assert text
+
+
+async def test_post_now_at_the_instant_of_a_slot_leaves_the_slot_to_post(
+    ready: Services, clock: FakeClock
+) -> None:
+    await daily(ready)
+    clock.set(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))  # 09:00 Chicago: the slot itself
+    await ready.icebreaker_schedules.post_now(GUILD, CHANNEL, actor_id=MOD)
+    assert await ready.icebreaker_schedules.tick() == 1
+    assert len(await posts(ready)) == 2

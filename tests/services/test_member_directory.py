@@ -122,3 +122,33 @@ async def test_a_failing_subscriber_does_not_fail_the_member(
     change = await services.member_tags.add_member_tag(GUILD, ALICE, "ortho")
     assert change.changed
     assert events[-1] == TagsChanged(GUILD, ALICE, frozenset({change.tag.id}))
+
+
+async def test_a_name_seen_before_the_record_exists_is_kept_when_it_is_made(
+    services: Services,
+) -> None:
+    """A member's first command: the name arrives as that command creates their record."""
+    await services.vocabulary.apply_preset(GUILD, "pt", actor_id=MOD)
+    await services.directory.remember_name(GUILD, ALICE, "Alice A.")
+    await services.member_tags.add_member_tag(GUILD, ALICE, "Orthopedics")
+    async with services.db.read() as uow:
+        record = await uow.members.get(GUILD, ALICE)
+    assert record is not None
+    assert record.display_name == "Alice A."
+
+
+def test_names_of_members_picked_in_a_menu_are_read_from_the_interaction() -> None:
+    from bot.client import resolved_names
+
+    data = {
+        "resolved": {
+            "users": {
+                "100": {"id": "100", "username": "alice", "global_name": "Alice A."},
+                "200": {"id": "200", "username": "bob", "global_name": None},
+                "300": {"id": "300", "username": "helper", "bot": True},
+            },
+            "members": {"200": {"nick": "Bob at the clinic"}},
+        }
+    }
+    assert resolved_names(data) == {100: "Alice A.", 200: "Bob at the clinic"}
+    assert resolved_names({}) == {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from datetime import timedelta
 
 import pytest
@@ -144,6 +145,17 @@ async def test_capacity_is_refused_politely(pt: Services) -> None:
     await pt.mentor_claims.claim(first, ANA)
     with pytest.raises(Conflict, match="at your capacity"):
         await pt.mentor_claims.claim(second, ANA)
+
+
+async def test_status_at_capacity_says_full_not_taking_requests(pt: Services) -> None:
+    from cogs.mentorship._render import status_embed
+
+    await pt.mentor_claims.claim(await request(pt), ANA)
+    status = await pt.mentors.status(GUILD, ANA)
+    mentoring = str(status_embed(status).fields[0].value)
+    assert "1 of 1 mentee" in mentoring
+    assert "taking requests" not in mentoring
+    assert "full" in mentoring
 
 
 async def test_cancel_before_a_claim_and_not_after(pt: Services) -> None:
@@ -348,6 +360,66 @@ async def test_hostile_text_never_crashes_or_stores_a_ping(
             )
     assert offer is not None
     assert not could_ping(offer.note or "")
+
+
+async def _card_sent(services: Services, request_id: int) -> str:
+    """Play the sender for the request's current card: posted as message 1."""
+    async with services.db.transaction() as uow:
+        found = await uow.mentor_requests.get(request_id)
+        assert found is not None
+        assert found.card_key is not None
+        row = await uow.outbox.get(found.card_key)
+        assert row is not None
+        result = {"channel_id": REQUESTS_CHANNEL, "message_id": 1}
+        await uow.outbox.mark_sent(row.id, result, now=services.clock.now())
+    return found.card_key
+
+
+async def test_after_a_poor_fit_mentors_with_room_hear_again_and_the_old_card_steps_aside(
+    services: Services, clock: FakeClock
+) -> None:
+    from bot.domain.mentorship.matches import FitAnswer
+
+    pt = await prepare(services, mentors=(ANA, BEN))
+    request_id = await request(pt)
+    assert sorted(await told_by_dm(pt, request_id)) == [ANA, BEN]
+    first_card = await _card_sent(pt, request_id)
+    claimed = await pt.mentor_claims.claim(request_id, ANA)
+    await settle_threads(pt)
+    clock.advance(timedelta(days=14))
+    await pt.mentor_matches.tick()
+    await pt.mentor_matches.answer_fit(claimed.match.id, MENTEE, FitAnswer.POOR)
+
+    assert await told_by_dm(pt, request_id) == [BEN]  # had room: told of it afresh
+    logged = [
+        json.dumps(item["payload"])
+        for item in await queued(pt)
+        if item["recipient"] == f"channel:{MODLOG_CHANNEL}"
+    ]
+    assert not any("no mentor with" in line for line in logged)
+    old_card = [
+        item["payload"]["message"]["embeds"][0]["description"]
+        for item in await queued(pt, DeliveryKind.EDIT_MESSAGE)
+        if item["key"].startswith(f"{first_card}:")
+    ]
+    assert old_card
+    assert "Matched" not in old_card[-1]
+    assert "newer card" in old_card[-1]
+
+
+async def test_resume_tells_the_mentor_of_open_requests_they_could_take(
+    services: Services,
+) -> None:
+    pt = await prepare(services, mentors=(ANA, BEN))
+    await pt.mentors.pause(GUILD, ANA)
+    request_id = await request(pt)
+    assert await told_by_dm(pt, request_id) == [BEN]
+    assert await pt.mentors.resume(GUILD, ANA) == 1
+    assert sorted(await told_by_dm(pt, request_id)) == [ANA, BEN]
+    status = await pt.mentors.status(GUILD, ANA)
+    assert [r.id for r in status.offered] == [request_id]
+    await pt.mentors.pause(GUILD, ANA)
+    assert await pt.mentors.resume(GUILD, ANA) == 0  # told once, never twice
 
 
 async def test_the_request_form_is_refused_before_it_opens(pt: Services) -> None:

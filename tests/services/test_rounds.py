@@ -252,3 +252,23 @@ async def test_snoozed_and_hidden_members_sit_out_untold(pt: Services, clock: Fa
     threads = await queued(pt, DeliveryKind.CREATE_THREAD)
     assert sorted(u for _, _, p in threads for u in p["member_ids"]) == [100, 200]
     assert [u for _, u, _ in await queued(pt, DeliveryKind.SEND_DM)] == []
+
+
+async def test_a_trio_with_nothing_shared_by_all_is_told_what_each_pair_shares(
+    services: Services, clock: FakeClock
+) -> None:
+    await services.vocabulary.apply_preset(GUILD, "pt", actor_id=MOD)
+    await services.settings.set_defaults(GUILD, actor_id=MOD, discoverable_by_default=True)
+    ana, ben, cat = 100, 200, 300
+    for user, tags in ((ana, ["Sports", "Research"]), (ben, ["Sports"]), (cat, ["Research"])):
+        for tag in tags:
+            await services.member_tags.add_member_tag(GUILD, user, tag)
+    await weekly(services)
+    for user in (ana, ben, cat):
+        assert await services.round_members.join(GUILD, user)
+    assert await fire(services, clock) == 1
+    [(_, _, thread)] = await queued(services, DeliveryKind.CREATE_THREAD)
+    content = thread["message"]["content"]
+    assert "nothing" not in content
+    assert f"<@{ana}> and <@{ben}>: Sports" in content
+    assert f"<@{ana}> and <@{cat}>: Research" in content

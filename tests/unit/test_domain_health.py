@@ -6,6 +6,7 @@ import pytest
 
 from bot.domain.health import (
     PERMISSION_WORDS,
+    hidden_from_members_text,
     icebreaker_schedule_needs,
     missing_from,
     problem_text,
@@ -50,3 +51,9 @@ def test_icebreaker_schedule_needs_follow_its_options() -> None:
     assert {"create_public_threads", "send_messages_in_threads", "read_message_history"} <= set(
         threaded
     )
+
+
+def test_members_must_reach_every_purpose_but_the_moderation_log() -> None:
+    reach = {p: purpose_use(p, 1).members_reach for p in ChannelPurpose}
+    assert [p for p, needed in reach.items() if not needed] == [ChannelPurpose.MODERATION_LOG]
+    assert hidden_from_members_text("mentorship").startswith("members cannot see #mentorship")

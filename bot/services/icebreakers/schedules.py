@@ -33,6 +33,28 @@ SCHEDULE_KIND = ScheduleKind(
 )
 
 POST_HANDLER = "icebreakers.post"
+POST_NOW_KEY = "icebreaker:now"  # + schedule id (0: none) : channel id : the instant asked
+
+# What the moderation log says when Discord did not take a post-now, by the sender's reason.
+REFUSALS = {
+    FailureReason.FORBIDDEN: "I lack a permission there (View Channel or Send Messages)",
+    FailureReason.NOT_FOUND: "the channel is gone",
+}
+
+
+def off_the_minute(now: datetime) -> datetime:
+    """The instant a post-now is recorded at: scheduled slots fall on whole minutes, so one
+    just off the minute never takes a slot's place in ``icebreaker_posts``."""
+    return now if now.second or now.microsecond else now + timedelta(microseconds=1)
+
+
+def post_now_outcome_text(outcome: Outcome) -> str:
+    where = f"<#{outcome.target_id}>"
+    if outcome.sent:
+        return f"The icebreaker asked for with post-now is up in {where}."
+    failure = outcome.failure or FailureReason.REJECTED
+    why = REFUSALS.get(failure, f"Discord refused it ({failure.value})")
+    return f"I could not post the icebreaker asked for in {where}: {why}."
 
 
 @dataclass(frozen=True)
@@ -107,8 +129,9 @@ class IcebreakerSchedules(ScheduleModeration[Schedule, ScheduleView]):
                 raise InvalidInput(
                     "There are no prompts yet: add some with /setup icebreakers pack."
                 )
+            # Only what was asked: whether Discord took it is logged when the sender knows.
             await log_moderator_action(
-                uow, guild_id, actor_id, f"posted an icebreaker in <#{channel_id}> now.", now=now
+                uow, guild_id, actor_id, f"asked for an icebreaker in <#{channel_id}> now.", now=now
             )
         return text
 
@@ -171,9 +194,15 @@ class IcebreakerSchedules(ScheduleModeration[Schedule, ScheduleView]):
         found = await uow.icebreakers.prompt(guild_id, prompt_id)
         assert found is not None
         text = found[1]
-        if schedule is not None and slot is not None:
+        if schedule is not None:
+            # A post-now takes its turn in the rotation too: it is claimed at the instant asked.
             if not await uow.icebreakers.claim_slot(
-                schedule.id, slot, prompt_id=prompt_id, cycle=cycle, state="queued", now=now
+                schedule.id,
+                slot or off_the_minute(now),
+                prompt_id=prompt_id,
+                cycle=cycle,
+                state="queued",
+                now=now,
             ):
                 return None  # this slot was handled already
             if cycle != schedule.cycle:
@@ -196,14 +225,15 @@ class IcebreakerSchedules(ScheduleModeration[Schedule, ScheduleView]):
         key = (
             f"icebreaker:{schedule.id}:{slot.isoformat()}"
             if schedule is not None and slot is not None
-            else f"icebreaker:now:{channel_id}:{now.isoformat()}"
+            else f"{POST_NOW_KEY}:{schedule.id if schedule else 0}:{channel_id}:"
+            f"{off_the_minute(now).isoformat()}"
         )
         delivery = Delivery.post(
             key,
             channel_id,
             {"content": f"**Icebreaker** · {text}"},
             guild_id=guild_id,
-            outcome_handler=POST_HANDLER if schedule is not None else None,
+            outcome_handler=POST_HANDLER,
         )
         payload = dict(delivery.payload)
         if schedule is not None:
@@ -244,14 +274,19 @@ class IcebreakerSchedules(ScheduleModeration[Schedule, ScheduleView]):
     # -- what the sender reports back -----------------------------------------------------------
 
     async def on_posted(self, uow: UnitOfWork, outcome: Outcome, now: datetime) -> None:
-        """Remember where the prompt can be answered (skip-if-quiet), and thread problems."""
-        payload_schedule = outcome.key.split(":")[1]
-        if not payload_schedule.isdigit():
-            return
-        schedule = await uow.icebreakers.schedule_by_id(int(payload_schedule))
+        """Remember where the prompt can be answered (skip-if-quiet), and thread problems;
+        a post-now's outcome also goes to the moderation log."""
+        if outcome.key.startswith(f"{POST_NOW_KEY}:"):
+            _, _, schedule_part, _, at = outcome.key.split(":", 4)
+            schedule_id, slot = int(schedule_part), datetime.fromisoformat(at)
+            if outcome.guild_id is not None:
+                await log_bot_notice(uow, outcome.guild_id, post_now_outcome_text(outcome), now=now)
+        else:
+            _, schedule_part, at = outcome.key.split(":", 2)
+            schedule_id, slot = int(schedule_part), datetime.fromisoformat(at)
+        schedule = await uow.icebreakers.schedule_by_id(schedule_id)
         if schedule is None:
             return
-        slot = datetime.fromisoformat(outcome.key.split(":", 2)[2])
         if outcome.failure is FailureReason.QUIET:
             await uow.icebreakers.set_post_state(schedule.id, slot, "quiet")
             return

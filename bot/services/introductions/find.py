@@ -81,9 +81,11 @@ class FindService:
                 return cached
             generation = self._generations.get(guild_id, 0)
             built, names = await self._build(guild_id)
+            # Names even from a build a change overtook: this listing shows them (the next
+            # one rebuilds), where none at all would show "Member <id>".
+            self._names[guild_id] = names
             if self._generations.get(guild_id, 0) == generation:
                 self._indexes[guild_id] = built
-                self._names[guild_id] = names
             return built
 
     async def _build(self, guild_id: int) -> tuple[RankingIndex, dict[int, str]]:

@@ -42,6 +42,11 @@ class MentorStatus:
             return 0
         return sum(1 for m in self.matches if m.mentor_id == self.profile.user_id)
 
+    @property
+    def full(self) -> bool:
+        """At capacity: routing tells this mentor of nothing new until a mentorship ends."""
+        return self.profile is not None and self.mentees >= self.profile.capacity
+
 
 class MentorService:
     def __init__(
@@ -106,11 +111,14 @@ class MentorService:
                 raise Conflict("You are already paused: /mentor resume when you're ready.")
             return await self.routing.reroute_offered_only_to(uow, guild_id, user_id, now)
 
-    async def resume(self, guild_id: int, user_id: int) -> None:
+    async def resume(self, guild_id: int, user_id: int) -> int:
+        """Requests reach me again, starting with the open ones I could take; how many."""
+        now = self.clock.now()
         async with self.db.transaction() as uow:
             await self._profile(uow, guild_id, user_id)
-            if not await uow.mentors.set_paused(guild_id, user_id, False, now=self.clock.now()):
+            if not await uow.mentors.set_paused(guild_id, user_id, False, now=now):
                 raise Conflict("You are not paused: requests can reach you.")
+            return await self.routing.tell_resumed(uow, guild_id, user_id, now)
 
     async def status(self, guild_id: int, user_id: int) -> MentorStatus:
         async with self.db.read() as uow:

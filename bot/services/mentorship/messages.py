@@ -33,6 +33,7 @@ class Ending(enum.StrEnum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
     UNAVAILABLE = "unavailable"  # for one mentor only (a block, a withdrawn consent): neutral
+    REPOSTED = "reposted"  # the card of an earlier routing, once a poor fit reopened the request
 
 
 _ENDINGS = {
@@ -40,6 +41,7 @@ _ENDINGS = {
     Ending.CANCELLED: "This request was withdrawn by the member who made it.",
     Ending.EXPIRED: "This request closed: no mentor was free this time.",
     Ending.UNAVAILABLE: "This request is no longer open to you. Thank you for offering!",
+    Ending.REPOSTED: "This request is open again: claim it on its newer card below.",
 }
 
 

@@ -32,6 +32,8 @@ from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+ANY_NUMBER = 1_000_000  # a limit on chosen mentors that is no limit
+
 
 def new_card_key(request: MentorRequest) -> str:
     # Each routing from wave 0 (a new request, one sent back after a poor fit) posts a card of
@@ -39,8 +41,17 @@ def new_card_key(request: MentorRequest) -> str:
     return f"mentor:req:{request.id}:card:{secrets.token_hex(4)}"
 
 
-def dm_key(request_id: int, mentor_id: int) -> str:
-    return f"mentor:req:{request_id}:dm:{mentor_id}"
+def reopened(request: MentorRequest) -> bool:
+    """Sent back after a poor fit (which opens it again from then)."""
+    return request.opened_at != request.created_at
+
+
+def dm_key(request: MentorRequest, mentor_id: int) -> str:
+    key = f"mentor:req:{request.id}:dm:{mentor_id}"
+    if not reopened(request):
+        return key
+    # Reopened after a poor fit: mentors told before get a new DM (their first says "Matched").
+    return f"{key}:{request.opened_at.isoformat()}"
 
 
 async def topic_name(uow: UnitOfWork, request: MentorRequest) -> str:
@@ -85,7 +96,7 @@ async def announce_ended(
     for mentor_id in await uow.mentor_requests.told(request.id):
         mine = winner is not None and winner[0] == mentor_id
         text = messages.claimed_by_you(request, topic, winner[1]) if winner and mine else message
-        await close_offer(uow, dm_key(request.id, mentor_id), text, ending, now)
+        await close_offer(uow, dm_key(request, mentor_id), text, ending, now)
 
 
 class MentorRouting:
@@ -119,6 +130,9 @@ class MentorRouting:
             return False
         topic = await topic_name(uow, request)
         channel = await uow.settings.channel_for(request.guild_id, ChannelPurpose.MENTOR_REQUESTS)
+        if request.card_key is not None:  # reopened after a poor fit: one card, the new one
+            repost = messages.ended(request, topic, Ending.REPOSTED)
+            await close_offer(uow, request.card_key, repost, Ending.REPOSTED, now)
         if channel is not None:
             key = new_card_key(request)
             card = Delivery.post(
@@ -135,7 +149,8 @@ class MentorRouting:
             await log_bot_notice(
                 uow,
                 request.guild_id,
-                f"A new mentor request in {topic} (request {request.id}) found no mentor with "
+                f"A {'reopened' if reopened(request) else 'new'} mentor request in {topic} "
+                f"(request {request.id}) found no mentor with "
                 "room for that topic"
                 + (" to DM; it waits on the mentor-requests card." if channel else ".")
                 + (" Set a mentor-requests channel with /setup channel." if not channel else ""),
@@ -149,20 +164,45 @@ class MentorRouting:
     ) -> int:
         """DM the next mentors nobody told yet (least loaded first); how many were told."""
         chosen = await self._choose(uow, request, now)
+        await self._tell(uow, request, chosen, wave=wave, now=now)
+        await uow.mentor_requests.set_routed(request.id, wave)
+        return len(chosen)
+
+    async def tell_resumed(
+        self, uow: UnitOfWork, guild_id: int, mentor_id: int, now: datetime
+    ) -> int:
+        """A mentor back from a pause hears of the open requests that passed them by while
+        paused and that they could take now (room, topic, consent); how many."""
+        told = 0
+        for request in await uow.mentor_requests.open_in(guild_id):
+            if request.routed_wave == 0:
+                continue  # not routed yet: routing itself will consider this mentor
+            if mentor_id in await self._choose(uow, request, now, limit=ANY_NUMBER):
+                await self._tell(uow, request, [mentor_id], wave=request.routed_wave, now=now)
+                told += 1
+        return told
+
+    async def _tell(
+        self,
+        uow: UnitOfWork,
+        request: MentorRequest,
+        mentor_ids: list[int],
+        *,
+        wave: int,
+        now: datetime,
+    ) -> None:
         topic = await topic_name(uow, request)
         guild_name = self.directory.guild_name(request.guild_id)
-        for mentor_id in chosen:
+        for mentor_id in mentor_ids:
             dm = Delivery.dm(
-                dm_key(request.id, mentor_id),
+                dm_key(request, mentor_id),
                 mentor_id,
                 messages.mentor_dm(request, topic, guild_name),
                 guild_id=request.guild_id,
                 subject_user_id=request.mentee_id,
             )
             await uow.outbox.enqueue(dm, now=now)
-        await uow.mentor_requests.tell(request, chosen, wave=wave, now=now)
-        await uow.mentor_requests.set_routed(request.id, wave)
-        return len(chosen)
+        await uow.mentor_requests.tell(request, mentor_ids, wave=wave, now=now)
 
     async def _choose(
         self, uow: UnitOfWork, request: MentorRequest, now: datetime, limit: int = WAVE_SIZE
@@ -293,7 +333,7 @@ class MentorRouting:
         if not was_told:
             return
         message = messages.ended(request, await topic_name(uow, request), Ending.UNAVAILABLE)
-        await close_offer(uow, dm_key(request.id, mentor_id), message, Ending.UNAVAILABLE, now)
+        await close_offer(uow, dm_key(request, mentor_id), message, Ending.UNAVAILABLE, now)
         told = await uow.mentor_requests.told(request.id)
         if not any(not excluded for excluded in told.values()):
             await self.tell_next(uow, request, wave=request.routed_wave + 1, now=now)

@@ -73,10 +73,17 @@ def opening(
     label: str,
     profiles: Mapping[int, Profile | None],
     shared: Sequence[str],
+    pairs: Sequence[tuple[int, int, Sequence[str]]] = (),
 ) -> Message:
-    """A group's first message: who they are, what they share, an opener, their cards."""
+    """A group's first message: who they are, what they share (all of them, else each pair
+    that shares something), an opener, their cards."""
     names = ", ".join(f"<@{u}>" for u in member_ids)
-    shared_text = ", ".join(shared) if shared else "nothing on your tags yet, which is a fine start"
+    if shared:
+        shared_text = ", ".join(shared)
+    elif pairs:
+        shared_text = "; ".join(f"<@{a}> and <@{b}>: {', '.join(tags)}" for a, b, tags in pairs)
+    else:
+        shared_text = "nothing on your tags yet, which is a fine start"
     content = (
         f"**Intro round · {label}** in **{server_label(guild_name)}**\n"
         f"Meet each other: {names}. Only you (and the server's moderators) can see this thread.\n"

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import combinations
 
 from bot.domain.delivery import Delivery
 from bot.domain.ranking import RankingIndex
@@ -207,14 +208,22 @@ async def _open_thread(
     now: datetime,
 ) -> None:
     group_id = await uow.rounds.add_group(round_id, plan.guild_id, group)
-    common = set(index.tags_of(group[0]))
-    for user_id in group[1:]:
-        common &= set(index.tags_of(user_id))
-    tags = await uow.vocabulary.tags_by_ids(plan.guild_id, common)
-    shared = [t.name for t in sorted(tags, key=lambda t: (-index.weight(t.id), t.name))]
+    shared = await _shared_names(uow, plan.guild_id, index, group)
+    # In a trio or more with nothing in common to all, what each pair shares is still a start.
+    pairs = []
+    if not shared and len(group) > 2:
+        for first, second in combinations(group, 2):
+            names = await _shared_names(uow, plan.guild_id, index, (first, second))
+            if names:
+                pairs.append((first, second, names))
     profiles = {u: await uow.profiles.get(plan.guild_id, u) for u in group}
     opening = messages.opening(
-        group, guild_name=guild_name, label=plan.label, profiles=profiles, shared=shared
+        group,
+        guild_name=guild_name,
+        label=plan.label,
+        profiles=profiles,
+        shared=shared,
+        pairs=pairs,
     )
     await uow.outbox.enqueue(
         Delivery.thread(
@@ -229,3 +238,14 @@ async def _open_thread(
         ),
         now=now,
     )
+
+
+async def _shared_names(
+    uow: UnitOfWork, guild_id: int, index: RankingIndex, members: Sequence[int]
+) -> list[str]:
+    """The tags every one of ``members`` holds, the most telling (rarest) first."""
+    common = set(index.tags_of(members[0]))
+    for user_id in members[1:]:
+        common &= set(index.tags_of(user_id))
+    tags = await uow.vocabulary.tags_by_ids(guild_id, common)
+    return [t.name for t in sorted(tags, key=lambda t: (-index.weight(t.id), t.name))]

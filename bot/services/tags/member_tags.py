@@ -50,8 +50,10 @@ class MemberTagService:
         return TagChange(tag, True, len(held) - 1)
 
     async def picker_posted(self, guild_id: int, channel_id: int, *, actor_id: int) -> None:
-        """A moderator posted the public picker (the cog sends it): one line in the log."""
+        """A moderator posted the public picker (the cog sends it): remembered for /setup
+        show's checklist, and one line in the log."""
         async with self.db.transaction() as uow:
+            await uow.vocabulary.picker_posted(guild_id, channel_id, at=self.clock.now())
             await log_moderator_action(
                 uow,
                 guild_id,
@@ -59,6 +61,11 @@ class MemberTagService:
                 f"posted the tag picker in <#{channel_id}>.",
                 now=self.clock.now(),
             )
+
+    async def picker_channel(self, guild_id: int) -> int | None:
+        """Where the public picker was last posted (None: never)."""
+        async with self.db.read() as uow:
+            return await uow.vocabulary.picker_channel(guild_id)
 
     async def member_tags(self, guild_id: int, user_id: int) -> list[CategoryTags]:
         """My tags, grouped by category in the server's order."""

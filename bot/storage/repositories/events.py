@@ -52,6 +52,10 @@ class EventsRepository:
         "events": ("created_by",),
         "event_attendance": ("user_id",),
     }
+    table_descriptions: ClassVar[Mapping[str, str]] = {
+        "events": "events you added as a moderator",
+        "event_attendance": "events you marked you attend",
+    }
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.mentorship.matches import FitAnswer, Match, MatchOutcome, MatchStatus
@@ -107,6 +107,12 @@ class MentorMatchesRepository:
         "mentor_checkins": ("user_id",),
         "mentor_feedback": ("user_id",),
     }
+    table_descriptions: ClassVar[Mapping[str, str]] = {
+        "mentor_matches": "mentorships you took part in, as mentor or mentee, and how they ended",
+        "mentor_fit_answers": "your answers to the early 'is this a good fit?' check",
+        "mentor_checkins": "check-ins you recorded in a mentorship",
+        "mentor_feedback": "feedback you gave when a mentorship ended",
+    }
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -190,12 +196,19 @@ class MentorMatchesRepository:
         self, request_id: int, guild_id: int, mentor_id: int, now: datetime
     ) -> None:
         """After a poor fit: the request is open again, to be routed now (wave 0), never to
-        ``mentor_id`` again."""
+        ``mentor_id`` again. The mentors told of it before are forgotten (their offers closed
+        when it was claimed), so routing may tell them afresh."""
         c = mentor_requests.c
         await self.conn.execute(
             update(mentor_requests)
             .where(c.id == request_id)
             .values(status="open", routed_wave=0, opened_at=now, escalated_at=None, ended_at=None)
+        )
+        told = mentor_request_mentors.c
+        await self.conn.execute(
+            delete(mentor_request_mentors).where(
+                told.request_id == request_id, told.excluded.is_(False)
+            )
         )
         await upsert(
             self.conn,

@@ -42,6 +42,10 @@ class MentorRequestsRepository(MatchOpenings):
         "mentor_requests": ("mentee_id",),
         "mentor_request_mentors": ("mentor_id",),
     }
+    table_descriptions: ClassVar[Mapping[str, str]] = {
+        "mentor_requests": "mentorship requests you made: topic, goals, term and background",
+        "mentor_request_mentors": "mentorship requests the bot sent you as a mentor, and when",
+    }
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn

@@ -33,6 +33,11 @@ class MentorsRepository:
         "mentor_topics": ("user_id",),
         "mentor_settings": ("updated_by",),
     }
+    table_descriptions: ClassVar[Mapping[str, str]] = {
+        "mentor_profiles": "your mentor profile: how many mentees you take, your note, paused",
+        "mentor_topics": "the topics you chose to mentor in",
+        "mentor_settings": "mentorship settings you last changed as a moderator",
+    }
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn

@@ -67,6 +67,11 @@ class RoundsRepository(RoundGroups, RecurringScheduleQueries[RoundSchedule]):
         "round_participants": ("user_id",),
         "round_group_members": ("user_id",),
     }
+    table_descriptions: ClassVar[Mapping[str, str]] = {
+        "round_schedules": "intro round schedules you set up as a moderator",
+        "round_participants": "intro rounds you joined, skips and pauses",
+        "round_group_members": "the intro round groups you were placed in, and if you met",
+    }
 
     due_limit = 200
 

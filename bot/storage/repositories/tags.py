@@ -14,9 +14,10 @@ from bot.storage.schema.tags import (
     member_tags,
     tag_aliases,
     tag_categories,
+    tag_pickers,
     tags,
 )
-from bot.storage.sql import insert_ignore
+from bot.storage.sql import insert_ignore, upsert
 
 _TAG_COLUMNS = (tags.c.id, tags.c.name, tags.c.category_id, tag_categories.c.name.label("category"))
 
@@ -198,6 +199,20 @@ class TagVocabularyRepository:
             .group_by(member_tags.c.tag_id)
         )
         return {int(tag_id): int(count) for tag_id, count in rows}
+
+    # -- the public picker ----------------------------------------------------------------------
+
+    async def picker_posted(self, guild_id: int, channel_id: int, *, at: datetime) -> None:
+        values = {"guild_id": guild_id, "channel_id": channel_id, "posted_at": at}
+        await upsert(self.conn, tag_pickers, values, keys=["guild_id"])
+
+    async def picker_channel(self, guild_id: int) -> int | None:
+        """Where the public picker was last posted; None if it never was."""
+        found = await self.conn.execute(
+            select(tag_pickers.c.channel_id).where(tag_pickers.c.guild_id == guild_id)
+        )
+        value = found.scalar()
+        return int(value) if value is not None else None
 
     # -- privacy: moderators who created tags ------------------------------------------------
 

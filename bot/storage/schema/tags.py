@@ -127,3 +127,12 @@ tag_suggestion_supporters = Table(
     PrimaryKeyConstraint("suggestion_id", "user_id"),
     Index("ix_tag_suggestion_supporters_user", "guild_id", "user_id"),
 )
+
+# Where a moderator last posted the public tag picker, for /setup show's checklist.
+tag_pickers = Table(
+    "tag_pickers",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("channel_id", BigInteger, nullable=False),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+)
