@@ -13,23 +13,20 @@ from bot.domain.delivery import Delivery
 from sandbox.control import Interaction
 from sandbox.demo import DemoCommunity, add_second_server
 from sandbox.server import SandboxServer
-from tests.e2e.test_introductions import (
+from tests.e2e.support import (
     NEUTRAL,
     ClockedRunner,
     answer,
     asked_dm,
-    clocked,
     drained,
-    nothing_pings,
     prepare,
     request,
     running,
     write_card,
 )
-from tests.services.privacy_world import rows_naming
+from tests.services.support.privacy_world import rows_naming
 
 pytestmark = pytest.mark.e2e
-__all__ = ["clocked", "nothing_pings"]  # fixtures shared with test_introductions
 
 
 def attached_json(ix: Interaction, message: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ from bot.domain.settings import GuildDefaults
 from bot.services import Services
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
-from tests.services.privacy_world import (
+from tests.services.support.privacy_world import (
     ACTIVITIES,
     CAROL,
     ME,
@@ -81,6 +82,7 @@ def plan(chosen: list[int]) -> list[int]:
 activity_sets = st.lists(st.integers(0, len(ACTIVITIES) - 1), unique=True, max_size=len(ACTIVITIES))
 
 
+@pytest.mark.slow
 @settings(
     max_examples=10,
     deadline=None,
