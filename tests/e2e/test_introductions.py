@@ -36,6 +36,7 @@ pytestmark = pytest.mark.e2e
 # -- find → request → accept ----------------------------------------------------------------
 
 
+@pytest.mark.smoke
 async def test_find_request_accept_introduces_both_with_contact_cards(
     clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
 ) -> None:

@@ -35,6 +35,7 @@ async def edit_profile(member: Member, **fields: str) -> Interaction:
     return await member.submit_modal(opened, fields)
 
 
+@pytest.mark.smoke
 async def test_edit_modal_saves_and_is_prefilled_next_time(
     bot: SigBot, community: DemoCommunity
 ) -> None:

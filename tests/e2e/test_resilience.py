@@ -194,6 +194,7 @@ async def test_slow_database_command_is_deferred_in_time(
     assert "Settings for" in str(message.embeds)
 
 
+@pytest.mark.smoke
 async def test_slow_database_menu_is_deferred_in_time(
     server: SandboxServer,
     quick_defer: SigBot,

@@ -73,6 +73,7 @@ async def test_a_typo_resolves_or_gets_did_you_mean(pt: DemoCommunity) -> None:
     assert "Cardiovascular" not in await mine(maria)
 
 
+@pytest.mark.smoke
 async def test_pick_many_with_menus_then_remove_one(pt: DemoCommunity) -> None:
     maria = pt.members["maria"]
     ix = await maria.slash("tags pick")
