@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.app import build_bot
 from bot.client import SigBot
-from bot.clock import FakeClock
+from bot.clock import Clock, FakeClock
 from config.settings import load_settings
 from sandbox.control import Interaction
 from sandbox.demo import DemoCommunity
@@ -47,10 +47,13 @@ class ManualClock:
 class BotRunner:
     """Starts, stops and restarts the real bot on one database file."""
 
-    def __init__(self, server: SandboxServer, guild_id: int, database: Path) -> None:
+    def __init__(
+        self, server: SandboxServer, guild_id: int, database: Path, clock: Clock | None = None
+    ) -> None:
         self.server = server
         self.guild_id = guild_id
         self.database = database
+        self.clock = clock  # None: the system clock, as in production
         self.bot: SigBot | None = None
         self.first_start = True
         self._stack: contextlib.AsyncExitStack | None = None
@@ -63,7 +66,7 @@ class BotRunner:
             dev_guild_id=self.guild_id,
             **settings,
         )
-        bot = await build_bot(config)
+        bot = await build_bot(config, clock=self.clock)
         self._stack = contextlib.AsyncExitStack()
         self.bot = await self._stack.enter_async_context(run_client(self.server, bot))
         if self.first_start:
@@ -83,24 +86,12 @@ class BotRunner:
 
 
 class ClockedRunner(BotRunner):
-    """The conftest runner, with the bot's clock injected so tests can move time."""
+    """A runner whose bot reads a :class:`FakeClock` the tests move."""
+
+    clock: FakeClock
 
     def __init__(self, server: SandboxServer, guild_id: int, database: Path) -> None:
-        super().__init__(server, guild_id, database)
-        self.clock = FakeClock()
-
-    async def start(self, **settings: object) -> SigBot:
-        config = load_settings(
-            database_url=f"sqlite+aiosqlite:///{self.database}",
-            discord_api_base_url=self.server.api_base_url,
-            discord_gateway_url=self.server.gateway_url,
-            dev_guild_id=self.guild_id,
-            **settings,
-        )
-        bot = await build_bot(config, clock=self.clock)
-        self._stack = contextlib.AsyncExitStack()
-        self.bot = await self._stack.enter_async_context(run_client(self.server, bot))
-        return bot
+        super().__init__(server, guild_id, database, clock=FakeClock())
 
 
 def running(runner: ClockedRunner) -> SigBot:
