@@ -1,11 +1,12 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11+:
 #   make sandbox   the real bot against a local Discord-compatible server (no token needed)
 #   make test      every test
+#   make test-fast unit, storage, services, architecture and a few end-to-end flows, not slow ones
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install sandbox test lint format run sync check bench clean
+.PHONY: install sandbox test test-fast lint format run sync check bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -21,6 +22,11 @@ sandbox: install
 
 test: install
 	$(PY) -m pytest
+
+# Everything but the slow reliability tests, and of the end-to-end tests only the smoke flows.
+test-fast: install
+	$(PY) -m pytest -m "not slow and (smoke or not e2e)" \
+		tests/unit tests/storage tests/services tests/architecture tests/e2e
 
 lint: install
 	$(PY) -m ruff check .

@@ -21,8 +21,17 @@ POSTGRES_URL = os.environ.get("SIGBOT_TEST_DATABASE_URL", "")
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return POSTGRES_URL or f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+def asyncpg_installed() -> None:
+    """PostgreSQL tests skip, with the reason, where the optional driver is not installed."""
+    pytest.importorskip("asyncpg", reason="PostgreSQL needs asyncpg (pip install -e '.[postgres]')")
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if POSTGRES_URL:
+        request.getfixturevalue("asyncpg_installed")
+        return POSTGRES_URL
+    return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
 
 
 @pytest.fixture

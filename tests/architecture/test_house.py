@@ -17,7 +17,7 @@ from bot.scheduling import Scheduler
 from bot.services import Services
 from bot.storage.database import Database
 from bot.storage.member_data import MemberData, descriptions_of, holds_member_id
-from tests.architecture.test_layers import imported_modules
+from tests.architecture.support import imported_modules
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULE_LINE_LIMIT = 400

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -14,18 +13,10 @@ from discord import app_commands
 from bot.client import EXTENSIONS, SigBot
 from bot.scheduling import Scheduler
 from bot.services import Services
+from tests.architecture.support import imported_modules
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = re.compile(r"^[-_\w]{1,32}$")
-
-
-def imported_modules(path: Path) -> Iterator[str]:
-    tree = ast.parse(path.read_text(), filename=str(path))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            yield node.module
 
 
 def offending_imports(layer: str, forbidden: Callable[[str], bool]) -> list[str]:

@@ -7,28 +7,24 @@ them each test still runs and is then reported skipped with the reason (in CI it
 
 from __future__ import annotations
 
-import contextlib
-import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.app import build_bot
 from bot.client import SigBot
-from config.settings import load_settings
 from sandbox.demo import DemoCommunity, build_demo_community
+from sandbox.render import render_message
 from sandbox.server import SandboxServer
 from sandbox.testing import (
     conformance_status,
     conformance_violations,
     require_conformance_in_ci,
-    run_client,
     without_conformance,
 )
+from tests.e2e.support import READY_SECONDS, BotRunner, ClockedRunner, answer
 
 CONFORMANCE, CONFORMANCE_MISSING = conformance_status()
-READY_SECONDS: list[float] = []  # server start → bot ready, per bot start
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -65,47 +61,22 @@ async def server() -> AsyncIterator[SandboxServer]:
     assert conformance_violations(sandbox) == []
 
 
+@pytest.fixture(autouse=True)
+def nothing_pings(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Checked after every test that runs a sandbox server: no message the bot sent or edited
+    could notify anyone. Tests without a server (CLI parsing, processes) start none for it."""
+    if "server" not in request.fixturenames:
+        yield
+        return
+    server: SandboxServer = request.getfixturevalue("server")
+    yield
+    loud = [m for m in server.state.messages.values() if m.could_ping]
+    assert loud == [], [render_message(m) for m in loud]
+
+
 @pytest.fixture
 def community(server: SandboxServer) -> DemoCommunity:
     return build_demo_community(server)
-
-
-class BotRunner:
-    """Starts, stops and restarts the real bot on one database file."""
-
-    def __init__(self, server: SandboxServer, guild_id: int, database: Path) -> None:
-        self.server = server
-        self.guild_id = guild_id
-        self.database = database
-        self.bot: SigBot | None = None
-        self.first_start = True
-        self._stack: contextlib.AsyncExitStack | None = None
-
-    async def start(self, **settings: object) -> SigBot:
-        config = load_settings(
-            database_url=f"sqlite+aiosqlite:///{self.database}",
-            discord_api_base_url=self.server.api_base_url,
-            discord_gateway_url=self.server.gateway_url,
-            dev_guild_id=self.guild_id,
-            **settings,
-        )
-        bot = await build_bot(config)
-        self._stack = contextlib.AsyncExitStack()
-        self.bot = await self._stack.enter_async_context(run_client(self.server, bot))
-        if self.first_start:
-            READY_SECONDS.append(time.perf_counter() - self.server.started_at)
-            self.first_start = False
-        return bot
-
-    async def stop(self) -> None:
-        if self._stack is not None:
-            await self._stack.aclose()
-            self._stack = None
-            self.bot = None
-
-    async def restart(self) -> SigBot:
-        await self.stop()
-        return await self.start()
 
 
 @pytest.fixture
@@ -122,3 +93,23 @@ async def runner(
 @pytest.fixture
 async def bot(runner: BotRunner) -> SigBot:
     return await runner.start()
+
+
+@pytest.fixture
+async def clocked(
+    server: SandboxServer, community: DemoCommunity, tmp_path: Path
+) -> AsyncIterator[ClockedRunner]:
+    runner = ClockedRunner(server, community.guild.id, tmp_path / "bot.sqlite3")
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        await runner.stop()
+
+
+@pytest.fixture
+async def pt(bot: SigBot, community: DemoCommunity) -> DemoCommunity:
+    """The demo server after the moderator applied the physical-therapy preset."""
+    reply = await answer(await community.moderator.slash("setup tags preset", name="pt"))
+    assert "Applied **pt**" in reply
+    return community

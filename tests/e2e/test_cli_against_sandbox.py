@@ -4,43 +4,16 @@ by environment variables, serving the sandbox exactly as they would serve Discor
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 
 from sandbox.demo import DemoCommunity
 from sandbox.server import SandboxServer
+from tests.e2e.support import bot_env, python_m_bot
 
 pytestmark = pytest.mark.e2e
-
-
-def bot_env(server: SandboxServer, tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DISCORD_TOKEN=server.token,
-        DISCORD_API_BASE_URL=server.api_base_url,
-        DISCORD_GATEWAY_URL=server.gateway_url,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
-        LOG_LEVEL="INFO",
-    )
-    env.pop("DEV_GUILD_ID", None)
-    return env
-
-
-async def python_m_bot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        env=env,
-        cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
 
 
 async def test_sync_then_run_then_sigterm(

@@ -121,6 +121,7 @@ def dm(key: str, member: Member, text: str, **extra: object) -> Delivery:
     return Delivery.dm(key, member.id, {"content": text}, **extra)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 async def test_500_dms_with_30_percent_429s_arrive_exactly_once(
     server: SandboxServer, start_sender: Callable[..., object]
 ) -> None:
@@ -154,6 +155,7 @@ async def test_500_dms_with_30_percent_429s_arrive_exactly_once(
     assert closest >= 1 / delivering.rate - SPACING_SLACK, f"{closest * 1000:.2f} ms apart"
 
 
+@pytest.mark.slow
 async def test_closed_dms_fall_back_once_per_cool_off(
     server: SandboxServer, services: Services, start_sender: Callable[..., object]
 ) -> None:
@@ -294,6 +296,7 @@ async def run_worker(url: str, server: SandboxServer, stall: str | None) -> tupl
     return line, (await worker.stderr.read()).count(b"Re-queued")
 
 
+@pytest.mark.slow
 async def test_sigkill_mid_send_then_restart_has_every_effect_exactly_once(
     server: SandboxServer, tmp_path: Path
 ) -> None:

@@ -17,18 +17,9 @@ from sandbox.demo import DemoCommunity
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
 from sandbox.state import Member
-from tests.e2e.test_introductions import (
-    ClockedRunner,
-    answer,
-    clocked,
-    drained,
-    nothing_pings,
-    prepare,
-    running,
-)
+from tests.e2e.support import ClockedRunner, answer, drained, prepare, running
 
 pytestmark = pytest.mark.e2e
-__all__ = ["clocked", "nothing_pings"]  # fixtures shared with test_introductions
 
 
 async def events_here(runner: ClockedRunner, community: DemoCommunity) -> dict[str, Event]:

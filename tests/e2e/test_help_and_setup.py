@@ -12,6 +12,7 @@ from sandbox.render import render_message
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.smoke
 async def test_help_is_ephemeral_and_lists_member_commands(
     bot: SigBot, community: DemoCommunity
 ) -> None:

@@ -14,19 +14,9 @@ from sandbox.demo import DemoCommunity
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
 from sandbox.state import Channel, Member, Message
-from tests.e2e.test_introductions import (
-    ClockedRunner,
-    answer,
-    clocked,
-    dms,
-    drained,
-    nothing_pings,
-    running,
-)
+from tests.e2e.support import ClockedRunner, answer, dms, drained, running
 
 pytestmark = pytest.mark.e2e
-__all__ = ["clocked", "nothing_pings"]  # fixtures shared with test_introductions
-
 PROMPTS = ("What got you into PT?", "Best book this year?", "A skill you want to learn?")
 
 

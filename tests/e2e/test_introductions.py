@@ -8,134 +8,35 @@ every test: the demo server's default is off.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-from bot.app import build_bot
-from bot.client import SigBot
-from bot.clock import FakeClock
-from config.settings import load_settings
-from sandbox.control import Interaction
 from sandbox.demo import DemoCommunity
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
-from sandbox.state import Member, Message
-from sandbox.testing import run_client
-from tests.e2e.conftest import BotRunner
+from tests.e2e.support import (
+    ENDED,
+    NEUTRAL,
+    NOTE,
+    ClockedRunner,
+    answer,
+    asked_dm,
+    dms,
+    drained,
+    expire,
+    prepare,
+    request,
+    running,
+    write_card,
+)
 
 pytestmark = pytest.mark.e2e
-
-NEUTRAL = "Your request is on its way."
-ENDED = "didn't work out this time"
-NOTE = "A note for them (optional)"
-
-
-class ClockedRunner(BotRunner):
-    """The conftest runner, with the bot's clock injected so tests can move time."""
-
-    def __init__(self, server: SandboxServer, guild_id: int, database: Path) -> None:
-        super().__init__(server, guild_id, database)
-        self.clock = FakeClock()
-
-    async def start(self, **settings: object) -> SigBot:
-        config = load_settings(
-            database_url=f"sqlite+aiosqlite:///{self.database}",
-            discord_api_base_url=self.server.api_base_url,
-            discord_gateway_url=self.server.gateway_url,
-            dev_guild_id=self.guild_id,
-            **settings,
-        )
-        bot = await build_bot(config, clock=self.clock)
-        self._stack = contextlib.AsyncExitStack()
-        self.bot = await self._stack.enter_async_context(run_client(self.server, bot))
-        return bot
-
-
-@pytest.fixture(autouse=True)
-def nothing_pings(server: SandboxServer) -> Iterator[None]:
-    """Checked after every test: no message the bot sent or edited could notify anyone."""
-    yield
-    loud = [m for m in server.state.messages.values() if m.could_ping]
-    assert loud == [], [render_message(m) for m in loud]
-
-
-@pytest.fixture
-async def clocked(
-    server: SandboxServer, community: DemoCommunity, tmp_path: Path
-) -> AsyncIterator[ClockedRunner]:
-    runner = ClockedRunner(server, community.guild.id, tmp_path / "bot.sqlite3")
-    await runner.start()
-    try:
-        yield runner
-    finally:
-        await runner.stop()
-
-
-def running(runner: ClockedRunner) -> SigBot:
-    assert runner.bot is not None
-    return runner.bot
-
-
-async def answer(ix: Interaction) -> str:
-    """The bot's settled, ephemeral answer to ``ix``, as the member reads it."""
-    message = await ix.final()
-    assert ix.ephemeral, f"{ix.label} answered in public: {render_message(message)}"
-    return render_message(message)
-
-
-# Who holds which tags in these tests (the PT preset's names).
-TAGS = {
-    "maria": ("ortho", "Sports", "Outpatient"),
-    "priya": ("ortho", "Outpatient"),
-    "grace": ("ortho", "Sports"),
-    "james": ("ortho", "Student"),
-    "tom": ("ortho",),
-}
-
-
-async def prepare(community: DemoCommunity, *names: str, discoverable: bool = True) -> None:
-    """The moderator sets the default and the PT tags; members tag themselves (and so are
-    known to the bot, discoverable or not as the default says)."""
-    mod = community.moderator
-    await answer(await mod.slash("setup defaults", discoverable=discoverable))
-    await answer(await mod.slash("setup tags preset", name="pt"))
-    for name in names or tuple(TAGS):
-        for tag in TAGS.get(name, ("ortho",)):
-            await answer(await community.members[name].slash("tags add", tag=tag))
-
-
-async def dms(server: SandboxServer, member: Member, count: int = 1) -> list[Message]:
-    """Wait until ``member`` has at least ``count`` DMs from the bot; all of them."""
-    return await server.wait_for(
-        lambda: server.dm_messages(member) if len(server.dm_messages(member)) >= count else None,
-        what=f"{count} DM(s) to {member}",
-    )
-
-
-async def drained(runner: ClockedRunner) -> None:
-    """Everything queued has been sent (so "nothing else arrived" means something)."""
-    sender = running(runner).sender
-    assert sender is not None
-    await sender.drain(timeout=20)
-
-
-async def request(requester: Member, target: Member, note: str | None = None) -> str:
-    options = {"member": target} if note is None else {"member": target, "note": note}
-    return await answer(await requester.slash("intro request", **options))
-
-
-async def expire(runner: ClockedRunner, days: int = 8) -> int:
-    runner.clock.advance(timedelta(days=days))
-    return await running(runner).services.introductions.end_expired()
-
 
 # -- find → request → accept ----------------------------------------------------------------
 
 
+@pytest.mark.smoke
 async def test_find_request_accept_introduces_both_with_contact_cards(
     clocked: ClockedRunner, community: DemoCommunity, server: SandboxServer
 ) -> None:
@@ -200,19 +101,6 @@ async def test_find_request_accept_introduces_both_with_contact_cards(
 
     again = await request(maria, priya)
     assert "already introduced" in again
-
-
-async def write_card(member: Member, card: str) -> None:
-    opened = await member.slash("profile edit")
-    await answer(await member.submit_modal(opened, {CARD: card}))
-
-
-CARD = "How to reach me (only for people I meet)"
-
-
-async def asked_dm(server: SandboxServer, target: Member) -> Message:
-    """The request DM (the target's first DM in these tests)."""
-    return (await dms(server, target))[0]
 
 
 # -- declining, blocking, reporting -------------------------------------------------------------

@@ -5,7 +5,6 @@ their plain URL, and typed text that is not a tag echoed back as typed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +15,6 @@ from bot.domain.profiles import Profile
 from sandbox.control import Interaction
 from sandbox.demo import DemoCommunity
 from sandbox.render import render_message
-from sandbox.server import SandboxServer
 from sandbox.state import Member, Message
 
 pytestmark = pytest.mark.e2e
@@ -27,13 +25,6 @@ CONTACT = "How to reach me (only for people I meet)"
 # run of backslashes, and followed on the same line by ``](``.
 LIVE_LINK = re.compile(r"(?<!\\)(?:\\\\)*\[[^\n]*?\]\(")
 SCOTLAND = "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"  # a tag sequence
-
-
-@pytest.fixture(autouse=True)
-def nothing_pings(server: SandboxServer) -> Iterator[None]:
-    yield
-    loud = [m for m in server.state.messages.values() if m.could_ping]
-    assert loud == [], [render_message(m) for m in loud]
 
 
 async def settled(ix: Interaction) -> Message:

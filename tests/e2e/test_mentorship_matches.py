@@ -26,19 +26,9 @@ from sandbox.demo import DemoCommunity
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
 from sandbox.state import Channel, Member, Message
-from tests.e2e.test_introductions import (
-    ClockedRunner,
-    answer,
-    clocked,
-    dms,
-    drained,
-    nothing_pings,
-    running,
-)
+from tests.e2e.support import ClockedRunner, answer, dms, drained, running
 
 pytestmark = pytest.mark.e2e
-__all__ = ["clocked", "nothing_pings"]  # fixtures shared with test_introductions
-
 DAY = timedelta(days=1)
 GOALS = "Pass the OCS exam; publish one case report"
 FEEDBACK = {"How was it? A rating from 1 to 5": "5", "A comment (only moderators see it)": ""}

@@ -16,18 +16,9 @@ from sandbox.demo import DemoCommunity
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
 from sandbox.state import PRIVATE_THREAD, Channel, Member, Message
-from tests.e2e.test_introductions import (
-    ClockedRunner,
-    answer,
-    clocked,
-    drained,
-    nothing_pings,
-    running,
-)
+from tests.e2e.support import ClockedRunner, answer, drained, running
 
 pytestmark = pytest.mark.e2e
-__all__ = ["clocked", "nothing_pings"]  # fixtures shared with test_introductions
-
 GOALS = "Pass the OCS exam in May; get confident with post-op ACL rehab."
 GOALS_LABEL = "Your goals (a couple, specific)"
 MENTORS = ("priya", "grace", "diego", "kofi")

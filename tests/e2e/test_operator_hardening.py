@@ -13,7 +13,7 @@ import pytest
 
 from sandbox.demo import DemoCommunity, build_demo_community
 from sandbox.server import SandboxServer
-from tests.e2e.test_cli_against_sandbox import bot_env, python_m_bot
+from tests.e2e.support import bot_env, python_m_bot
 
 pytestmark = pytest.mark.e2e
 

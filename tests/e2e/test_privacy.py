@@ -7,21 +7,18 @@ import pytest
 
 from sandbox.demo import DemoCommunity
 from sandbox.server import SandboxServer
-from tests.e2e.test_introductions import (
+from tests.e2e.support import (
     NEUTRAL,
     ClockedRunner,
     answer,
     asked_dm,
-    clocked,
     drained,
-    nothing_pings,
     prepare,
     request,
     write_card,
 )
 
 pytestmark = pytest.mark.e2e
-__all__ = ["clocked", "nothing_pings"]  # fixtures shared with test_introductions
 
 
 async def test_show_states_visibility_and_what_is_stored(

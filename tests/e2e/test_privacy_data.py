@@ -16,26 +16,23 @@ from sandbox.control import Interaction
 from sandbox.demo import DemoCommunity, add_second_server
 from sandbox.server import SandboxServer
 from sandbox.state import Member
-from tests.e2e.test_introductions import (
+from tests.e2e.support import (
     ENDED,
     NEUTRAL,
     ClockedRunner,
     answer,
     asked_dm,
-    clocked,
     dms,
     drained,
     expire,
-    nothing_pings,
     prepare,
     request,
     running,
     write_card,
 )
-from tests.services.privacy_world import rows_naming
+from tests.services.support.privacy_world import rows_naming
 
 pytestmark = pytest.mark.e2e
-__all__ = ["clocked", "nothing_pings"]  # fixtures shared with test_introductions
 
 
 def attached_json(ix: Interaction, message: Any) -> dict[str, Any]:

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,29 +11,14 @@ import pytest
 from bot.client import SigBot
 from sandbox.control import Interaction
 from sandbox.demo import DemoCommunity
-from sandbox.render import render_message
-from sandbox.server import SandboxServer
 from sandbox.state import Member
-from tests.e2e.conftest import BotRunner
+from tests.e2e.support import BotRunner, answer
 
 pytestmark = pytest.mark.e2e
 
 ABOUT, LOOKING = "About me", "What I'm looking for"
 CONTACT = "How to reach me (only for people I meet)"
 HIDDEN = "There is no profile to show for that member."
-
-
-@pytest.fixture(autouse=True)
-def nothing_pings(server: SandboxServer) -> Iterator[None]:
-    yield
-    loud = [m for m in server.state.messages.values() if m.could_ping]
-    assert loud == [], [render_message(m) for m in loud]
-
-
-async def answer(ix: Interaction) -> str:
-    message = await ix.final()
-    assert ix.ephemeral, f"{ix.label} answered in public: {render_message(message)}"
-    return render_message(message)
 
 
 def modal_fields(ix: Interaction) -> dict[str, Any]:
@@ -51,6 +35,7 @@ async def edit_profile(member: Member, **fields: str) -> Interaction:
     return await member.submit_modal(opened, fields)
 
 
+@pytest.mark.smoke
 async def test_edit_modal_saves_and_is_prefilled_next_time(
     bot: SigBot, community: DemoCommunity
 ) -> None:

@@ -15,20 +15,9 @@ from sandbox.demo import DemoCommunity
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
 from sandbox.state import Attachment, Member
-from tests.e2e.test_introductions import (
-    ClockedRunner,
-    answer,
-    clocked,
-    dms,
-    drained,
-    nothing_pings,
-    prepare,
-    request,
-)
+from tests.e2e.support import ClockedRunner, answer, dms, drained, prepare, request
 
 pytestmark = pytest.mark.e2e
-__all__ = ["clocked", "nothing_pings"]  # fixtures shared with test_introductions
-
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

@@ -15,21 +15,9 @@ from sandbox.demo import DemoCommunity
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
 from sandbox.state import Channel, Member, Message
-from tests.e2e.test_introductions import (
-    ClockedRunner,
-    answer,
-    clocked,
-    dms,
-    drained,
-    nothing_pings,
-    prepare,
-    running,
-    write_card,
-)
+from tests.e2e.support import ClockedRunner, answer, dms, drained, prepare, running, write_card
 
 pytestmark = pytest.mark.e2e
-__all__ = ["clocked", "nothing_pings"]  # fixtures shared with test_introductions
-
 WEDNESDAY = 2
 
 

@@ -12,11 +12,9 @@ from bot.client import SigBot
 from sandbox.demo import DemoCommunity
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
-from tests.e2e.conftest import BotRunner
-from tests.e2e.test_tags import answer, nothing_pings, pt
+from tests.e2e.support import BotRunner, answer
 
 pytestmark = pytest.mark.e2e
-__all__ = ["nothing_pings", "pt"]  # fixtures shared with test_tags
 
 
 async def use_moderation_log(community: DemoCommunity) -> None:

@@ -8,42 +8,17 @@ nothing the bot sends can ping.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bot.client import SigBot
-from sandbox.control import CommandNotAvailable, Interaction
+from sandbox.control import CommandNotAvailable
 from sandbox.demo import DemoCommunity
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
 from sandbox.state import Member, Message
-from tests.e2e.conftest import BotRunner
+from tests.e2e.support import BotRunner, answer
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def nothing_pings(server: SandboxServer) -> Iterator[None]:
-    """Checked after every test: no message the bot sent or edited could notify anyone."""
-    yield
-    loud = [m for m in server.state.messages.values() if m.could_ping]
-    assert loud == [], [render_message(m) for m in loud]
-
-
-@pytest.fixture
-async def pt(bot: SigBot, community: DemoCommunity) -> DemoCommunity:
-    """The demo server after the moderator applied the physical-therapy preset."""
-    reply = await answer(await community.moderator.slash("setup tags preset", name="pt"))
-    assert "Applied **pt**" in reply
-    return community
-
-
-async def answer(ix: Interaction) -> str:
-    """The bot's settled, ephemeral answer to ``ix``, as the member reads it."""
-    message = await ix.final()
-    assert ix.ephemeral, f"{ix.label} answered in public: {render_message(message)}"
-    return render_message(message)
 
 
 async def mine(member: Member) -> str:
@@ -98,6 +73,7 @@ async def test_a_typo_resolves_or_gets_did_you_mean(pt: DemoCommunity) -> None:
     assert "Cardiovascular" not in await mine(maria)
 
 
+@pytest.mark.smoke
 async def test_pick_many_with_menus_then_remove_one(pt: DemoCommunity) -> None:
     maria = pt.members["maria"]
     ix = await maria.slash("tags pick")

@@ -15,43 +15,12 @@ from discord import app_commands
 from sandbox.control import CommandNotAvailable, SandboxUsageError
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
-from sandbox.state import Guild
 from sandbox.testing import conformance_violations, run_client, without_conformance
-
-Register = Callable[["Bot"], None]
-
-
-class Bot(discord.Client):
-    """A minimal bot: guilds intent only, no mentions, commands synced to one guild."""
-
-    def __init__(self, guild: Guild, register: Register) -> None:
-        intents = discord.Intents.none()
-        intents.guilds = True
-        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none())
-        self.tree = app_commands.CommandTree(self)
-        self.guild_id = guild.id
-        self.errors: list[BaseException] = []
-        register(self)
-
-        @self.tree.error
-        async def on_error(ix: discord.Interaction, error: app_commands.AppCommandError) -> None:
-            self.errors.append(error)
-
-    async def setup_hook(self) -> None:
-        await self.tree.sync(guild=discord.Object(self.guild_id))
+from tests.sandbox.support import Bot, Register
 
 
 def guild_cmd(bot: Bot, **kwargs: Any) -> Callable[..., Any]:
     return bot.tree.command(guild=discord.Object(bot.guild_id), **kwargs)
-
-
-@pytest.fixture
-def world(sandbox_server: SandboxServer) -> dict[str, Any]:
-    guild = sandbox_server.create_guild("Physio SIG")
-    general = guild.add_text_channel("general")
-    maria = guild.add_member("maria", display_name="Maria Lopez")
-    sam = guild.add_member("sam", display_name="Sam Lee")
-    return {"guild": guild, "general": general, "maria": maria, "sam": sam}
 
 
 def running(server: SandboxServer, world: dict[str, Any], register: Register) -> Any:

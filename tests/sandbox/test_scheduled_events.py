@@ -11,9 +11,7 @@ import pytest
 
 from sandbox.server import SandboxServer
 from sandbox.testing import conformance_violations, run_client, without_conformance
-from tests.sandbox.test_sandbox import Bot, world
-
-__all__ = ["world"]
+from tests.sandbox.support import Bot
 
 UTC = datetime.UTC
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.domain.errors import DomainError
@@ -12,32 +11,9 @@ from bot.domain.tags import is_allowed_char
 from bot.services import Services
 from bot.storage.schema.members import member_profiles
 from bot.storage.schema.tags import tag_aliases, tag_categories, tag_suggestions, tags
+from tests.services.support import hostile
 
 GUILD, MOD, ALICE = 1, 2, 3
-NASTY = [
-    "@everyone",
-    "@here",
-    "<@123>",
-    "<@&456>",
-    "**x**",
-    "[a](https://x.y)",
-    "\u200b",
-    "\u202e",
-    "\u2066",
-    "\x00",
-    "\n",
-    "ㅤ",
-    "Ortho",
-    "peds",
-    "&",
-    "-",
-    "'",
-]
-hostile = st.one_of(
-    st.text(max_size=300),
-    st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=8)), max_size=10).map("".join),
-    st.text(min_size=5_000, max_size=10_000),
-)
 
 
 async def stored_names(services: Services) -> list[str]:

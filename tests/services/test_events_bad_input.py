@@ -9,7 +9,7 @@ from bot.domain.errors import DomainError
 from bot.domain.profiles import could_ping
 from bot.services import Services
 from bot.storage.schema.events import events
-from tests.services.test_bad_input import hostile
+from tests.services.support import hostile
 
 GUILD, MOD, ALICE = 1, 2, 3
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.clock import FakeClock
@@ -102,6 +103,7 @@ async def one_run(database: Database, run: int) -> tuple[int, int, int, int]:
     return len(up_at_slot), len([s for s in posted if s in up_at_slot]), len(missed), duplicated
 
 
+@pytest.mark.slow
 async def test_two_hundred_restarts_post_every_slot_once(database: Database) -> None:
     totals = [0, 0, 0, 0]
     for run in range(RUNS):

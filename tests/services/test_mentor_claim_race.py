@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import func, select, update
 
 from bot.domain.delivery import DeliveryKind
@@ -19,11 +20,12 @@ from bot.services.mentorship import Claimed
 from bot.services.mentorship.claim import ALREADY_CLAIMED
 from bot.storage.schema.mentorship import mentor_matches
 from bot.storage.schema.outbox import outbox
-from tests.services.mentorship_support import ANA, BEN, GUILD, prepare
+from tests.services.support.mentorship import ANA, BEN, GUILD, prepare
 
 TRIALS = 1000
 
 
+@pytest.mark.slow
 async def test_two_mentors_one_request_a_thousand_times(services: Services) -> None:
     pt = await prepare(services, mentors=(ANA, BEN))
     async with pt.db.read() as uow:

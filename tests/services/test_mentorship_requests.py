@@ -17,7 +17,7 @@ from bot.domain.mentorship.requests import RequestStatus
 from bot.domain.text import could_ping
 from bot.services import Services
 from bot.storage.schema.mentorship import mentor_requests
-from tests.services.mentorship_support import (
+from tests.services.support.mentorship import (
     ANA,
     BEN,
     CAT,
@@ -331,6 +331,7 @@ short_hostile = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60,
     deadline=None,

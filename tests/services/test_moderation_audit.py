@@ -14,7 +14,7 @@ from bot.domain.delivery import DeliveryKind, FailureReason, Outcome
 from bot.domain.health import icebreaker_schedule_needs
 from bot.domain.settings import REQUIRED_PERMISSIONS, ChannelPurpose
 from bot.services import Services
-from tests.services.test_tag_service import outbox_rows
+from tests.services.support import outbox_rows
 
 GUILD, OTHER, MOD, ALICE = 1001, 2002, 7, 100
 MODLOG, CHANNEL = 555, 600

@@ -12,7 +12,7 @@ from bot.clock import FakeClock
 from bot.services import Services
 from bot.storage.database import Database
 from bot.storage.schema.outbox import outbox
-from tests.services.privacy_world import CHANNEL, ME, OTHER, World, everywhere, rows_naming
+from tests.services.support.privacy_world import CHANNEL, ME, OTHER, World, everywhere, rows_naming
 
 GUILD = 990_000_000_000_000_001
 

@@ -16,7 +16,7 @@ from bot.clock import FakeClock
 from bot.domain.settings import GuildDefaults
 from bot.services import Services
 from bot.storage.unit_of_work import UnitOfWork
-from tests.services.privacy_world import (
+from tests.services.support.privacy_world import (
     ACTIVITIES,
     CAROL,
     ME,

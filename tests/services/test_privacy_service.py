@@ -11,7 +11,7 @@ from bot.services import Services
 from bot.storage.database import Database
 from bot.storage.schema.privacy import block_records
 from bot.storage.schema.tags import tags
-from tests.services.privacy_world import (
+from tests.services.support.privacy_world import (
     CAROL,
     DAVE,
     ERIN,

@@ -222,7 +222,7 @@ async def test_mentorship_and_events_lines_come_from_their_repositories(
     """One match made 2 hours after its request, then completed; one attendee of one event."""
     from bot.domain.mentorship.matches import MatchOutcome
     from bot.services.reports.sources import events_source, mentorship_source
-    from tests.services.test_mentor_matches import GUILD, MENTOR, make_match
+    from tests.services.support.matches import GUILD, MENTOR, make_match
 
     clock.set(NOW - timedelta(days=3))
     match = await make_match(services, clock)

@@ -12,7 +12,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.domain.errors import Conflict
 from bot.services import Services
-from tests.services.test_tag_service import outbox_rows
+from tests.services.support import outbox_rows
 
 GUILD = 1001
 MOD, ALICE, BOB, CAROL = 7, 100, 200, 300

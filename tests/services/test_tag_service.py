@@ -13,8 +13,8 @@ from bot.domain.tag_index import UnknownTag
 from bot.domain.tags import MAX_TAGS_PER_MEMBER
 from bot.services import Services
 from bot.storage.schema.members import members
-from bot.storage.schema.outbox import outbox
 from bot.storage.schema.tags import member_tags, tags
+from tests.services.support import outbox_rows
 
 GUILD, OTHER = 1001, 2002
 MOD, ALICE, BOB, CAROL, DAN = 7, 100, 200, 300, 400
@@ -298,11 +298,6 @@ async def test_autocomplete_uses_names_and_aliases_and_sees_writes(pt: Services)
 
 
 # -- suggestions -----------------------------------------------------------------------------
-
-
-async def outbox_rows(services: Services) -> list[dict[str, object]]:
-    async with services.db.read() as uow:
-        return [dict(r._mapping) for r in await uow.conn.execute(select(outbox))]
 
 
 async def test_suggest_then_approve_enqueues_exactly_one_dm(pt: Services, clock: FakeClock) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage import repositories
 from bot.storage.unit_of_work import UnitOfWork
-from tests.architecture.test_layers import imported_modules
+from tests.architecture.support import imported_modules
 
 PACKAGE = repositories.__name__
 HERE = Path(__file__).resolve().parent

@@ -142,6 +142,7 @@ def test_check_writes_nothing_to_an_existing_database(
         assert db.execute("PRAGMA journal_mode").fetchone() == ("delete",)
 
 
+@pytest.mark.usefixtures("asyncpg_installed")
 def test_check_against_an_unreachable_postgresql_is_one_line(
     monkeypatch: pytest.MonkeyPatch, closed_port: int, capsys: pytest.CaptureFixture[str]
 ) -> None:

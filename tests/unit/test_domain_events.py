@@ -81,6 +81,7 @@ def test_locations_are_bounded() -> None:
         draft("CSM", FEB_11, FEB_13, location="z" * (LOCATION_MAX + 1))
 
 
+@pytest.mark.slow
 @given(st.text(max_size=300), st.text(max_size=300))
 def test_names_and_locations_never_ping(name: str, location: str) -> None:
     try:

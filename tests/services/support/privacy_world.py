@@ -23,7 +23,7 @@ from bot.services import Services
 from bot.storage.database import Database
 from bot.storage.member_data import holds_member_id, member_value
 from bot.storage.schema import metadata
-from tests.services.mentorship_support import settle_threads
+from tests.services.support.mentorship import settle_threads
 
 ME, OTHER, CAROL, DAVE, MOD, ERIN = (
     880_000_000_000_000_000 + n for n in (101, 202, 303, 404, 505, 606)
