@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Table, func, select
 
 from bot.domain.mentorship.requests import MentorRequest
+from bot.domain.schedules import Cadence
 from bot.storage.database import Database
 from bot.storage.member_data import MemberData
 from bot.storage.unit_of_work import UnitOfWork
@@ -78,3 +79,45 @@ async def add_schedules_around(
     await add_schedule(values(GUILD, NOW - 2 * DAY, paused=True))
     await add_schedule(values(GUILD, NOW + DAY))
     return [late.id, on_time.id]
+
+
+# -- the two recurring schedule tables (icebreakers, rounds) --------------------------------
+
+
+def icebreaker_schedule_values(
+    guild_id: int, next_slot_at: datetime, **changes: Any
+) -> dict[str, Any]:
+    own = {"thread": False, "skip_if_quiet": True, "cycle": 0, "thread_problem_told": False}
+    return schedule_columns(guild_id, next_slot_at, **{**own, **changes})
+
+
+def round_schedule_values(guild_id: int, next_slot_at: datetime, **changes: Any) -> dict[str, Any]:
+    """Every other Wednesday at 10:00 in Chicago, in pairs, no pair again for three rounds."""
+    own = {
+        "cadence": Cadence.BIWEEKLY.value,
+        "local_time": "10:00",
+        "weekday": 2,
+        "timezone": "America/Chicago",
+        "anchor": date(2027, 3, 3),
+        "group_size": 2,
+        "cooldown_rounds": 3,
+    }
+    return schedule_columns(guild_id, next_slot_at, **{**own, **changes})
+
+
+async def claim(
+    uow: UnitOfWork, source: str, *, guild: int = GUILD, checkin_at: datetime | None = None
+) -> int | None:
+    return await uow.rounds.claim_round(
+        {
+            "guild_id": guild,
+            "schedule_id": None,
+            "slot": None,
+            "source_key": source,
+            "channel_id": 60,
+            "label": f"round {source}",
+            "group_size": 2,
+            "checkin_at": checkin_at,
+            "created_at": NOW,
+        }
+    )

@@ -3,9 +3,6 @@ prompt pools without duplicates, suggestions decided once, and the member-data c
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from bot.domain.schedules import Cadence
 from bot.storage.database import Database
 from bot.storage.repositories.icebreakers import IcebreakersRepository
@@ -14,23 +11,18 @@ from tests.storage.repository_support import (
     add_schedules_around,
     count_rows,
     declares_member_data,
+    icebreaker_schedule_values,
     member_rows,
-    schedule_columns,
 )
 from tests.storage.world import ALICE, BOB, DAY, GUILD, NOW, OTHER
-
-
-def schedule_values(guild_id: int, next_slot_at: datetime, **changes: Any) -> dict[str, Any]:
-    own = {"thread": False, "skip_if_quiet": True, "cycle": 0, "thread_problem_told": False}
-    return schedule_columns(guild_id, next_slot_at, **{**own, **changes})
 
 
 async def test_schedules_round_trip_per_server(database: Database) -> None:
     async with database.transaction() as uow:
         icebreakers = uow.icebreakers
-        first = await icebreakers.add_schedule(schedule_values(GUILD, NOW + DAY))
-        second = await icebreakers.add_schedule(schedule_values(GUILD, NOW, thread=True))
-        elsewhere = await icebreakers.add_schedule(schedule_values(OTHER, NOW))
+        first = await icebreakers.add_schedule(icebreaker_schedule_values(GUILD, NOW + DAY))
+        second = await icebreakers.add_schedule(icebreaker_schedule_values(GUILD, NOW, thread=True))
+        elsewhere = await icebreakers.add_schedule(icebreaker_schedule_values(OTHER, NOW))
         assert (first.cadence, first.local_time, first.weekday) == (Cadence.WEEKLY, "09:00", 0)
         assert (first.next_slot_at, first.last_slot_at) == (NOW + DAY, None)
         assert second.thread
@@ -56,7 +48,7 @@ async def test_due_and_earliest_slot_skip_paused_schedules(database: Database) -
     async with database.transaction() as uow:
         icebreakers = uow.icebreakers
         assert await icebreakers.earliest_next_slot() is None
-        due = await add_schedules_around(icebreakers.add_schedule, schedule_values)
+        due = await add_schedules_around(icebreakers.add_schedule, icebreaker_schedule_values)
     async with database.read() as uow:
         icebreakers = uow.icebreakers
         assert [s.id for s in await icebreakers.due(now=NOW)] == due
@@ -67,8 +59,8 @@ async def test_due_and_earliest_slot_skip_paused_schedules(database: Database) -
 async def test_a_slot_is_claimed_once_and_counted_when_posted(database: Database) -> None:
     async with database.transaction() as uow:
         icebreakers = uow.icebreakers
-        schedule = await icebreakers.add_schedule(schedule_values(GUILD, NOW))
-        elsewhere = await icebreakers.add_schedule(schedule_values(OTHER, NOW))
+        schedule = await icebreakers.add_schedule(icebreaker_schedule_values(GUILD, NOW))
+        elsewhere = await icebreakers.add_schedule(icebreaker_schedule_values(OTHER, NOW))
         await icebreakers.add_prompts(
             GUILD, [("Q1", "q1"), ("Q2", "q2")], source="m", by=None, now=NOW
         )
@@ -155,7 +147,9 @@ async def test_member_data_export_and_delete(database: Database) -> None:
     async with database.transaction() as uow:
         assert declares_member_data(uow, uow.icebreakers)
         icebreakers = uow.icebreakers
-        schedule = await icebreakers.add_schedule(schedule_values(GUILD, NOW, created_by=ALICE))
+        schedule = await icebreakers.add_schedule(
+            icebreaker_schedule_values(GUILD, NOW, created_by=ALICE)
+        )
         await icebreakers.add_prompts(
             GUILD, [("Mine?", "mine?")], source="moderator", by=ALICE, now=NOW
         )

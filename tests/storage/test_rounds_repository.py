@@ -3,61 +3,28 @@ round per source, check-ins due, and the member-data contract."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from bot.domain.rounds.rules import EVERY_SCHEDULE
 from bot.domain.schedules import Cadence
 from bot.storage.database import Database
 from bot.storage.repositories.rounds import Participation, RoundRow, RoundsRepository
-from bot.storage.unit_of_work import UnitOfWork
 from tests.storage.repository_support import (
     add_schedules_around,
+    claim,
     declares_member_data,
     member_rows,
-    schedule_columns,
+    round_schedule_values,
 )
 from tests.storage.world import ALICE, BOB, CARL, DAY, GUILD, NOW, OTHER
-
-
-def schedule_values(guild_id: int, next_slot_at: datetime, **changes: Any) -> dict[str, Any]:
-    """Every other Wednesday at 10:00 in Chicago, in pairs, no pair again for three rounds."""
-    own = {
-        "cadence": Cadence.BIWEEKLY.value,
-        "local_time": "10:00",
-        "weekday": 2,
-        "timezone": "America/Chicago",
-        "anchor": date(2027, 3, 3),
-        "group_size": 2,
-        "cooldown_rounds": 3,
-    }
-    return schedule_columns(guild_id, next_slot_at, **{**own, **changes})
-
-
-async def claim(
-    uow: UnitOfWork, source: str, *, guild: int = GUILD, checkin_at: datetime | None = None
-) -> int | None:
-    return await uow.rounds.claim_round(
-        {
-            "guild_id": guild,
-            "schedule_id": None,
-            "slot": None,
-            "source_key": source,
-            "channel_id": 60,
-            "label": f"round {source}",
-            "group_size": 2,
-            "checkin_at": checkin_at,
-            "created_at": NOW,
-        }
-    )
 
 
 async def test_schedules_round_trip_per_server(database: Database) -> None:
     async with database.transaction() as uow:
         rounds = uow.rounds
-        first = await rounds.add_schedule(schedule_values(GUILD, NOW, tag_id=11))
-        second = await rounds.add_schedule(schedule_values(GUILD, NOW + DAY))
-        await rounds.add_schedule(schedule_values(OTHER, NOW))
+        first = await rounds.add_schedule(round_schedule_values(GUILD, NOW, tag_id=11))
+        second = await rounds.add_schedule(round_schedule_values(GUILD, NOW + DAY))
+        await rounds.add_schedule(round_schedule_values(OTHER, NOW))
         assert (first.cadence, first.weekday, first.group_size) == (Cadence.BIWEEKLY, 2, 2)
         assert (first.tag_id, first.cooldown_rounds, first.last_slot_at) == (11, 3, None)
         assert first.anchor == date(2027, 3, 3)
@@ -82,7 +49,7 @@ async def test_due_and_the_earliest_wake(database: Database) -> None:
     async with database.transaction() as uow:
         rounds = uow.rounds
         assert await rounds.earliest_wake() is None
-        due = await add_schedules_around(rounds.add_schedule, schedule_values)
+        due = await add_schedules_around(rounds.add_schedule, round_schedule_values)
         assert [s.id for s in await rounds.due(now=NOW)] == due
         assert [s.id for s in await rounds.due(now=NOW, limit=1)] == due[:1]
         assert await rounds.earliest_wake() == NOW - DAY
@@ -93,7 +60,7 @@ async def test_due_and_the_earliest_wake(database: Database) -> None:
 async def test_participants_once_per_schedule_and_their_state(database: Database) -> None:
     async with database.transaction() as uow:
         rounds = uow.rounds
-        schedule = await rounds.add_schedule(schedule_values(GUILD, NOW))
+        schedule = await rounds.add_schedule(round_schedule_values(GUILD, NOW))
         assert await rounds.join(GUILD, ALICE, EVERY_SCHEDULE, now=NOW)
         assert not await rounds.join(GUILD, ALICE, EVERY_SCHEDULE, now=NOW + DAY)  # once
         assert await rounds.join(GUILD, ALICE, schedule.id, now=NOW)
@@ -145,7 +112,7 @@ async def test_member_data_export_and_delete(database: Database) -> None:
     async with database.transaction() as uow:
         assert declares_member_data(uow, uow.rounds)
         rounds = uow.rounds
-        schedule = await rounds.add_schedule(schedule_values(GUILD, NOW, created_by=ALICE))
+        schedule = await rounds.add_schedule(round_schedule_values(GUILD, NOW, created_by=ALICE))
         await rounds.join(GUILD, ALICE, schedule.id, now=NOW)
         await rounds.join(GUILD, BOB, schedule.id, now=NOW)
         await rounds.join(OTHER, ALICE, EVERY_SCHEDULE, now=NOW)

@@ -11,15 +11,18 @@ from bot.storage.database import Database
 from bot.storage.repositories.schedules import schedule_from_row
 from bot.storage.schema.icebreakers import icebreaker_schedules
 from bot.storage.schema.rounds import round_schedules
-from tests.storage import test_icebreakers_repository as icebreakers
-from tests.storage import test_rounds_repository as rounds
+from tests.storage.repository_support import (
+    claim,
+    icebreaker_schedule_values,
+    round_schedule_values,
+)
 from tests.storage.world import DAY, GUILD, NOW
 
 
 async def test_one_mapping_reads_each_features_own_fields_by_name(database: Database) -> None:
     async with database.transaction() as uow:
-        ice = await uow.icebreakers.add_schedule(icebreakers.schedule_values(GUILD, NOW))
-        round_ = await uow.rounds.add_schedule(rounds.schedule_values(GUILD, NOW, tag_id=11))
+        ice = await uow.icebreakers.add_schedule(icebreaker_schedule_values(GUILD, NOW))
+        round_ = await uow.rounds.add_schedule(round_schedule_values(GUILD, NOW, tag_id=11))
         ice_row = (await uow.conn.execute(select(icebreaker_schedules))).one()
         round_row = (await uow.conn.execute(select(round_schedules))).one()
     assert schedule_from_row(ice_row, Schedule) == ice
@@ -33,11 +36,11 @@ async def test_the_wake_is_the_earliest_next_slot_unless_a_feature_widens_it(
     database: Database,
 ) -> None:
     async with database.transaction() as uow:
-        await uow.icebreakers.add_schedule(icebreakers.schedule_values(GUILD, NOW + DAY))
-        await uow.icebreakers.add_schedule(icebreakers.schedule_values(GUILD, NOW, paused=True))
+        await uow.icebreakers.add_schedule(icebreaker_schedule_values(GUILD, NOW + DAY))
+        await uow.icebreakers.add_schedule(icebreaker_schedule_values(GUILD, NOW, paused=True))
         assert await uow.icebreakers.earliest_wake() == NOW + DAY
         assert await uow.icebreakers.earliest_next_slot() == NOW + DAY
-        await uow.rounds.add_schedule(rounds.schedule_values(GUILD, NOW + 2 * DAY))
-        await rounds.claim(uow, "event:1", checkin_at=NOW + DAY / 2)  # a check-in comes sooner
+        await uow.rounds.add_schedule(round_schedule_values(GUILD, NOW + 2 * DAY))
+        await claim(uow, "event:1", checkin_at=NOW + DAY / 2)  # a check-in comes sooner
         assert await uow.rounds.earliest_next_slot() == NOW + 2 * DAY
         assert await uow.rounds.earliest_wake() == NOW + DAY / 2
