@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from sandbox.control import Actor
+from sandbox.guilds import Guild
 from sandbox.server import SandboxServer
 from sandbox.snowflake import DISCORD_EPOCH_MS, SnowflakeGenerator
-from sandbox.state import Guild, Member, SandboxState
+from sandbox.state import SandboxState
 
 CHANNELS = (
     "welcome",
@@ -52,14 +54,14 @@ SCHEDULED_EVENTS: tuple[tuple[str, int, int, str], ...] = (
 class DemoCommunity:
     server: SandboxServer
     guild: Guild
-    moderator: Member
-    members: dict[str, Member]
+    moderator: Actor
+    members: dict[str, Actor]
 
     def server_commands(self) -> list[dict[str, Any]]:
         """The command definitions the bot published to this guild, as Discord stores them."""
         return self.server.commands(self.guild)
 
-    def actor(self, name: str) -> Member:
+    def actor(self, name: str) -> Actor:
         name = name.lower().lstrip("@")
         if name == self.moderator.user.username:
             return self.moderator
@@ -130,7 +132,7 @@ def _build(server: SandboxServer) -> DemoCommunity:
     roles = {name: guild.add_role(name) for name in ("Student", "Clinician", "Faculty")}
     for name in CHANNELS:
         guild.add_text_channel(name)
-    moderator = guild.add_moderator(MODERATOR[0], display_name=MODERATOR[1])
+    moderator = server.actor(guild.add_moderator(MODERATOR[0], display_name=MODERATOR[1]))
     guild.add_text_channel(
         "mod-log",
         overwrites={
@@ -140,8 +142,8 @@ def _build(server: SandboxServer) -> DemoCommunity:
         },
     )
     members = {
-        username: guild.add_member(
-            username, display_name=display, roles=[roles[r] for r in role_names]
+        username: server.actor(
+            guild.add_member(username, display_name=display, roles=[roles[r] for r in role_names])
         )
         for username, display, role_names in MEMBERS
     }
@@ -164,6 +166,10 @@ def add_second_server(community: DemoCommunity, *usernames: str) -> DemoCommunit
     guild.set_bot_permissions(allow=BOT_PERMISSIONS)
     for name in CHANNELS[:3]:
         guild.add_text_channel(name)
-    moderator = guild.add_user(community.moderator.user, roles=[guild.add_role("Moderator")])
-    members = {name: guild.add_user(community.members[name].user) for name in usernames}
+    moderator = server.actor(
+        guild.add_user(community.moderator.user, roles=[guild.add_role("Moderator")])
+    )
+    members = {
+        name: server.actor(guild.add_user(community.members[name].user)) for name in usernames
+    }
     return DemoCommunity(server=server, guild=guild, moderator=moderator, members=members)

@@ -9,12 +9,13 @@ import logging
 import secrets
 import zlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
 from aiohttp import WSMsgType, web
 
-if TYPE_CHECKING:
-    from sandbox.server import SandboxServer
+from sandbox import shapes
+from sandbox.context import ServerContext
+from sandbox.state import SandboxState
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,8 @@ class GatewayConnection:
 
 
 class Gateway:
-    def __init__(self, server: SandboxServer) -> None:
-        self.server = server
+    def __init__(self, ctx: ServerContext) -> None:
+        self.ctx = ctx
         self.sessions: dict[str, GatewaySession] = {}
         self.connections: set[GatewayConnection] = set()
         self.current: GatewayConnection | None = None
@@ -68,25 +69,22 @@ class Gateway:
         self.received: list[dict[str, Any]] = []  # every payload the bot sent, in order
 
     @property
-    def state(self) -> Any:
-        return self.server.state
+    def state(self) -> SandboxState:
+        return self.ctx.state
 
     @property
     def ready(self) -> bool:
         return self.current is not None and self.current.ready
 
     # --- sending ---------------------------------------------------------------------------
-    def _check(self, direction: str, payload: dict[str, Any]) -> None:
-        conf = self.server.conformance
+    def _check(self, direction: Literal["to_client", "from_client"], payload: dict[str, Any]) -> None:
+        conf = self.ctx.conformance
         if conf is None:
             return
-        try:
-            errors = conf.check_gateway(direction, payload)  # type: ignore[arg-type]
-        except Exception as exc:  # a validator crash is a finding, not a server crash
-            errors = [f"validator raised {exc!r}"]
         label = payload.get("t") or f"op {payload.get('op')}"
-        for err in errors:
-            self.server.violations.append(f"gateway {direction} {label}: {err}")
+        self.ctx.record_violations(
+            f"gateway {direction} {label}", lambda: conf.check_gateway(direction, payload)
+        )
 
     async def _writer(self, conn: GatewayConnection) -> None:
         while True:
@@ -188,7 +186,7 @@ class Gateway:
         if conn.session is not None:
             await conn.ws.close(code=4005, message=b"Already authenticated")
             return
-        if d.get("token") != self.server.token:
+        if d.get("token") != self.ctx.token:
             await conn.ws.close(code=4004, message=b"Authentication failed")
             return
         intents = int(d.get("intents", 0))
@@ -204,14 +202,14 @@ class Gateway:
         state = self.state
         bot = state.bot_user
         guilds = [g for g in state.guilds.values() if bot.id in g.members]
-        user = bot.to_dict()
+        user = shapes.user(bot)
         user.update({"verified": True, "mfa_enabled": False, "bot": True})
         ready: dict[str, Any] = {
             "v": 10,
             "user": user,
             "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session.id,
-            "resume_gateway_url": self.server.gateway_url,
+            "resume_gateway_url": self.ctx.address.gateway_url,
             "application": {"id": str(state.application_id), "flags": 0, "flags_new": "0"},
         }
         if "shard" in d:
@@ -219,12 +217,12 @@ class Gateway:
         conn.ready = True
         self.dispatch("READY", ready)
         for guild in guilds:
-            self.dispatch("GUILD_CREATE", guild.gateway_dict())
+            self.dispatch("GUILD_CREATE", shapes.guild_create(guild))
         self.state.changed()
 
     async def _resume(self, conn: GatewayConnection, d: dict[str, Any]) -> None:
         session = self.sessions.get(str(d.get("session_id")))
-        if d.get("token") != self.server.token or session is None:
+        if d.get("token") != self.ctx.token or session is None:
             self._send(conn, INVALID_SESSION, False)
             return
         self.resume_count += 1

@@ -13,7 +13,8 @@ import discord.gateway
 import discord.http
 import yarl
 
-from sandbox.server import ConformanceChecker, SandboxServer
+from sandbox.context import ConformanceChecker
+from sandbox.server import SandboxServer
 
 ClientT = TypeVar("ClientT", bound=discord.Client)
 

@@ -129,3 +129,21 @@ def permission_value(spec: PermissionSpec) -> int:
 
 
 DEFAULT_EVERYONE = permission_value(DEFAULT_EVERYONE_NAMES)
+
+# Bits the permission algorithm and the REST rules test by name.
+ADMINISTRATOR = bit_of("administrator")
+MANAGE_CHANNELS = bit_of("manage_channels")
+MANAGE_GUILD = bit_of("manage_guild")
+VIEW_CHANNEL = bit_of("view_channel")
+SEND_MESSAGES = bit_of("send_messages")
+SEND_TTS_MESSAGES = bit_of("send_tts_messages")
+MANAGE_MESSAGES = bit_of("manage_messages")
+EMBED_LINKS = bit_of("embed_links")
+ATTACH_FILES = bit_of("attach_files")
+READ_MESSAGE_HISTORY = bit_of("read_message_history")
+MENTION_EVERYONE = bit_of("mention_everyone")
+USE_APPLICATION_COMMANDS = bit_of("use_application_commands")
+MANAGE_THREADS = bit_of("manage_threads")
+CREATE_PUBLIC_THREADS = bit_of("create_public_threads")
+CREATE_PRIVATE_THREADS = bit_of("create_private_threads")
+SEND_MESSAGES_IN_THREADS = bit_of("send_messages_in_threads")

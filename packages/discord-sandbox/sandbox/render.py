@@ -1,7 +1,7 @@
 """Plain-text rendering of sandbox messages for the terminal driver and test failure output.
 
 Buttons are numbered ``[1]``, ``[2]``... and select options ``1.``, ``2.``... (1-based, for
-people); the control API's integer indexes are 0-based, so ``[1]`` is ``member.click(msg, 0)``.
+people); the control API's integer indexes are 0-based, so ``[1]`` is ``actor.click(msg, 0)``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sandbox.state import Message, SandboxState
+from sandbox.messages import Message
+from sandbox.state import SandboxState
 
 _STYLE = {1: "primary", 2: "secondary", 3: "success", 4: "danger", 5: "link", 6: "premium"}
 

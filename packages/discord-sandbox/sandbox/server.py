@@ -6,49 +6,36 @@ import base64
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from aiohttp import web
 
-from sandbox import control
+from sandbox.context import Address, ConformanceChecker, RequestRecord, ServerContext
+from sandbox.channels import Channel
+from sandbox.control.actor import Actor
+from sandbox.control.interaction import Interaction
 from sandbox.faults import Faults
 from sandbox.gateway import Gateway
+from sandbox.guilds import Guild
+from sandbox.members import MemberLike, User, as_member
+from sandbox.messages import Message
 from sandbox.ratelimits import RateLimits
-from sandbox.rest import RequestRecord, RestApi
-from sandbox.state import Channel, Guild, Member, Message, SandboxState, User
+from sandbox.rest.pipeline import RestApi
+from sandbox.state import SandboxState
+
+__all__ = ["ConformanceChecker", "SandboxServer", "peak_per_second"]
 
 log = logging.getLogger(__name__)
-
-
-class ConformanceChecker(Protocol):
-    """What ``sandbox.conformance.Conformance`` provides; each method returns error strings."""
-
-    def check_request(
-        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
-    ) -> list[str]: ...
-
-    def check_response(
-        self,
-        method: str,
-        path: str,
-        query: str,
-        status: int,
-        headers: Mapping[str, str],
-        body: bytes,
-    ) -> list[str]: ...
-
-    def check_gateway(
-        self, direction: Literal["to_client", "from_client"], payload: dict[str, Any]
-    ) -> list[str]: ...
 
 
 class SandboxServer:
     """A Discord stand-in the real discord.py client talks to over HTTP and WebSocket.
 
     ``async with SandboxServer() as server:`` then point discord.py at ``server.api_base_url``
-    and ``server.gateway_url`` and log in with ``server.token``.
+    and ``server.gateway_url`` and log in with ``server.token``. Its parts (REST routes,
+    gateway, control API) share ``server.context``, not the server.
     """
 
     def __init__(
@@ -59,25 +46,18 @@ class SandboxServer:
         bot_name: str = "SandboxBot",
         host: str = "127.0.0.1",
     ) -> None:
-        self.conformance = conformance
-        self.host = host
-        self.state = SandboxState(bot_name)
-        self.state.server = self
-        self.state.actions = control
-        self.faults = Faults(seed)
-        self.requests: list[RequestRecord] = []
-        self.unknown_routes: list[str] = []
-        self.violations: list[str] = []
-        self.interactions_by_token: dict[str, Any] = {}
-        self.interaction_ack_timeout = 3.0  # Discord: acknowledge within 3 s
-        self.interaction_token_ttl = 15 * 60.0  # Discord: tokens valid 15 minutes
-        bot_id = self.state.bot_user.id
-        prefix = base64.b64encode(str(bot_id).encode()).decode().rstrip("=")
-        self.token = f"{prefix}.Sandbx.{secrets.token_urlsafe(27)}"
-        self.gateway = Gateway(self)
-        self.rest = RestApi(self)
-        self.state.dispatch = self.gateway.dispatch
-        self.port = 0
+        state = SandboxState(bot_name)
+        prefix = base64.b64encode(str(state.bot_user.id).encode()).decode().rstrip("=")
+        self.context = ServerContext(
+            state=state,
+            token=f"{prefix}.Sandbx.{secrets.token_urlsafe(27)}",
+            address=Address(host),
+            faults=Faults(seed),
+            conformance=conformance,
+        )
+        self.gateway = Gateway(self.context)
+        self.rest = RestApi(self.context)
+        state.dispatch = self.gateway.dispatch
         self.started_at = 0.0
         self._runner: web.AppRunner | None = None
 
@@ -85,7 +65,8 @@ class SandboxServer:
     async def start(self) -> SandboxServer:
         self.started_at = time.perf_counter()  # for "server start → bot ready" figures
         app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_route("*", "/{tail:.*}", self._entry)
+        app.router.add_route("*", "/", self._root)
+        self.rest.install(app)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, 0)
@@ -112,19 +93,85 @@ class SandboxServer:
     ) -> None:
         await self.stop()
 
-    async def _entry(self, request: web.Request) -> web.StreamResponse:
-        if request.path == "/" and request.headers.get("Upgrade", "").lower() == "websocket":
+    async def _root(self, request: web.Request) -> web.StreamResponse:
+        if request.headers.get("Upgrade", "").lower() == "websocket":
             return await self.gateway.handle(request)
-        return await self.rest.handle(request)
+        return await self.rest.unknown(request)
+
+    # --- what the parts share ----------------------------------------------------------------
+    @property
+    def state(self) -> SandboxState:
+        return self.context.state
+
+    @property
+    def faults(self) -> Faults:
+        return self.context.faults
+
+    @property
+    def conformance(self) -> ConformanceChecker | None:
+        return self.context.conformance
+
+    @property
+    def token(self) -> str:
+        return self.context.token
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        return self.context.requests
+
+    @property
+    def violations(self) -> list[str]:
+        return self.context.violations
+
+    @property
+    def unknown_routes(self) -> list[str]:
+        return self.context.unknown_routes
+
+    @unknown_routes.setter
+    def unknown_routes(self, routes: list[str]) -> None:
+        self.context.unknown_routes = routes
+
+    @property
+    def interactions_by_token(self) -> dict[str, Interaction]:
+        return self.state.interactions_by_token
+
+    @property
+    def interaction_ack_timeout(self) -> float:
+        """Discord's 3 s to acknowledge an interaction (tests may shorten it)."""
+        return self.context.deadlines.ack
+
+    @interaction_ack_timeout.setter
+    def interaction_ack_timeout(self, seconds: float) -> None:
+        self.context.deadlines.ack = seconds
+
+    @property
+    def interaction_token_ttl(self) -> float:
+        return self.context.deadlines.token_ttl
+
+    @interaction_token_ttl.setter
+    def interaction_token_ttl(self, seconds: float) -> None:
+        self.context.deadlines.token_ttl = seconds
 
     # --- addresses and identity ------------------------------------------------------------
     @property
+    def host(self) -> str:
+        return self.context.address.host
+
+    @property
+    def port(self) -> int:
+        return self.context.address.port
+
+    @port.setter
+    def port(self, port: int) -> None:
+        self.context.address.port = port
+
+    @property
     def api_base_url(self) -> str:
-        return f"http://{self.host}:{self.port}/api/v10"
+        return self.context.address.api_base_url
 
     @property
     def gateway_url(self) -> str:
-        return f"ws://{self.host}:{self.port}/"
+        return self.context.address.gateway_url
 
     @property
     def bot_user(self) -> User:
@@ -134,18 +181,22 @@ class SandboxServer:
     def application_id(self) -> int:
         return self.state.application_id
 
-    # --- building the world ----------------------------------------------------------------
+    # --- building the world and acting in it -------------------------------------------------
     def create_guild(self, name: str, *, owner: User | None = None) -> Guild:
         return self.state.create_guild(name, owner=owner)
 
     def create_user(self, username: str, display_name: str | None = None) -> User:
         return self.state.create_user(username, display_name)
 
+    def actor(self, member: MemberLike) -> Actor:
+        """Act as ``member``: ``await server.actor(member).slash("help")``."""
+        return member if isinstance(member, Actor) else Actor(self.context, as_member(member))
+
     # --- reading ---------------------------------------------------------------------------
-    def dm_channel(self, who: Member | User) -> Channel | None:
+    def dm_channel(self, who: MemberLike | User) -> Channel | None:
         return self.state.dm_channels.get(who.id)
 
-    def dm_messages(self, who: Member | User) -> list[Message]:
+    def dm_messages(self, who: MemberLike | User) -> list[Message]:
         """Messages the bot sent (and kept) in its DM with this user, oldest first."""
         channel = self.state.dm_channels.get(who.id)
         return channel.messages if channel else []
@@ -161,12 +212,12 @@ class SandboxServer:
     @property
     def rate_limits(self) -> RateLimits:
         """The enforced buckets: ``server.rate_limits.set(route, limit=..., window=...)``."""
-        return self.rest.limits
+        return self.context.limits
 
     @property
     def rate_limited_count(self) -> int:
         """429s answered because a bucket or the global limit was exhausted (not faults)."""
-        return self.rest.limits.refused
+        return self.context.limits.refused
 
     def requests_for(self, route: str) -> list[RequestRecord]:
         """Requests for one route template, e.g. ``"POST /channels/{channel_id}/messages"``."""

@@ -27,7 +27,8 @@ from sandbox.harness import (
     new_server,
     run_client,
 )
-from sandbox.server import ConformanceChecker, SandboxServer
+from sandbox.context import ConformanceChecker
+from sandbox.server import SandboxServer
 
 __all__ = [
     "KNOWN_DIVERGENCES",

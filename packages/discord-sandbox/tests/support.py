@@ -7,7 +7,7 @@ from collections.abc import Callable
 import discord
 from discord import app_commands
 
-from sandbox.state import Guild
+from sandbox.guilds import Guild
 
 Register = Callable[["Bot"], None]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-import sandbox.conformance as conformance_module
+import sandbox.conformance.gateway as gateway_schemas
 from sandbox.conformance import (
     SHARED_DIR_ENV,
     Conformance,
@@ -335,7 +335,7 @@ def test_nonexistent_shared_dir_is_unavailable(tmp_path: Path) -> None:
 
 def test_default_shared_dir_is_beside_the_project(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(SHARED_DIR_ENV, raising=False)
-    project_root = Path(__file__).resolve().parents[2]
+    project_root = Path(__file__).resolve().parents[3]  # packages/discord-sandbox/tests/
     assert default_shared_dir() == project_root.parent / "shared"
 
 
@@ -732,13 +732,13 @@ def test_checks_reuse_their_validators(
     once, and each path is matched to its route once.
     """
     built: list[str] = []
-    real = conformance_module.Draft7Validator
+    real = gateway_schemas.Draft7Validator
 
     def counting(schema: dict[str, Any], **kwargs: Any) -> Any:
         built.append(str(schema.get("$ref")))
         return real(schema, **kwargs)
 
-    monkeypatch.setattr(conformance_module, "Draft7Validator", counting)
+    monkeypatch.setattr(gateway_schemas, "Draft7Validator", counting)
     checks = [
         lambda: request(conformance, "POST", MESSAGES, {"content": "hi"}),
         lambda: request(conformance, "POST", CALLBACK, {"type": 4, "data": {"content": "x"}}),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]  # the folder holding the sandbox package
 
 INNER_CONFTEST = "from sandbox.testing import sandbox_server  # noqa: F401\n"
 INNER_TEST = """

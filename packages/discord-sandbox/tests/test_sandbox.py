@@ -11,12 +11,12 @@ import aiohttp
 import discord
 import pytest
 from discord import app_commands
+from support import Bot, Register
 
 from sandbox.control import CommandNotAvailable, SandboxUsageError
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
 from sandbox.testing import conformance_violations, run_client, without_conformance
-from tests.sandbox.support import Bot, Register
 
 
 def guild_cmd(bot: Bot, **kwargs: Any) -> Callable[..., Any]:
@@ -70,7 +70,7 @@ async def test_slash_command_ephemeral_with_subcommand_group(
         bot.tree.add_command(setup, guild=discord.Object(bot.guild_id))
 
     guild, general = world["guild"], world["general"]
-    mod = guild.add_moderator("mod")
+    mod = sandbox_server.actor(guild.add_moderator("mod"))
     async with running(sandbox_server, world, register):
         ix = await mod.slash(
             "setup channel", purpose="introductions", channel=general, in_channel=general

@@ -8,10 +8,10 @@ from typing import Any
 
 import discord
 import pytest
+from support import Bot
 
 from sandbox.server import SandboxServer
 from sandbox.testing import conformance_violations, run_client, without_conformance
-from tests.sandbox.support import Bot
 
 UTC = datetime.UTC
 
