@@ -25,7 +25,6 @@ def render_modal(modal: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-
 def prefilled_left_out(modal: dict[str, Any], given: dict[str, str]) -> dict[str, str]:
     """Fields the form showed filled in and the member did not touch keep their text,
     as in Discord's client (submitting does not blank them)."""

@@ -2,7 +2,7 @@
 
 The OpenAPI spec lets almost every object carry unknown properties, so these lists are the
 sandbox's own: the property names of each route's request schema in Discord's spec (checked
-against the spec by ``tests/sandbox/test_limits_http.py`` when ``../shared`` is present).
+against the spec by the package's ``tests/test_limits_http.py`` when ``../shared`` is present).
 """
 
 from __future__ import annotations

@@ -77,7 +77,9 @@ class Gateway:
         return self.current is not None and self.current.ready
 
     # --- sending ---------------------------------------------------------------------------
-    def _check(self, direction: Literal["to_client", "from_client"], payload: dict[str, Any]) -> None:
+    def _check(
+        self, direction: Literal["to_client", "from_client"], payload: dict[str, Any]
+    ) -> None:
         conf = self.ctx.conformance
         if conf is None:
             return

@@ -7,6 +7,7 @@ from typing import Any
 
 from sandbox import fields as known
 
+
 class ApiError(Exception):
     """A Discord JSON error: ``{"message": ..., "code": ..., "errors"?: ...}``."""
 

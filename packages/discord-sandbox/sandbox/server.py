@@ -12,8 +12,8 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.context import Address, ConformanceChecker, RequestRecord, ServerContext
 from sandbox.channels import Channel
+from sandbox.context import Address, ConformanceChecker, RequestRecord, ServerContext
 from sandbox.control.actor import Actor
 from sandbox.control.interaction import Interaction
 from sandbox.faults import Faults

@@ -18,6 +18,7 @@ from typing import NoReturn
 
 import pytest
 
+from sandbox.context import ConformanceChecker
 from sandbox.harness import (
     KNOWN_DIVERGENCES,
     conformance_violations,
@@ -27,7 +28,6 @@ from sandbox.harness import (
     new_server,
     run_client,
 )
-from sandbox.context import ConformanceChecker
 from sandbox.server import SandboxServer
 
 __all__ = [

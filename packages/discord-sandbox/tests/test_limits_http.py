@@ -691,12 +691,9 @@ def test_known_fields_match_the_spec(table: str, method: str, path: str) -> None
 
 
 SANDBOX = Path(__file__).resolve().parents[1] / "sandbox"
-FAKE_SERVER_MODULES = sorted(
-    p
-    for p in SANDBOX.rglob("*.py")
-    # client-side glue that runs discord.py against the fake: allowed to import it
-    if p.name not in ("harness.py", "testing.py", "driver.py", "driver_words.py", "cli.py", "demo.py")
-)
+# client-side glue that runs discord.py against the fake: allowed to import it
+CLIENT_SIDE = ("harness.py", "testing.py", "driver.py", "driver_words.py", "cli.py", "demo.py")
+FAKE_SERVER_MODULES = sorted(p for p in SANDBOX.rglob("*.py") if p.name not in CLIENT_SIDE)
 
 
 @pytest.mark.parametrize("module", FAKE_SERVER_MODULES, ids=lambda p: str(p.relative_to(SANDBOX)))

@@ -116,9 +116,7 @@ class Actor:
         """Type ``value`` into option ``focused``; returns the bot's choices."""
         channel, actor = context_channel(self.member, in_channel, in_dm)
         options = {**options, focused: value}
-        data, _cmd = build_command_data(
-            self.ctx.state, command, channel, actor, options, focused
-        )
+        data, _cmd = build_command_data(self.ctx.state, command, channel, actor, options, focused)
         ix = self._interaction(
             InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE,
             data,

@@ -38,9 +38,7 @@ def context_channel(
     return in_channel, member
 
 
-def find_command(
-    state: SandboxState, guild: Guild | None, name: str, ctype: int
-) -> dict[str, Any]:
+def find_command(state: SandboxState, guild: Guild | None, name: str, ctype: int) -> dict[str, Any]:
     """A registered command by name: guild commands first, then global ones."""
     scopes: list[int | None] = [guild.id] if guild is not None else []
     scopes.append(None)
@@ -82,7 +80,9 @@ def _resolve_path(cmd: dict[str, Any], path: list[str]) -> tuple[list[dict[str, 
     options: list[dict[str, Any]] = cmd.get("options") or []
     names: list[str] = []
     for part in path:
-        nxt = next((o for o in options if o["name"] == part and o["type"] in SUBCOMMAND_TYPES), None)
+        nxt = next(
+            (o for o in options if o["name"] == part and o["type"] in SUBCOMMAND_TYPES), None
+        )
         if nxt is None:
             subs = [o["name"] for o in options if o["type"] in SUBCOMMAND_TYPES]
             raise CommandNotFound(f"/{cmd['name']} has no subcommand {part!r}; it has {subs}")

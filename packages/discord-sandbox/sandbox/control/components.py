@@ -48,7 +48,6 @@ def pick(components: list[dict[str, Any]], which: str | int, kind: str) -> dict[
     raise SandboxUsageError(f"no {kind} matching {which!r}; have {have}")
 
 
-
 def select_data(
     comp: dict[str, Any], values: list[Any], channel: Channel, actor: Member | None
 ) -> tuple[dict[str, Any], str]:
@@ -84,7 +83,6 @@ def select_data(
         data["values"] = out
         data["resolved"] = resolved.data
     return data, f"select {comp['custom_id']!r}={data['values']}"
-
 
 
 def modal_components(modal: dict[str, Any], values: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -51,10 +51,15 @@ class Channels(Resource):
             raise err(*MISSING_PERMS)
         if not (is_mod or is_owner):
             raise err(*MISSING_PERMS)
-        if thread.archived and data.get("archived") is not False and set(data) - {
-            "archived",
-            "locked",
-        }:
+        if (
+            thread.archived
+            and data.get("archived") is not False
+            and set(data)
+            - {
+                "archived",
+                "locked",
+            }
+        ):
             raise err(400, 50083, "Thread is archived")
         if "name" in data:
             check_channel_name(data["name"])

@@ -47,9 +47,7 @@ class Commands(Resource):
         self.state.commands[gid] = stored
         return 200, list(stored.values())
 
-    def _stored(
-        self, cmd: dict[str, Any], cid: int, ctype: int, gid: int | None
-    ) -> dict[str, Any]:
+    def _stored(self, cmd: dict[str, Any], cid: int, ctype: int, gid: int | None) -> dict[str, Any]:
         """A command as Discord stores (and answers) it."""
         permissions = cmd.get("default_member_permissions")
         out: dict[str, Any] = {

@@ -6,8 +6,14 @@ from typing import Any
 
 from sandbox import fields as known
 from sandbox import shapes
-from sandbox.channels import DM, GUILD_ANNOUNCEMENT, GUILD_TEXT, PRIVATE_THREAD, PUBLIC_THREAD
-from sandbox.channels import Channel
+from sandbox.channels import (
+    DM,
+    GUILD_ANNOUNCEMENT,
+    GUILD_TEXT,
+    PRIVATE_THREAD,
+    PUBLIC_THREAD,
+    Channel,
+)
 from sandbox.faults import QUARANTINE_CODE, QUARANTINE_MESSAGE
 from sandbox.limits import CHANNEL_MESSAGE_FLAGS, validate_message
 from sandbox.messages import Message

@@ -6,8 +6,14 @@ from typing import Any
 
 from sandbox import fields as known
 from sandbox import shapes
-from sandbox.channels import DM, GUILD_ANNOUNCEMENT, GUILD_TEXT, PRIVATE_THREAD, PUBLIC_THREAD
-from sandbox.channels import Channel
+from sandbox.channels import (
+    DM,
+    GUILD_ANNOUNCEMENT,
+    GUILD_TEXT,
+    PRIVATE_THREAD,
+    PUBLIC_THREAD,
+    Channel,
+)
 from sandbox.limits import FormErrors, validate_known_fields
 from sandbox.permissions import (
     CREATE_PRIVATE_THREADS,
