@@ -127,10 +127,6 @@ class SandboxServer:
     def unknown_routes(self) -> list[str]:
         return self.context.unknown_routes
 
-    @unknown_routes.setter
-    def unknown_routes(self, routes: list[str]) -> None:
-        self.context.unknown_routes = routes
-
     @property
     def interactions_by_token(self) -> dict[str, Interaction]:
         return self.state.interactions_by_token
@@ -143,14 +139,6 @@ class SandboxServer:
     @interaction_ack_timeout.setter
     def interaction_ack_timeout(self, seconds: float) -> None:
         self.context.deadlines.ack = seconds
-
-    @property
-    def interaction_token_ttl(self) -> float:
-        return self.context.deadlines.token_ttl
-
-    @interaction_token_ttl.setter
-    def interaction_token_ttl(self, seconds: float) -> None:
-        self.context.deadlines.token_ttl = seconds
 
     # --- addresses and identity ------------------------------------------------------------
     @property

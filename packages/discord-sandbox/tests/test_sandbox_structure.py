@@ -1,4 +1,5 @@
-"""How the sandbox is put together: no import cycle, named interaction types, one error builder."""
+"""How the sandbox is put together: no import cycle, named interaction types, one error builder,
+parts that share a context (not the server), and acting that is the actor's (not the member's)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 
 import aiohttp
 
+from sandbox.control import Actor
 from sandbox.kinds import CallbackType, InteractionType
+from sandbox.members import Member
 from sandbox.server import SandboxServer
 
 SANDBOX = Path(__file__).resolve().parents[1] / "sandbox"
@@ -39,6 +42,29 @@ def test_state_does_not_import_control_back() -> None:
     for name in MODEL:
         imported = runtime_imports(SANDBOX / f"{name}.py")
         assert not [m for m in imported if m.startswith("sandbox.control")], name
+
+
+def all_imports(module: Path) -> set[str]:
+    """Every module named in an import, type-checking ones included."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    return {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+
+
+def test_the_parts_get_the_context_not_the_server() -> None:
+    parts = [
+        *(SANDBOX / "rest").glob("*.py"),
+        *(SANDBOX / "control").glob("*.py"),
+        SANDBOX / "gateway.py",
+        SANDBOX / "context.py",
+    ]
+    for module in parts:
+        assert "sandbox.server" not in all_imports(module), module.name
+
+
+def test_acting_is_the_actors_not_the_members() -> None:
+    actions = ("slash", "autocomplete", "user_command", "click", "select", "submit_modal")
+    assert all(callable(getattr(Actor, name, None)) for name in actions)
+    assert not [name for name in actions if hasattr(Member, name)]
 
 
 def test_only_form_errors_builds_invalid_form_body() -> None:

@@ -232,19 +232,10 @@ class Actor:
         data: dict[str, Any],
         channel: Channel,
         actor: Member | None,
-        *,
-        label: str,
-        source_message: Message | None = None,
-        message_type: int = 0,
+        **details: Any,  # label, source_message, message_type
     ) -> Interaction:
+        """An interaction this member starts (``actor``: as a guild member, None in a DM)."""
+        user = self.member.user
         return Interaction(
-            self.ctx,
-            type=kind,
-            data=data,
-            user=self.member.user,
-            member=actor,
-            channel=channel,
-            source_message=source_message,
-            label=label,
-            message_type=message_type,
+            self.ctx, type=kind, data=data, user=user, member=actor, channel=channel, **details
         )

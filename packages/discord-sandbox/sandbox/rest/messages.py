@@ -6,14 +6,7 @@ from typing import Any
 
 from sandbox import fields as known
 from sandbox import shapes
-from sandbox.channels import (
-    DM,
-    GUILD_ANNOUNCEMENT,
-    GUILD_TEXT,
-    PRIVATE_THREAD,
-    PUBLIC_THREAD,
-    Channel,
-)
+from sandbox.channels import DM, TEXT_TYPES, Channel
 from sandbox.faults import QUARANTINE_CODE, QUARANTINE_MESSAGE
 from sandbox.limits import CHANNEL_MESSAGE_FLAGS, validate_message
 from sandbox.messages import Message
@@ -29,7 +22,6 @@ from sandbox.rest.base import MISSING_PERMS, Req, Resource, Routes, err
 
 MESSAGES = "/channels/{channel_id}/messages"
 NONCE_WINDOW = 300.0  # seconds during which enforce_nonce deduplicates
-TEXT_TYPES = (GUILD_TEXT, GUILD_ANNOUNCEMENT, PUBLIC_THREAD, PRIVATE_THREAD)
 
 
 class Messages(Resource):

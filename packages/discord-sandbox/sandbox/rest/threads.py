@@ -6,14 +6,7 @@ from typing import Any
 
 from sandbox import fields as known
 from sandbox import shapes
-from sandbox.channels import (
-    DM,
-    GUILD_ANNOUNCEMENT,
-    GUILD_TEXT,
-    PRIVATE_THREAD,
-    PUBLIC_THREAD,
-    Channel,
-)
+from sandbox.channels import DM, PRIVATE_THREAD, PUBLIC_THREAD, THREAD_PARENT_TYPES, Channel
 from sandbox.limits import FormErrors, validate_known_fields
 from sandbox.permissions import (
     CREATE_PRIVATE_THREADS,
@@ -79,7 +72,7 @@ class Threads(Resource):
         if parent.type == DM:
             raise err(400, 50003, "Cannot execute action on a DM channel")
         perms = self.require_view(parent)
-        if parent.type not in (GUILD_TEXT, GUILD_ANNOUNCEMENT):
+        if parent.type not in THREAD_PARENT_TYPES:
             raise err(400, 50024, "Cannot execute action on this channel type")
         return parent, perms
 
