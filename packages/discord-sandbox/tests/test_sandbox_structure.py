@@ -17,6 +17,8 @@ from sandbox.server import SandboxServer
 SANDBOX = Path(__file__).resolve().parents[1] / "sandbox"
 # The world and its JSON: acting as a member (sandbox.control) builds on these, never back.
 MODEL = ("state", "members", "guilds", "channels", "messages", "scheduled_events", "shapes")
+MODULES = sorted(SANDBOX.rglob("*.py"))
+MODULE_LINE_LIMIT = 400
 
 
 def runtime_imports(module: Path) -> set[str]:
@@ -65,6 +67,11 @@ def test_acting_is_the_actors_not_the_members() -> None:
     actions = ("slash", "autocomplete", "user_command", "click", "select", "submit_modal")
     assert all(callable(getattr(Actor, name, None)) for name in actions)
     assert not [name for name in actions if hasattr(Member, name)]
+
+
+def test_no_module_is_too_big() -> None:
+    sizes = {str(p.relative_to(SANDBOX)): len(p.read_text("utf-8").splitlines()) for p in MODULES}
+    assert {name: n for name, n in sizes.items() if n > MODULE_LINE_LIMIT} == {}
 
 
 def test_only_form_errors_builds_invalid_form_body() -> None:
