@@ -35,20 +35,6 @@ class User:
 
 
 @dataclass(eq=False)
-class Role:
-    id: int
-    guild: Guild
-    name: str
-    permissions: int = 0
-    position: int = 0
-    color: int = 0
-
-    @property
-    def mention(self) -> str:
-        return f"<@&{self.id}>"
-
-
-@dataclass(eq=False)
 class Member:
     guild: Guild
     user: User
@@ -95,6 +81,20 @@ class Member:
     def set_dms_open(self, value: bool) -> None:
         self.user.dms_open = value
         self.state.changed()
+
+
+@dataclass(eq=False)
+class Role:
+    id: int
+    guild: Guild
+    name: str
+    permissions: int = 0
+    position: int = 0
+    color: int = 0
+
+    @property
+    def mention(self) -> str:
+        return f"<@&{self.id}>"
 
 
 @runtime_checkable

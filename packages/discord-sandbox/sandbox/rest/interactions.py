@@ -160,18 +160,23 @@ class Interactions(Resource):
             req.params["interaction_token"], req.params["application_id"]
         )
 
+    def _message_body(self, req: Req, *, creating: bool) -> dict[str, Any]:
+        """A followup's or webhook edit's body, once Discord's limits are checked."""
+        data: dict[str, Any] = req.json or {}
+        validate_message(
+            data,
+            has_files=bool(req.files),
+            creating=creating,
+            fields=known.WEBHOOK_EXECUTE if creating else known.WEBHOOK_EDIT,
+            settable_flags=INTERACTION_MESSAGE_FLAGS,
+        )
+        return data
+
     async def followup(self, req: Req) -> tuple[int, Any]:
         ix = self._interaction(req)
         if not ix.acked:
             raise err(404, 10015, "Unknown Webhook")
-        data = req.json or {}
-        validate_message(
-            data,
-            has_files=bool(req.files),
-            creating=True,
-            fields=known.WEBHOOK_EXECUTE,
-            settable_flags=INTERACTION_MESSAGE_FLAGS,
-        )
+        data = self._message_body(req, creating=True)
         original = ix.original
         deferred = ix.response_type == CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
         if deferred and original is not None and original.loading:
@@ -205,14 +210,7 @@ class Interactions(Resource):
 
     async def edit_webhook_message(self, req: Req) -> tuple[int, Any]:
         message = self._webhook_message(req)
-        data = req.json or {}
-        validate_message(
-            data,
-            has_files=bool(req.files),
-            creating=False,
-            fields=known.WEBHOOK_EDIT,
-            settable_flags=INTERACTION_MESSAGE_FLAGS,
-        )
+        data = self._message_body(req, creating=False)
         posting.apply_edit(self.state, message, data, req.files)
         return 200, shapes.message(message)
 
