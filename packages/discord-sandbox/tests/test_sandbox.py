@@ -14,7 +14,6 @@ from discord import app_commands
 from support import Bot, Register
 
 from sandbox.control import CommandNotAvailable, SandboxUsageError
-from sandbox.guilds import Guild
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
 from sandbox.testing import conformance_violations, run_client, without_conformance
