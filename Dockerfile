@@ -1,11 +1,11 @@
 # Two stages: build a wheel with its dependencies, then a slim runtime as a non-root user.
+# The sandbox (packages/discord-sandbox) is a development tool: not copied, not installed.
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY cogs ./cogs
 COPY config ./config
-COPY sandbox ./sandbox
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim

@@ -8,11 +8,11 @@ PY := $(VENV)/bin/python
 
 .PHONY: install sandbox test test-fast lint format run sync check bench clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml packages/discord-sandbox/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,postgres]"
+	$(PY) -m pip install --quiet -e packages/discord-sandbox -e ".[dev,postgres,sandbox]"
 	@touch $@
 
 install: $(VENV)/.installed

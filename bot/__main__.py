@@ -180,9 +180,19 @@ async def check(settings: Settings) -> int:
     return EXIT_OK if report.ok and heartbeat.ok else EXIT_FAILURE
 
 
-async def sandbox(settings: Settings, db: Path | None, script: Path | None) -> int:
-    from sandbox.cli import run_sandbox
+SANDBOX_MISSING = (
+    "the sandbox is not installed: run `make install`, or "
+    "`pip install -e packages/discord-sandbox` in this checkout"
+)
 
+
+async def sandbox(settings: Settings, db: Path | None, script: Path | None) -> int:
+    try:  # a separate package (packages/discord-sandbox), absent from the runtime image
+        from sandbox.cli import run_sandbox
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.split(".")[0] != "sandbox":
+            raise  # the sandbox is there but something it needs is not: show that
+        raise OperatorError(SANDBOX_MISSING) from None
     return await run_sandbox(settings, db_path=db, script=script)
 
 

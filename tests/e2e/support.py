@@ -19,9 +19,10 @@ from bot.clock import Clock, FakeClock
 from config.settings import load_settings
 from sandbox.control import Interaction
 from sandbox.demo import DemoCommunity
+from sandbox.members import Member
+from sandbox.messages import Message
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
-from sandbox.state import Member, Message
 from sandbox.testing import run_client
 
 READY_SECONDS: list[float] = []  # server start → bot ready, per bot start

@@ -26,8 +26,8 @@ from bot.domain.delivery import Delivery, DeliveryState, FailureReason, Outcome
 from bot.services import Services
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
+from sandbox.members import Member
 from sandbox.server import SandboxServer, peak_per_second
-from sandbox.state import Member
 
 pytestmark = pytest.mark.e2e
 

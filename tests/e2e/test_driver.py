@@ -95,5 +95,6 @@ async def test_a_member_can_leave_and_rejoin(driver: Driver, community: DemoComm
     assert "left the server" in await driver.run("leave maria")
     assert community.members["maria"].id not in community.guild.members
     assert "joined the server again" in await driver.run("rejoin maria")
-    assert community.guild.members[community.members["maria"].id] is community.members["maria"]
+    maria = community.members["maria"]  # the actor; the guild holds the member it acts as
+    assert community.guild.members[maria.id] is maria.member
     assert "leave NAME" in HELP

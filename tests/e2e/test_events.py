@@ -14,9 +14,9 @@ import pytest
 
 from bot.domain.events import Event
 from sandbox.demo import DemoCommunity
+from sandbox.members import Member
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
-from sandbox.state import Member
 from tests.e2e.support import ClockedRunner, answer, drained, prepare, running
 
 pytestmark = pytest.mark.e2e

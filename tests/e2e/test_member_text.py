@@ -14,8 +14,9 @@ from bot.client import SigBot
 from bot.domain.profiles import Profile
 from sandbox.control import Interaction
 from sandbox.demo import DemoCommunity
+from sandbox.members import Member
+from sandbox.messages import Message
 from sandbox.render import render_message
-from sandbox.state import Member, Message
 
 pytestmark = pytest.mark.e2e
 

@@ -22,10 +22,12 @@ from bot.storage.schema.mentorship import (
     mentor_request_mentors,
     mentor_requests,
 )
+from sandbox.channels import Channel
 from sandbox.demo import DemoCommunity
+from sandbox.members import Member
+from sandbox.messages import Message
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
-from sandbox.state import Channel, Member, Message
 from tests.e2e.support import ClockedRunner, answer, dms, drained, running
 
 pytestmark = pytest.mark.e2e

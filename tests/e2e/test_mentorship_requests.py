@@ -12,10 +12,12 @@ from datetime import timedelta
 import pytest
 
 from bot.domain.mentorship.requests import RequestStatus
+from sandbox.channels import PRIVATE_THREAD, Channel
 from sandbox.demo import DemoCommunity
+from sandbox.members import Member
+from sandbox.messages import Message
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
-from sandbox.state import PRIVATE_THREAD, Channel, Member, Message
 from tests.e2e.support import ClockedRunner, answer, drained, running
 
 pytestmark = pytest.mark.e2e

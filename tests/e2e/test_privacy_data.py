@@ -14,8 +14,8 @@ import pytest
 from bot.domain.delivery import Delivery
 from sandbox.control import Interaction
 from sandbox.demo import DemoCommunity, add_second_server
+from sandbox.members import Member
 from sandbox.server import SandboxServer
-from sandbox.state import Member
 from tests.e2e.support import (
     ENDED,
     NEUTRAL,

@@ -11,7 +11,7 @@ import pytest
 from bot.client import SigBot
 from sandbox.control import Interaction
 from sandbox.demo import DemoCommunity
-from sandbox.state import Member
+from sandbox.members import Member
 from tests.e2e.support import BotRunner, answer
 
 pytestmark = pytest.mark.e2e

@@ -12,9 +12,10 @@ import pytest
 
 from bot.domain.reports import SUPPRESSED
 from sandbox.demo import DemoCommunity
+from sandbox.members import Member
+from sandbox.messages import Attachment
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
-from sandbox.state import Attachment, Member
 from tests.e2e.support import ClockedRunner, answer, dms, drained, prepare, request
 
 pytestmark = pytest.mark.e2e

@@ -14,8 +14,8 @@ from bot.features import JOB_IDS
 from bot.scheduling import Scheduler
 from bot.tree import AppCommandTree
 from sandbox.demo import DemoCommunity
+from sandbox.messages import Message
 from sandbox.server import SandboxServer
-from sandbox.state import Message
 from tests.e2e.support import BotRunner
 
 pytestmark = pytest.mark.e2e

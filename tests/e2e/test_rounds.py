@@ -11,10 +11,12 @@ from datetime import timedelta
 import pytest
 
 from bot.client import SigBot
+from sandbox.channels import Channel
 from sandbox.demo import DemoCommunity
+from sandbox.members import Member
+from sandbox.messages import Message
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
-from sandbox.state import Channel, Member, Message
 from tests.e2e.support import ClockedRunner, answer, dms, drained, prepare, running, write_card
 
 pytestmark = pytest.mark.e2e

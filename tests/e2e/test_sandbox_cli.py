@@ -35,7 +35,9 @@ async def run_sandbox(script: Path, tmp_path: Path, *more: str) -> tuple[int, st
 
 
 async def test_demo_script_passes(tmp_path: Path) -> None:
-    code, out, err = await run_sandbox(ROOT / "sandbox" / "demo_script.txt", tmp_path)
+    code, out, err = await run_sandbox(
+        ROOT / "packages" / "discord-sandbox" / "sandbox" / "demo_script.txt", tmp_path
+    )
     assert code == 0, out + err
     assert "every step passed" in out
     assert "Settings for Ortho SIG" in out

@@ -13,9 +13,10 @@ import pytest
 from bot.client import SigBot
 from sandbox.control import CommandNotAvailable
 from sandbox.demo import DemoCommunity
+from sandbox.members import Member
+from sandbox.messages import Message
 from sandbox.render import render_message
 from sandbox.server import SandboxServer
-from sandbox.state import Member, Message
 from tests.e2e.support import BotRunner, answer
 
 pytestmark = pytest.mark.e2e
