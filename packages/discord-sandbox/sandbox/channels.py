@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sandbox import wallclock
 from sandbox.members import MemberLike, Role, User
 from sandbox.permissions import PermissionSpec, permission_value
 
@@ -72,7 +72,7 @@ class Channel:
         self.locked = False
         self.invitable = True
         self.auto_archive_duration = 4320
-        self.archive_timestamp: float = time.time()
+        self.archive_timestamp: float = wallclock.now()
         self.thread_members: dict[int, float] = {}  # user id -> join time
         self.total_message_sent = 0
         # DM

@@ -8,17 +8,23 @@ would make, then hands the terminal to the driver (or runs a script of driver li
 from __future__ import annotations
 
 import asyncio
+import datetime
 import logging
+import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from bot.app import build_bot
 from bot.client import SigBot
+from bot.clock import OffsetClock
 from bot.domain.settings import ChannelPurpose
 from config.settings import Settings
+from sandbox import wallclock
 from sandbox.demo import DemoCommunity, build_demo_community
+from sandbox.dm_archive import load_dms, save_dms
 from sandbox.driver import Driver, DriverError
 from sandbox.harness import run_client
 from sandbox.server import SandboxServer
@@ -105,7 +111,10 @@ async def run_sandbox(settings: Settings, *, db_path: Path | None, script: Path 
         database = db_path or Path(scratch) / "sandbox.sqlite3"
         async with SandboxServer() as server:
             community = build_demo_community(server, stable_ids=True)
+            if db_path is not None:
+                await asyncio.to_thread(load_dms, server.state, db_path)
             started = time.perf_counter()
+            clock = OffsetClock()
             bot = await build_bot(
                 settings.model_copy(
                     update={
@@ -114,16 +123,47 @@ async def run_sandbox(settings: Settings, *, db_path: Path | None, script: Path 
                         "discord_gateway_url": server.gateway_url,
                         "dev_guild_id": community.guild.id,
                     }
-                )
+                ),
+                clock=clock,
             )
-            async with run_client(server, bot, timeout=30):
-                await seed_settings(bot, community)
-                ready = time.perf_counter() - started
-                driver = Driver(community, settle=lambda: settle(bot))
-                if script is not None and lines is not None:
-                    return await run_script(driver, script.name, lines)
-                return await interactive(driver, community, ready)
+            try:
+                async with run_client(server, bot, timeout=30):
+                    await bot.sync_commands()  # global too: commands in a DM with the bot
+                    await seed_settings(bot, community)
+                    ready = time.perf_counter() - started
+                    driver = Driver(
+                        community,
+                        settle=lambda: settle(bot),
+                        travel=lambda span: travel(bot, clock, span),
+                    )
+                    if script is not None and lines is not None:
+                        return await run_script(driver, script.name, lines)
+                    return await interactive(driver, community, ready)
+            finally:
+                if db_path is not None:
+                    await asyncio.to_thread(save_dms, server.state, db_path)
     return 0
+
+
+# Travel moves in steps shorter than the bot's grace for a late slot (2 hours for icebreakers),
+# so a slot inside the skipped time is run, not skipped as missed while the bot was down.
+TRAVEL_STEP = datetime.timedelta(hours=1)
+
+
+async def travel(bot: SigBot, clock: OffsetClock, span: datetime.timedelta) -> datetime.datetime:
+    """Move the bot's clock and the sandbox's an hour at a time; after each step run every
+    scheduled job once (each reads what is due from the database and the clock) and let what
+    they queued go out, so what falls due in the skipped time happens in order."""
+    left = span
+    while left > datetime.timedelta():
+        step = min(TRAVEL_STEP, left)
+        clock.advance(step)
+        wallclock.travel(step.total_seconds())  # the server's dates and ids move the same
+        for job_id in bot.scheduler.job_ids():
+            await bot.scheduler.run_now(job_id)
+        await settle(bot)
+        left -= step
+    return clock.now()
 
 
 async def settle(bot: SigBot) -> None:
@@ -160,9 +200,9 @@ async def interactive(driver: Driver, community: DemoCommunity, ready_seconds: f
     )
     while True:
         try:
-            line = await asyncio.to_thread(input, driver.prompt)
-        except EOFError:
-            print()
+            line = await read_line(driver.prompt)
+        except (EOFError, KeyboardInterrupt, asyncio.CancelledError):
+            print()  # Ctrl-D or Ctrl-C: leave cleanly (the bot and server still shut down)
             return 0
         if line.strip() in ("quit", "exit"):
             return 0
@@ -171,8 +211,57 @@ async def interactive(driver: Driver, community: DemoCommunity, ready_seconds: f
         except DriverError as exc:
             print(f"✗ {exc}")
             continue
+        except asyncio.CancelledError:  # Ctrl-C while the bot is answering
+            print()
+            return 0
         if output:
             print(output)
+
+
+async def read_line(prompt: str) -> str:
+    """``input()`` on a daemon thread: Ctrl-C ends the run at once instead of waiting for the
+    blocked read (``asyncio.to_thread`` would keep the interpreter alive until Enter)."""
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str] = loop.create_future()
+
+    def read() -> None:
+        try:
+            line = blocking_read(prompt)
+        except BaseException as exc:  # EOF (Ctrl-D) or an interrupt reaches the loop
+            loop.call_soon_threadsafe(_settle_with_error, answer, exc)
+        else:
+            loop.call_soon_threadsafe(_settle_with_result, answer, line)
+
+    threading.Thread(target=read, name="sandbox-input", daemon=True).start()
+    return await answer
+
+
+def blocking_read(prompt: str) -> str:
+    """A line from the terminal (with line editing) or a pipe. A pipe is read with ``os.read``,
+    not ``sys.stdin``, whose lock a reader left blocked would hold at interpreter exit."""
+    if sys.stdin.isatty():
+        return input(prompt)
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    line = bytearray()
+    while not line.endswith(b"\n"):
+        byte = os.read(sys.stdin.fileno(), 1)
+        if not byte:
+            if not line:
+                raise EOFError
+            break
+        line += byte
+    return line.decode(errors="replace").rstrip("\r\n")
+
+
+def _settle_with_result(answer: asyncio.Future[str], line: str) -> None:
+    if not answer.done():
+        answer.set_result(line)
+
+
+def _settle_with_error(answer: asyncio.Future[str], exc: BaseException) -> None:
+    if not answer.done():
+        answer.set_exception(exc)
 
 
 def quiet_logs(level: str) -> None:

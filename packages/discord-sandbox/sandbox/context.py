@@ -9,11 +9,11 @@ interaction deadlines, the clocks, and the addresses the bot is told about.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from sandbox import wallclock
 from sandbox.faults import Faults
 from sandbox.ratelimits import RateLimits
 from sandbox.state import SandboxState
@@ -69,7 +69,7 @@ class Clock:
     """``loop``: the event loop's monotonic time (deadlines); ``wall``: epoch seconds."""
 
     loop: Callable[[], float] = loop_time
-    wall: Callable[[], float] = time.time
+    wall: Callable[[], float] = wallclock.now
 
 
 @dataclass

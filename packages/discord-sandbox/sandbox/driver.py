@@ -10,44 +10,31 @@ import shlex
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sandbox.channels import GUILD_TEXT, Channel
-from sandbox.control import Actor, CommandNotFound, Interaction, SandboxUsageError, find_command
+from sandbox import driver_verbs
+from sandbox.channels import Channel
+from sandbox.control import Actor, CommandNotFound, Interaction, find_command
 from sandbox.demo import DemoCommunity
-from sandbox.driver_words import in_words, prefilled_left_out, render_modal
+from sandbox.driver_verbs import Travel, attachments_shown
+from sandbox.driver_words import (
+    HELP,
+    DriverError,
+    button_starting,
+    choice_value,
+    in_words,
+    plain_error,
+    prefilled_left_out,
+    render_modal,
+    unquoted,
+)
 from sandbox.members import Role
 from sandbox.messages import Message
-from sandbox.permissions import VIEW_CHANNEL
 from sandbox.render import render_messages
 
-HELP = """\
-as NAME                      act as another member (members: list them)
-/command sub opt:value ...   run a slash command; quote values with spaces: note:"hi there"
-                             member options take @member, channel options #channel,
-                             yes/no options yes or no; text options take any text (even @...)
-complete /command opt:text   show autocomplete choices for the option you are typing
-view-profile @member         the "View profile" user menu
-user "COMMAND" @member       any user menu command, e.g. user "View profile" @maria
-click N | click LABEL        press button N of the latest message with buttons
-select N V [V ...]           choose options (numbers or values) in select menu N, as numbered
-                             in the output (any message shown, not only the latest)
-modal field=value ...        fill in and submit the open form (field ids or labels);
-                             fields you leave out keep what the form shows (now: ...)
-inbox                        your DMs from the bot
-channels                     the channels you can see
-channel #name                the latest messages in a channel (threads: thread NAME)
-threads                      threads in the server and who is in them
-wait                         let queued DMs and posts go out
-leave NAME | rejoin NAME     a member leaves the server (the bot is not told) or joins again
-expect TEXT                  (scripts) fail unless the last output contains TEXT
-help | quit"""
+__all__ = ["HELP", "Driver", "DriverError"]
 
 YES, NO = ("yes", "y", "true", "on", "1"), ("no", "n", "false", "off", "0")
 MEMBER_OPTION, CHANNEL_OPTION, ROLE_OPTION, MENTIONABLE_OPTION = 6, 7, 8, 9
 BOOLEAN_OPTION, SUBCOMMAND_TYPES, SELECT_TYPES = 5, (1, 2), (3, 5, 6, 7, 8)
-
-
-class DriverError(Exception):
-    """A step failed; the message says why."""
 
 
 class Driver:
@@ -57,6 +44,7 @@ class Driver:
         *,
         settle: Callable[[], Awaitable[None]] | None = None,
         timeout: float = 10.0,
+        travel: Travel | None = None,
     ) -> None:
         self.community = community
         self.server = community.server
@@ -66,12 +54,20 @@ class Driver:
         self.shown: list[Message] = []
         self.modal_source: Interaction | None = None
         self.last_output = ""
-        self._dms_seen: dict[int, int] = {}  # DMs each member has read with ``inbox``
-        self._dms_noticed: dict[int, int] = {}  # DMs already announced
+        self.travel = travel
+        self.place: Channel | None = None  # where commands run (None: #general)
+        self.in_dm = False
+        # DMs each member has read with ``inbox`` (those kept from an earlier run count as read)
+        self._dms_seen = {m.id: len(self.server.dm_messages(m)) for m in self._everyone()}
+        self._dms_noticed = dict(self._dms_seen)  # DMs already announced
+
+    def _everyone(self) -> list[Actor]:
+        return [self.community.moderator, *self.community.members.values()]
 
     @property
     def prompt(self) -> str:
-        return f"{self.actor.user.username}> "
+        where = " (dm)" if self.in_dm else f" ({self.place.name})" if self.place else ""
+        return f"{self.actor.user.username}{where}> "
 
     async def run(self, line: str) -> str:
         """Carry out one line and return what to print; raises DriverError on failure."""
@@ -80,9 +76,10 @@ class Driver:
             return ""
         try:
             output = await self._dispatch(line)
-        except (SandboxUsageError, KeyError, ValueError, LookupError, TimeoutError) as exc:
-            text = str(exc).strip("'\"") or type(exc).__name__
-            raise DriverError(in_words(text, self.server.state)) from exc
+        except DriverError:
+            raise
+        except Exception as exc:  # one plain line for the person typing, never a traceback
+            raise DriverError(in_words(plain_error(exc), self.server.state)) from exc
         if line.split()[0] != "expect":
             self.last_output = output
         return output + self._new_dm_notice()
@@ -100,7 +97,7 @@ class Driver:
         return {
             "help": self._help,
             "as": self._as,
-            "members": self._members,
+            "members": lambda rest: driver_verbs.members(self, rest),
             "complete": self._complete,
             "view-profile": lambda rest: self._user_command(f"View profile {rest}"),
             "user": self._user_command,
@@ -108,7 +105,7 @@ class Driver:
             "select": self._select,
             "modal": self._modal,
             "inbox": self._inbox,
-            "channels": self._channels,
+            "channels": lambda rest: driver_verbs.channels(self, rest),
             "channel": self._channel,
             "thread": self._thread,
             "threads": self._threads,
@@ -116,6 +113,12 @@ class Driver:
             "leave": self._leave,
             "rejoin": self._rejoin,
             "expect": self._expect,
+            "in": lambda rest: driver_verbs.move_to(self, rest),
+            "dm": self._slash_in_dm,
+            "say": lambda rest: driver_verbs.say(self, rest),
+            "dms": lambda rest: driver_verbs.set_dms(self, rest),
+            "travel": lambda rest: driver_verbs.travel(self, rest),
+            "save": lambda rest: driver_verbs.save(self, rest),
         }
 
     # -- members and commands -------------------------------------------------------------
@@ -127,7 +130,8 @@ class Driver:
         self.actor = self.community.actor(name)
         self.shown, self.modal_source = [], None
         self._dms_noticed[self.actor.id] = self._dms_seen.get(self.actor.id, 0)  # remind them
-        return f"You are now {self.actor.display_name}."
+        where = " (in your DM)" if self.in_dm else f" (in {self.place.name})" if self.place else ""
+        return f"You are now {self.actor.display_name}{where}."
 
     async def _leave(self, name: str) -> str:
         member = self.community.actor(name)
@@ -139,18 +143,13 @@ class Driver:
         self.community.guild.rejoin(member)
         return f"{member.display_name} joined the server again."
 
-    async def _members(self, _: str) -> str:
-        mod = self.community.moderator
-        lines = [f"{mod.user.username:8} {mod.display_name} (moderator)"]
-        lines += [f"{m.user.username:8} {m.display_name}" for m in self.community.members.values()]
-        return "\n".join(lines)
-
     def _parse_command(self, text: str) -> tuple[str, dict[str, str]]:
         """``/cmd sub opt:value ...`` as words and the options as typed (shell-style quotes)."""
         words: list[str] = []
         options: dict[str, str] = {}
         for token in shlex.split(text.lstrip("/")):
             name, sep, value = token.partition(":")
+            value = unquoted(value)
             if sep and not words and not name:
                 raise DriverError(f"missing command name before {token!r}")
             if sep:
@@ -196,6 +195,8 @@ class Driver:
             return self._channel_named(text)
         if kind == ROLE_OPTION:
             return self._role_named(text)
+        if definition.get("choices"):
+            return choice_value(definition, text)
         return text  # text and numbers as typed, "@" and "#" included
 
     def _role_named(self, name: str) -> Role:
@@ -216,11 +217,18 @@ class Driver:
     async def _slash(self, line: str) -> str:
         command, typed = self._parse_command(line)
         options = self._typed(command, typed)
-        ix = await self.actor.slash(command, in_channel=self._here(), **options)
+        ix = await self.actor.slash(command, in_channel=self._here(), in_dm=self.in_dm, **options)
         return await self._outcome(ix)
 
+    async def _slash_in_dm(self, line: str) -> str:
+        saved, self.in_dm = self.in_dm, True
+        try:
+            return await self._slash(line)
+        finally:
+            self.in_dm = saved
+
     def _here(self) -> Channel:
-        return self.community.guild.channel("general")
+        return self.place or self.community.guild.channel("general")
 
     async def _complete(self, text: str) -> str:
         command, typed = self._parse_command(text)
@@ -230,7 +238,12 @@ class Driver:
         value = typed.pop(focused)  # what is being typed is always plain text
         options = self._typed(command, typed)
         choices = await self.actor.autocomplete(
-            command, focused=focused, value=value, in_channel=self._here(), **options
+            command,
+            focused=focused,
+            value=value,
+            in_channel=self._here(),
+            in_dm=self.in_dm,
+            **options,
         )
         return "\n".join(f"  {c['name']}" for c in choices) or "  (no suggestions)"
 
@@ -255,7 +268,7 @@ class Driver:
 
     async def _click(self, which: str) -> str:
         message = self._latest_with("button")
-        target: str | int = int(which) - 1 if which.isdigit() else which
+        target = int(which) - 1 if which.isdigit() else button_starting(message, which)
         return await self._outcome(await self.actor.click(message, target))
 
     def _menus(self) -> list[tuple[Message, int]]:
@@ -322,37 +335,21 @@ class Driver:
         self.shown = channel.visible_messages(self.actor)[-10:]
         return self._render() if self.shown else f"(nothing in #{channel.name})"
 
-    async def _channels(self, _: str) -> str:
-        lines = []
-        for channel in self.community.guild.channels:
-            if channel.type != GUILD_TEXT or not self.actor.permissions_in(channel) & VIEW_CHANNEL:
-                continue
-            count = len(channel.visible_messages(self.actor))
-            threads = len(channel.threads)
-            extra = f", {threads} thread(s)" if threads else ""
-            lines.append(f"#{channel.name:18} {count} message(s){extra}")
-        return "\n".join(lines) or "(you can see no channels)"
-
     def _render(self) -> str:
         """The shown messages; select menus numbered through all of them, as ``select`` counts."""
-        counter = iter(range(1, len(self._menus()) + 1))
-        return _SELECT_LABEL.sub(
-            lambda m: f"{m.group(1)}{next(counter, 0)}:", render_messages(self.shown)
-        )
+        menus = iter(range(1, len(self._menus()) + 1))
+        files = iter(range(1, len(attachments_shown(self.shown)) + 1))
+        text = render_messages(self.shown)
+        text = _SELECT_LABEL.sub(lambda m: f"{m.group(1)}{next(menus, 0)}:", text)
+        return _FILE_LABEL.sub(lambda m: f"[file {next(files, 0)}: ", text)
 
-    async def _thread(self, name: str) -> str:
-        return await self._channel(name)
+    async def _thread(self, which: str) -> str:
+        thread = driver_verbs.thread_named(self, which)
+        self.shown = thread.visible_messages(self.actor)[-10:]
+        return self._render() if self.shown else f"(nothing in the thread {thread.name})"
 
     async def _threads(self, _: str) -> str:
-        lines = []
-        for thread in self.community.guild.threads:
-            who = ", ".join(u.display_name for u in thread.members)
-            flags = " archived" if thread.archived else ""
-            flags += " locked" if thread.locked else ""
-            lines.append(
-                f"{thread.name} (in #{thread.parent.name if thread.parent else '?'}){flags}: {who}"
-            )
-        return "\n".join(lines) or "(no threads)"
+        return driver_verbs.describe_threads(self)
 
     async def _wait(self, _: str) -> str:
         if self.settle is not None:
@@ -367,7 +364,7 @@ class Driver:
     def _new_dm_notice(self) -> str:
         """Say once when DMs arrive (not again on every line until someone reads them)."""
         notices = []
-        for member in [self.community.moderator, *self.community.members.values()]:
+        for member in self._everyone():
             count = len(self.server.dm_messages(member))
             if count <= self._dms_noticed.get(member.id, 0):
                 continue
@@ -381,6 +378,7 @@ class Driver:
 
 
 _SELECT_LABEL = re.compile(r"^(  <select )\d+:", re.MULTILINE)
+_FILE_LABEL = re.compile(r"^\[file: ", re.MULTILINE)
 
 
 def yes_or_no(option: str, text: str) -> bool:

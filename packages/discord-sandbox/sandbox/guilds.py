@@ -7,11 +7,10 @@ half of the control API; acting as a member is :class:`sandbox.control.Actor`'s.
 from __future__ import annotations
 
 import datetime
-import time
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from sandbox import shapes
+from sandbox import shapes, wallclock
 from sandbox.channels import GUILD_CATEGORY, GUILD_TEXT, PRIVATE_THREAD, Channel, Overwrite
 from sandbox.members import Member, MemberLike, Role, User, as_member
 from sandbox.permissions import (
@@ -45,7 +44,7 @@ class Guild:
         self.roles: dict[int, Role] = {id: Role(id, self, "@everyone", DEFAULT_EVERYONE, 0)}
         self.members: dict[int, Member] = {}
         self.scheduled_events: dict[int, ScheduledEvent] = {}
-        self.joined_at = time.time()
+        self.joined_at = wallclock.now()
 
     def __repr__(self) -> str:
         return f"<Guild id={self.id} name={self.name!r}>"

@@ -35,9 +35,12 @@ def discord_endpoints(server: SandboxServer) -> Iterator[None]:
 
 @contextlib.asynccontextmanager
 async def run_client(
-    server: SandboxServer, client: ClientT, *, timeout: float = 5.0, fast: bool = True
+    server: SandboxServer, client: ClientT, *, timeout: float = 30.0, fast: bool = True
 ) -> AsyncIterator[ClientT]:
     """Log ``client`` in against ``server``, wait until it is ready, close it afterwards.
+
+    ``timeout`` only bounds a start that never finishes (a few seconds on a quiet machine, far
+    more on a busy shared one); tests never measure it.
 
     With ``fast`` (default) two discord.py waits meant for the real Discord are shortened on
     this client instance: the 2 s ``guild_ready_timeout`` after the last GUILD_CREATE and the

@@ -7,9 +7,10 @@ imports either back.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from sandbox import wallclock
 
 if TYPE_CHECKING:
     from sandbox.channels import Channel
@@ -40,7 +41,7 @@ class Member:
     user: User
     nick: str | None = None
     roles: list[Role] = field(default_factory=list)
-    joined_at: float = field(default_factory=time.time)
+    joined_at: float = field(default_factory=wallclock.now)
 
     def __repr__(self) -> str:
         return f"<Member {self.user.username} id={self.id} guild={self.guild.id}>"

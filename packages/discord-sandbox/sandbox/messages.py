@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sandbox import wallclock
 from sandbox.limits import EPHEMERAL, LOADING
 from sandbox.members import User
 
@@ -47,7 +47,7 @@ class Message:
     application_id: int | None = None
     interaction_metadata: dict[str, Any] | None = None
     visible_to: int | None = None  # user id for ephemeral messages
-    timestamp: float = field(default_factory=time.time)
+    timestamp: float = field(default_factory=wallclock.now)
     edited_timestamp: float | None = None
     deleted: bool = False
     history: list[dict[str, Any]] = field(default_factory=list)  # earlier versions, oldest first

@@ -6,9 +6,11 @@ people); the control API's integer indexes are 0-based, so ``[1]`` is ``actor.cl
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
+from sandbox import wallclock
 from sandbox.messages import Message
 from sandbox.state import SandboxState
 
@@ -76,9 +78,46 @@ def humanize_mentions(text: str, state: SandboxState) -> str:
     return _MENTION.sub(name, text)
 
 
-def render_message(message: Message, *, show_author: bool = True) -> str:
+_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
+# Discord's styles, as its client shows them in English (the sandbox says the zone: UTC).
+_TIMESTAMP_FORMATS = dict(
+    zip(
+        "tTdDfF",
+        ("%H:%M", "%H:%M:%S", "%d/%m/%Y", "%d %B %Y", "%d %B %Y %H:%M", "%A, %d %B %Y %H:%M"),
+        strict=True,
+    )
+)
+
+
+def humanize_timestamps(text: str, now: float | None = None) -> str:
+    """``<t:1767000000:R>`` → ``in 3 days``, ``<t:…:f>`` → ``29 December 2025 09:20`` (UTC),
+    as a Discord client shows them (it uses the reader's time zone; the sandbox says UTC)."""
+    reference = wallclock.now() if now is None else now
+
+    def readable(match: re.Match[str]) -> str:
+        seconds, style = int(match.group(1)), match.group(2) or "f"
+        if style == "R":
+            return relative(seconds - reference)
+        moment = datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+        return f"{moment:{_TIMESTAMP_FORMATS[style]}} UTC"
+
+    return _TIMESTAMP.sub(readable, text)
+
+
+def relative(seconds: float) -> str:
+    """A distance in time as a Discord client words it: ``in 2 hours``, ``3 days ago``."""
+    size = abs(seconds)
+    units = (("year", 31536000), ("month", 2592000), ("day", 86400), ("hour", 3600), ("minute", 60))
+    unit, length = next(((u, n) for u, n in units if size >= n), ("second", 1))
+    count = round(size / length)
+    words = f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"in {words}" if seconds >= 0 else f"{words} ago"
+
+
+def render_message(message: Message, *, show_author: bool = True, now: float | None = None) -> str:
     """A message as the member would read it: content, embeds, numbered components."""
-    return humanize_mentions(_render(message, show_author), message.channel.state)
+    text = humanize_mentions(_render(message, show_author), message.channel.state)
+    return humanize_timestamps(text, now)
 
 
 def _render(message: Message, show_author: bool) -> str:
@@ -104,5 +143,7 @@ def _render(message: Message, show_author: bool) -> str:
     return "\n".join(lines)
 
 
-def render_messages(messages: list[Message]) -> str:
-    return "\n\n".join(render_message(m) for m in messages)
+def render_messages(messages: list[Message], *, now: float | None = None) -> str:
+    """``now`` (epoch seconds) is what relative timestamps count from (default: the sandbox's
+    clock, moved by ``travel``)."""
+    return "\n\n".join(render_message(m, now=now) for m in messages)

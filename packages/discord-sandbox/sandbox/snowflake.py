@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from sandbox import wallclock
 
 DISCORD_EPOCH_MS = 1420070400000
 
@@ -16,7 +16,7 @@ class SnowflakeGenerator:
         self._increment = 0
 
     def next(self) -> int:
-        now_ms = int(time.time() * 1000)
+        now_ms = int(wallclock.now() * 1000)
         if now_ms <= self._last_ms:
             self._increment += 1
             if self._increment > 0xFFF:

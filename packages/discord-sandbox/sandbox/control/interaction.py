@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Callable
 from typing import Any
 
-from sandbox import shapes
+from sandbox import shapes, wallclock
 from sandbox.channels import Channel
 from sandbox.context import ServerContext
 from sandbox.control.errors import SandboxUsageError
@@ -59,7 +58,7 @@ class Interaction:
         self.label = label
         self.message_type = message_type
         self.created = ctx.clock.loop()
-        self.created_wall = time.time()
+        self.created_wall = wallclock.now()
         self.acked = False
         self.expired = False
         self.acked_at: float | None = None

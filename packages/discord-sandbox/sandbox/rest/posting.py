@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from sandbox import shapes
+from sandbox import shapes, wallclock
 from sandbox.channels import DM
 from sandbox.limits import EPHEMERAL, IS_COMPONENTS_V2, LOADING, SUPPRESS_EMBEDS
 from sandbox.messages import Attachment, Message
@@ -52,7 +51,7 @@ def apply_edit(
         message.attachments = [a for a in message.attachments if str(a.id) in keep_ids]
     message.attachments.extend(files)
     message.flags &= ~LOADING  # no longer "thinking"
-    message.edited_timestamp = time.time()
+    message.edited_timestamp = wallclock.now()
     if message.visible_to is None:
         emit(state, "MESSAGE_UPDATE", message)
 
