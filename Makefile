@@ -23,9 +23,10 @@ sandbox: install
 test: install
 	$(PY) -m pytest
 
-# Everything but the slow reliability tests, and of the end-to-end tests only the smoke flows.
+# Everything but the slow reliability tests, and of the end-to-end tests only the smoke flows,
+# on two workers (pytest-xdist). `make test` stays one process: every e2e test at once.
 test-fast: install
-	$(PY) -m pytest -m "not slow and (smoke or not e2e)" \
+	$(PY) -m pytest -n 2 -m "not slow and (smoke or not e2e)" \
 		tests/unit tests/storage tests/services tests/architecture tests/e2e
 
 lint: install
